@@ -1,0 +1,31 @@
+// roster export: a preview. Reads the directory and writes the CSV; contacts no service.
+import { resolve } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadConfig } from '../config/load.js';
+import { writeFileAtomic } from '../file/atomicWrite.js';
+import { formatCsv } from '../file/csv.js';
+import { describeExtract, extractRows } from '../pipeline/extract.js';
+import { runCommand, type GlobalOptions } from './run.js';
+
+interface ExportOptions extends GlobalOptions {
+  out: string | undefined;
+}
+
+export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
+  command: 'export',
+  describe: 'Read the directory and write the CSV (a preview: nothing is sent)',
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .option('out', { type: 'string', describe: 'Where to write the CSV (default: csv.path from the config)' })
+      .example('$0 export', 'write the CSV named in ./config.json')
+      .example('$0 export --config C:\\roster\\config.json --out preview.csv', 'write it somewhere else') as Argv<ExportOptions>,
+  handler: (argv: ArgumentsCamelCase<ExportOptions>) =>
+    runCommand(argv, async (log) => {
+      const config = loadConfig(argv.config);
+      const out = argv.out === undefined ? config.csv.path : resolve(argv.out);
+      const extract = await extractRows(config, log);
+      writeFileAtomic(out, formatCsv(extract.rows, { bom: config.csv.bom }));
+      if (extract.rows.length === 0) log.warn('no rows: the CSV has only its header; sync would refuse to push it');
+      log.result(`${describeExtract(extract)}\nCSV: ${out}`, { command: 'export', csv: out, directory: extract.url, ...extract.summary, bases: extract.bases });
+    }),
+};

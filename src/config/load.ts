@@ -1,0 +1,33 @@
+// Reads config.json from disk. The checking itself is in parse.ts.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, InvalidInputError } from '../errors.js';
+import { parseConfig } from './parse.js';
+import type { Json } from './reader.js';
+import type { RosterConfig } from './types.js';
+
+export function loadConfig(configPath: string): RosterConfig {
+  const file = resolve(configPath);
+  return parseConfig(readJsonFile(file, 'config file'), file, dirname(file));
+}
+
+/** Reads and parses a JSON file, turning every failure into exit 2 with the file's name. */
+export function readJsonFile(file: string, what: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(
+      code === 'ENOENT' ? `${what} ${file} does not exist` : `cannot read ${what} ${file}: ${(error as Error).message}`,
+      { hint: code === 'ENOENT' ? 'Pass the right path with --config, or run roster from the folder that holds config.json.' : undefined, cause: error },
+    );
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as Json;
+  } catch (error) {
+    throw new ConfigError(file, [`is not valid JSON: ${(error as Error).message}`], {
+      hint: 'JSON allows no comments and no trailing commas; check quotes and braces near the position given.',
+    });
+  }
+}

@@ -1,0 +1,144 @@
+// Turns the JSON of config.json into a RosterConfig, or a ConfigError listing every problem.
+// Pure: the caller reads the file; this only checks and resolves.
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { ObjectReader, Problems, type Json } from './reader.js';
+import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SecretSource } from './types.js';
+
+const SECRET_IN_CONFIG = 'secrets are never read from config.json: name an environment variable with';
+
+export function parseConfig(json: Json, configFile: string, configDir: string): RosterConfig {
+  const problems = new Problems();
+  const top = ObjectReader.of('', json, problems);
+  const path = (p: string) => (isAbsolute(p) ? p : resolve(configDir, p));
+
+  const directory = top.has('directory') ? parseDirectory(ObjectReader.of('directory', top.raw('directory'), problems), path) : undefined;
+  const fields = top.string('fields');
+
+  const csvReader = ObjectReader.of('csv', top.raw('csv') ?? {}, problems);
+  const csv = { path: path(csvReader.string('path') ?? 'adextract.csv'), bom: csvReader.boolean('bom', false) };
+  csvReader.rejectUnknown();
+
+  const safetyReader = ObjectReader.of('safety', top.raw('safety') ?? {}, problems);
+  const safety = {
+    minRows: safetyReader.integer('minRows', 1, 1, Number.MAX_SAFE_INTEGER),
+    maxDisableCount: safetyReader.integer('maxDisableCount', 500, 0, Number.MAX_SAFE_INTEGER),
+    maxDisablePercent: safetyReader.number('maxDisablePercent', 10, 0, 100),
+  };
+  safetyReader.rejectUnknown();
+
+  const ilobby = parseIlobby(top.raw('ilobby'), problems, path);
+  const stateDir = path(top.string('stateDir') ?? 'state');
+  top.raw('$schema'); // editors' schema reference: allowed, ignored
+  top.rejectUnknown();
+
+  if (problems.list.length > 0) {
+    throw new ConfigError(configFile, problems.list, { hint: 'Fix these keys in the config file (see README, "config.json") and run again.' });
+  }
+  return { file: configFile, directory, fieldsFile: fields === undefined ? undefined : path(fields), csv, ilobby, safety, stateDir };
+}
+
+function parseDirectory(r: ObjectReader, path: (p: string) => string): DirectoryConfig {
+  const urls = r.stringList('url', { allowSingle: true }) ?? [];
+  if (!r.has('url')) r.problems.add(r.keyPath('url'), 'is required (e.g. "ldaps://dc1.corp.example.com")');
+  const startTls = r.boolean('startTls', false);
+  const allowInsecure = r.boolean('allowInsecure', false);
+  urls.forEach((url, index) => {
+    const where = urls.length > 1 ? `${r.keyPath('url')}[${index}]` : r.keyPath('url');
+    const problem = urlProblem(url, startTls, allowInsecure);
+    if (problem) r.problems.add(where, problem);
+  });
+  const caFile = r.string('caFile');
+  const bindDn = r.string('bindDn');
+  const bindPassword = secretSource(r, 'bindPassword', path);
+  if (bindDn !== undefined && bindPassword === undefined && !r.problems.list.some((p) => p.includes('bindPassword'))) {
+    r.problems.add(r.keyPath('bindPasswordEnv'), 'bindDn is set, so bindPasswordEnv or bindPasswordFile is required');
+  }
+  if (bindDn === undefined && bindPassword !== undefined) r.problems.add(r.keyPath('bindDn'), 'is required when a bind password is configured');
+  const searchBases = r.stringList('searchBases', { allowSingle: true }) ?? [];
+  if (!r.has('searchBases')) r.problems.add(r.keyPath('searchBases'), 'is required: the OUs to read people from');
+  const directory: DirectoryConfig = {
+    urls,
+    startTls,
+    caFile: caFile === undefined ? undefined : path(caFile),
+    allowInsecure,
+    bindDn,
+    bindPassword,
+    searchBases,
+    filter: r.string('filter') ?? DEFAULT_AD_FILTER,
+    memberOf: r.stringList('memberOf', { allowSingle: true }) ?? [],
+    // 1000 is Active Directory's MaxPageSize: a larger page is silently cut to 1000.
+    pageSize: r.integer('pageSize', 1000, 1, 1000),
+    timeoutSeconds: r.integer('timeoutSeconds', 120, 1, 86_400),
+  };
+  r.rejectUnknown({ bindPassword: `${SECRET_IN_CONFIG} bindPasswordEnv or a file with bindPasswordFile` });
+  return directory;
+}
+
+/** Why a directory URL is not acceptable, or undefined when it is. */
+export function urlProblem(url: string, startTls: boolean, allowInsecure: boolean): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL (expected e.g. "ldaps://dc1.corp.example.com")`;
+  }
+  if (parsed.protocol === 'ldaps:') {
+    return startTls ? 'startTls is for ldap:// URLs; ldaps:// is already encrypted' : undefined;
+  }
+  if (parsed.protocol !== 'ldap:') return `"${url}" must start with ldaps:// or ldap://`;
+  if (startTls || allowInsecure || isLoopback(parsed.hostname)) return undefined;
+  return `"${url}" would send the bind password unencrypted: use ldaps://, or set "startTls": true (or "allowInsecure": true if you really mean it)`;
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
+}
+
+function secretSource(r: ObjectReader, base: string, path: (p: string) => string): SecretSource | undefined {
+  const name = r.string(`${base}Env`);
+  const file = r.string(`${base}File`);
+  if (name !== undefined && file !== undefined) {
+    r.problems.add(r.keyPath(`${base}Env`), `use either ${base}Env or ${base}File, not both`);
+  }
+  if (name !== undefined) return { kind: 'env', name, configKey: r.keyPath(`${base}Env`) };
+  if (file !== undefined) return { kind: 'file', path: path(file), configKey: r.keyPath(`${base}File`) };
+  return undefined;
+}
+
+function parseIlobby(value: Json | undefined, problems: Problems, path: (p: string) => string): IlobbyTarget[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  const targets = list.map((item, index) => {
+    const r = ObjectReader.of(Array.isArray(value) ? `ilobby[${index}]` : 'ilobby', item, problems);
+    const tokenUrl = r.string('tokenUrl');
+    const issuer = r.string('issuer');
+    if ((tokenUrl === undefined) === (issuer === undefined)) r.problems.add(r.keyPath('tokenUrl'), 'set exactly one of tokenUrl or issuer');
+    const authMethod = r.string('authMethod') ?? 'client_secret_post';
+    if (authMethod !== 'client_secret_post' && authMethod !== 'client_secret_basic') {
+      r.problems.add(r.keyPath('authMethod'), `must be "client_secret_post" or "client_secret_basic", found "${authMethod}"`);
+    }
+    const clientSecret = secretSource(r, 'clientSecret', path);
+    if (clientSecret === undefined) r.problems.add(r.keyPath('clientSecretEnv'), 'is required (or clientSecretFile)');
+    const caFile = r.string('caFile');
+    const target: IlobbyTarget = {
+      name: r.string('name') ?? (list.length === 1 ? 'ilobby' : `ilobby-${index + 1}`),
+      tokenUrl,
+      issuer,
+      uploadUrl: r.requiredString('uploadUrl'),
+      clientId: r.requiredString('clientId'),
+      clientSecret: clientSecret ?? { kind: 'env', name: '', configKey: r.keyPath('clientSecretEnv') },
+      authMethod: authMethod === 'client_secret_basic' ? 'client_secret_basic' : 'client_secret_post',
+      scope: r.string('scope'),
+      caFile: caFile === undefined ? undefined : path(caFile),
+      sites: r.stringList('sites', { allowSingle: true }),
+    };
+    r.rejectUnknown({ clientSecret: `${SECRET_IN_CONFIG} clientSecretEnv or a file with clientSecretFile` });
+    return target;
+  });
+  const names = targets.map((t) => t.name);
+  names.forEach((name, index) => {
+    if (names.indexOf(name) !== index) problems.add(`ilobby[${index}].name`, `"${name}" is used by two targets; names must be unique`);
+  });
+  return targets;
+}

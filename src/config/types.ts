@@ -1,0 +1,65 @@
+// The validated shape of config.json. Paths are already absolute (resolved against the
+// config file's folder) and secrets are described by where they come from, never by value.
+
+/** Where a secret comes from; the value itself is read only when it is needed. */
+export type SecretSource =
+  | { kind: 'env'; name: string; configKey: string }
+  | { kind: 'file'; path: string; configKey: string };
+
+export interface DirectoryConfig {
+  /** Domain controllers / LDAP servers, tried in order. */
+  urls: string[];
+  startTls: boolean;
+  caFile: string | undefined;
+  allowInsecure: boolean;
+  /** Absent for an anonymous bind. */
+  bindDn: string | undefined;
+  bindPassword: SecretSource | undefined;
+  searchBases: string[];
+  filter: string;
+  memberOf: string[];
+  pageSize: number;
+  timeoutSeconds: number;
+}
+
+export interface CsvConfig {
+  path: string;
+  bom: boolean;
+}
+
+export interface SafetyConfig {
+  minRows: number;
+  maxDisableCount: number;
+  maxDisablePercent: number;
+}
+
+export interface IlobbyTarget {
+  /** Used for state files and log lines; "ilobby" when there is one unnamed target. */
+  name: string;
+  tokenUrl: string | undefined;
+  issuer: string | undefined;
+  uploadUrl: string;
+  clientId: string;
+  clientSecret: SecretSource;
+  authMethod: 'client_secret_post' | 'client_secret_basic';
+  scope: string | undefined;
+  caFile: string | undefined;
+  /** Only rows of these sites go to this target; undefined means all rows. */
+  sites: string[] | undefined;
+}
+
+export interface RosterConfig {
+  /** Absolute path of the config file, for messages. */
+  file: string;
+  /** Absent when config.json has no `directory` section (e.g. `roster upload` only). */
+  directory: DirectoryConfig | undefined;
+  /** Absolute path of fields.config.json, or undefined for the default AD mapping shipped with roster. */
+  fieldsFile: string | undefined;
+  csv: CsvConfig;
+  ilobby: IlobbyTarget[];
+  safety: SafetyConfig;
+  stateDir: string;
+}
+
+export const DEFAULT_AD_FILTER =
+  '(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))';

@@ -1,0 +1,86 @@
+// Opens an authenticated connection to the first reachable domain controller.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { Client } from 'ldapts';
+import { readSecret } from '../config/secrets.js';
+import type { DirectoryConfig } from '../config/types.js';
+import { ConfigError, DirectoryError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { connectFailure } from './failures.js';
+import { isLoopback } from '../config/parse.js';
+
+export interface DirectoryConnection {
+  client: Client;
+  url: string;
+}
+
+/** How long to wait for a TCP/TLS connection; a dead DC should not hold up the next one for long. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
+export function tlsOptionsFor(url: string, caFile: string | undefined): ConnectionOptions {
+  const hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const options: ConnectionOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: true, host: hostname };
+  // SNI takes names only; certificate checks still use `host`.
+  if (isIP(hostname) === 0) options.servername = hostname;
+  if (caFile !== undefined) options.ca = readCaFile(caFile);
+  return options;
+}
+
+function readCaFile(caFile: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(caFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(caFile, [`directory.caFile cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`], {
+      hint: 'Point caFile at the PEM file of the CA that issued the directory\'s certificate.',
+    });
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(caFile, ['directory.caFile holds no PEM certificate (-----BEGIN CERTIFICATE-----)'], {
+      hint: 'Export the CA certificate as "Base-64 encoded X.509 (.CER)" and point caFile at that file.',
+    });
+  }
+  return pem;
+}
+
+/**
+ * Tries each URL in order. A server that cannot be reached moves on to the next; a refused
+ * bind does not, because the same credentials would be refused everywhere and retrying them
+ * only brings an AD account closer to lockout.
+ */
+export async function connectDirectory(config: DirectoryConfig, log: Logger): Promise<DirectoryConnection> {
+  const password = config.bindPassword === undefined ? undefined : readSecret(config.bindPassword);
+  const failures: DirectoryError[] = [];
+  for (const url of config.urls) {
+    const tlsOptions = tlsOptionsFor(url, config.caFile);
+    const client = new Client({
+      url,
+      tlsOptions,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // ldapts has no operation timeout by default; without one a stalled server hangs the run.
+      timeout: config.timeoutSeconds * 1000,
+      strictDN: false,
+    });
+    try {
+      if (url.startsWith('ldap:') && config.startTls) {
+        await client.startTLS(tlsOptions);
+      } else if (url.startsWith('ldap:')) {
+        log.warn(`${url}: no TLS (${isLoopback(new URL(url).hostname) ? 'loopback server' : 'allowInsecure is set'}); the bind password crosses the network in clear text`);
+      }
+      if (config.bindDn !== undefined && password !== undefined) await client.bind(config.bindDn, password);
+      else log.info(`${url}: no bindDn configured, searching anonymously`);
+      log.debug(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}`);
+      return { client, url };
+    } catch (error) {
+      await client.unbind().catch(() => undefined);
+      const failure = connectFailure(url, error, config.caFile);
+      if (failure.message.startsWith(`bind to ${url} failed`) || config.urls.length === 1) throw failure;
+      log.warn(`${failure.message}; trying the next domain controller`);
+      failures.push(failure);
+    }
+  }
+  throw new DirectoryError(`no domain controller could be used:\n  - ${failures.map((f) => f.message).join('\n  - ')}`, {
+    hint: failures[0]?.hint,
+  });
+}

@@ -1,0 +1,75 @@
+// Collects mapped rows from directory records: applies the email rules, keeps one row per
+// email and counts every skipped record by reason. Pure; the CSV writer gets `finish()`'s rows.
+import type { FieldMapping } from './fields.js';
+import { mapRecord, type Row } from './mapRecord.js';
+import type { DirectoryRecord } from './record.js';
+
+export type SkipReason = 'noEmail' | 'invalidEmail' | 'duplicateEmail' | 'notAllowed';
+
+export interface RowSummary {
+  entriesFound: number;
+  rowsWritten: number;
+  skipped: Record<SkipReason, number>;
+  /** A few examples per reason (DN and value), for the log. */
+  examples: Record<SkipReason, string[]>;
+}
+
+const EXAMPLES_PER_REASON = 5;
+
+// Deliberately plain: a local part and a dotted domain, no spaces, exactly one @.
+// iLobby matches people by EMAIL, so a value that cannot be an address is never sent.
+const EMAIL_SYNTAX = /^[^\s@",;<>()[\]\\]+@[^\s@",;<>()[\]\\.]+(\.[^\s@",;<>()[\]\\.]+)+$/;
+
+export function isValidEmail(email: string): boolean {
+  return EMAIL_SYNTAX.test(email);
+}
+
+export class RowCollector {
+  private readonly rowsByEmail = new Map<string, { dn: string; row: Row }>();
+  private entriesFound = 0;
+  private readonly skipped: Record<SkipReason, number> = { noEmail: 0, invalidEmail: 0, duplicateEmail: 0, notAllowed: 0 };
+  private readonly examples: Record<SkipReason, string[]> = { noEmail: [], invalidEmail: [], duplicateEmail: [], notAllowed: [] };
+
+  constructor(private readonly mapping: FieldMapping) {}
+
+  add(record: DirectoryRecord): void {
+    this.entriesFound += 1;
+    const result = mapRecord(record, this.mapping);
+    if (result.kind === 'notAllowed') {
+      this.skip('notAllowed', `${record.dn} (${result.column} "${result.value}")`);
+      return;
+    }
+    const row = result.row;
+    row.EMAIL = row.EMAIL.toLowerCase();
+    if (row.EMAIL === '') return this.skip('noEmail', record.dn);
+    if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} ("${row.EMAIL}")`);
+    const existing = this.rowsByEmail.get(row.EMAIL);
+    if (existing === undefined) {
+      this.rowsByEmail.set(row.EMAIL, { dn: record.dn, row });
+      return;
+    }
+    // Keep the account whose DN sorts first, so the result does not depend on the order the
+    // server returned entries in and two runs over the same directory agree.
+    const keepNew = record.dn.toLowerCase() < existing.dn.toLowerCase();
+    this.skip('duplicateEmail', `${keepNew ? existing.dn : record.dn} (same EMAIL as ${keepNew ? record.dn : existing.dn})`);
+    if (keepNew) this.rowsByEmail.set(row.EMAIL, { dn: record.dn, row });
+  }
+
+  /** The rows sorted by EMAIL (so two runs can be compared line by line) and the summary. */
+  finish(): { rows: Row[]; summary: RowSummary } {
+    const rows = [...this.rowsByEmail.values()].map((entry) => entry.row).sort((a, b) => compare(a.EMAIL, b.EMAIL));
+    return {
+      rows,
+      summary: { entriesFound: this.entriesFound, rowsWritten: rows.length, skipped: { ...this.skipped }, examples: structuredClone(this.examples) },
+    };
+  }
+
+  private skip(reason: SkipReason, example: string): void {
+    this.skipped[reason] += 1;
+    if (this.examples[reason].length < EXAMPLES_PER_REASON) this.examples[reason].push(example);
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,62 @@
+// directory → records → rows: reads the directory and maps every entry, in one pass.
+import type { RosterConfig } from '../config/types.js';
+import { ConfigError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { connectDirectory } from '../directory/connect.js';
+import { buildFilter } from '../directory/filter.js';
+import { searchDirectory, type SearchBaseResult } from '../directory/search.js';
+import { attributesNeeded } from '../mapping/fields.js';
+import { loadFieldMapping } from '../mapping/loadFields.js';
+import type { Row } from '../mapping/mapRecord.js';
+import { RowCollector, type RowSummary } from '../mapping/rows.js';
+
+export interface Extract {
+  rows: Row[];
+  summary: RowSummary;
+  bases: SearchBaseResult[];
+  /** The domain controller that answered. */
+  url: string;
+}
+
+export async function extractRows(config: RosterConfig, log: Logger): Promise<Extract> {
+  const directory = config.directory;
+  if (directory === undefined) {
+    throw new ConfigError(config.file, ['directory: is required to read people from Active Directory or LDAP']);
+  }
+  const { file: fieldsFile, mapping } = loadFieldMapping(config);
+  log.debug(`mapping from ${fieldsFile}`);
+  const filter = buildFilter(directory.filter, directory.memberOf);
+  const attributes = attributesNeeded(mapping);
+  log.debug(`filter ${filter}; attributes ${attributes.join(', ')}`);
+
+  const connection = await connectDirectory(directory, log);
+  const collector = new RowCollector(mapping);
+  try {
+    const bases = await searchDirectory(
+      connection,
+      { searchBases: directory.searchBases, filter, attributes, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds },
+      (record) => collector.add(record),
+      log,
+    );
+    return { ...collector.finish(), bases, url: connection.url };
+  } finally {
+    await connection.client.unbind().catch(() => undefined);
+  }
+}
+
+/** The summary lines every command that extracts prints. */
+export function describeExtract(extract: Extract): string {
+  const { summary } = extract;
+  const lines = [
+    `entries found: ${summary.entriesFound} (${extract.bases.map((b) => `${b.entries} in ${b.base}`).join('; ')})`,
+    `rows written:  ${summary.rowsWritten}`,
+  ];
+  const reasons: [keyof RowSummary['skipped'], string][] = [
+    ['noEmail', 'no email'], ['invalidEmail', 'invalid email'], ['duplicateEmail', 'duplicate email'], ['notAllowed', 'value not allowed'],
+  ];
+  for (const [reason, label] of reasons) {
+    if (summary.skipped[reason] === 0) continue;
+    lines.push(`skipped (${label}): ${summary.skipped[reason]}, e.g. ${summary.examples[reason].join('; ')}`);
+  }
+  return lines.join('\n');
+}
