@@ -24,11 +24,29 @@ export function buildFilter(filter: string, memberOf: readonly string[]): string
   return combined;
 }
 
-function assertValidFilter(filter: string, configKey: string): void {
+/** Why a filter is malformed, or undefined. Values must escape ( and ), so every raw one is structure. */
+export function filterProblem(filter: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < filter.length; i += 1) {
+    const c = filter[i];
+    if (c === '(') depth += 1;
+    if (c === ')') depth -= 1;
+    if (depth < 0) return `unexpected ")" at position ${i + 1}`;
+    if (depth === 0 && i < filter.length - 1) return `text after the filter's closing ")" at position ${i + 2}`;
+  }
+  if (depth > 0) return `${depth} "(" without a matching ")"`;
   try {
     FilterParser.parseString(filter);
   } catch (error) {
-    throw new DirectoryError(`the LDAP filter from ${configKey} is malformed: ${(error as Error).message}\n  filter: ${filter}`, {
+    return (error as Error).message;
+  }
+  return undefined;
+}
+
+function assertValidFilter(filter: string, configKey: string): void {
+  const problem = filterProblem(filter);
+  if (problem !== undefined) {
+    throw new DirectoryError(`the LDAP filter from ${configKey} is malformed: ${problem}\n  filter: ${filter}`, {
       hint: 'Check that every "(" has its ")" and that values containing * ( ) or \\ are escaped (RFC 4515).',
     });
   }

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError } from 'ldapts';
+import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
+import { connectFailure, describeAdBindFailure, searchFailure } from '../../src/directory/failures.js';
+import { buildFilter, escapeFilterValue } from '../../src/directory/filter.js';
+import { DirectoryError } from '../../src/errors.js';
+
+describe('filter building', () => {
+  it('uses the filter as it is without memberOf', () => {
+    expect(buildFilter(DEFAULT_AD_FILTER, [])).to.equal(DEFAULT_AD_FILTER);
+    expect(buildFilter('objectClass=inetOrgPerson', [])).to.equal('(objectClass=inetOrgPerson)');
+  });
+
+  it('restricts to nested members of one or several groups, escaping the DNs', () => {
+    expect(buildFilter('(objectClass=user)', ['CN=Visitor Hosts,OU=Groups,DC=corp'])).to.equal(
+      '(&(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=Visitor Hosts,OU=Groups,DC=corp))');
+    expect(buildFilter('(objectClass=user)', ['CN=A (old),DC=x', 'CN=B*,DC=x'])).to.equal(
+      '(&(objectClass=user)(|(memberOf:1.2.840.113556.1.4.1941:=CN=A \\28old\\29,DC=x)(memberOf:1.2.840.113556.1.4.1941:=CN=B\\2a,DC=x)))');
+  });
+
+  it('escapes the RFC 4515 specials', () => {
+    expect(escapeFilterValue('a*b(c)d\\e\u0000')).to.equal('a\\2ab\\28c\\29d\\5ce\\00');
+  });
+
+  it('refuses a malformed filter with exit 3, naming the config key', () => {
+    expect(() => buildFilter('(&(objectClass=user)(sn=x)', [])).to.throw(DirectoryError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
+    expect(() => buildFilter('(objectClass=user))', [])).to.throw(DirectoryError, /closing "\)" at position 19/);
+    expect(() => buildFilter('(objectClass=user)(sn=x)', [])).to.throw(DirectoryError, /text after the filter/);
+    expect(() => buildFilter('(&(objectClass=user)(sn=x))', [])).not.to.throw();
+  });
+});
+
+describe('directory failures', () => {
+  it('decodes Active Directory bind sub-codes', () => {
+    expect(describeAdBindFailure('80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839')).to.equal('invalid credentials (wrong bind DN or password) (AD code 52e)');
+    expect(describeAdBindFailure('... data 775, v4563')).to.equal('the account is locked out (AD code 775)');
+    expect(describeAdBindFailure('... data 533, v4563')).to.equal('the account is disabled (AD code 533)');
+    expect(describeAdBindFailure('invalid credentials')).to.equal(undefined);
+  });
+
+  it('turns errors into exit-3 errors that say what to try', () => {
+    const bind = connectFailure('ldaps://dc1', new InvalidCredentialsError('80090308: LdapErr: DSID, data 701, v1'), undefined);
+    expect(bind.exitCode).to.equal(3);
+    expect(bind.message).to.equal('bind to ldaps://dc1 failed: the account has expired (AD code 701)');
+    const cert = connectFailure('ldaps://dc1', Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), undefined);
+    expect(cert.message).to.match(/certificate of ldaps:\/\/dc1 was not accepted/);
+    expect(cert.hint).to.match(/directory\.caFile/);
+    const refused = connectFailure('ldaps://dc1', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), undefined);
+    expect(refused.message).to.equal('cannot reach ldaps://dc1: ECONNREFUSED');
+    expect(searchFailure('ldaps://dc1', 'OU=Gone', new NoSuchObjectError('no such object'), 120).message).to.equal('search base "OU=Gone" does not exist on ldaps://dc1');
+    expect(searchFailure('ldaps://dc1', 'OU=S', new SizeLimitExceededError('size'), 120).message).to.match(/size limit; the extract would be partial/);
+    expect(searchFailure('ldaps://dc1', 'OU=S', new Error('SearchRequest: Operation timed out'), 120).message).to.match(/did not finish within 120 s/);
+  });
+});
