@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exportCommand } from './commands/export.js';
+import { syncCommand } from './commands/sync.js';
+import { uploadCommand } from './commands/upload.js';
 import type { GlobalOptions } from './commands/run.js';
 import { ExitCode } from './errors.js';
 import { packageRoot } from './paths.js';
@@ -24,6 +26,8 @@ const cli = yargs(hideBin(process.argv))
 
 await cli
   .command(exportCommand)
+  .command(syncCommand)
+  .command(uploadCommand)
   .demandCommand(1, 'Name a command; see roster --help.')
   .strict()
   .version(version)

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import { formatCsv } from '../file/csv.js';
 import { describeExtract, extractRows } from '../pipeline/extract.js';
+import { describeChanges } from '../pipeline/preview.js';
 import { runCommand, type GlobalOptions } from './run.js';
 
 interface ExportOptions extends GlobalOptions {
@@ -20,12 +21,14 @@ export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
       .example('$0 export', 'write the CSV named in ./config.json')
       .example('$0 export --config C:\\roster\\config.json --out preview.csv', 'write it somewhere else') as Argv<ExportOptions>,
   handler: (argv: ArgumentsCamelCase<ExportOptions>) =>
-    runCommand(argv, async (log) => {
+    runCommand('export', argv, async ({ log, report }) => {
       const config = loadConfig(argv.config);
       const out = argv.out === undefined ? config.csv.path : resolve(argv.out);
       const extract = await extractRows(config, log);
       writeFileAtomic(out, formatCsv(extract.rows, { bom: config.csv.bom }));
       if (extract.rows.length === 0) log.warn('no rows: the CSV has only its header; sync would refuse to push it');
-      log.result(`${describeExtract(extract)}\nCSV: ${out}`, { command: 'export', csv: out, directory: extract.url, ...extract.summary, bases: extract.bases });
+      Object.assign(report, { csv: out, directory: extract.url, bases: extract.bases, ...extract.summary });
+      const changes = describeChanges(config, extract.rows);
+      log.result(`${describeExtract(extract)}\nCSV: ${out}\n${changes.join('\n')}`, { command: 'export', csv: out, directory: extract.url, ...extract.summary, bases: extract.bases });
     }),
 };

@@ -1,0 +1,32 @@
+// What a push would change in the service, compared with the last successful push. Pure.
+// Both services upsert by EMAIL and disable every person missing from the file.
+import { COLUMNS } from '../mapping/fields.js';
+import type { Row } from '../mapping/mapRecord.js';
+
+export interface RosterChanges {
+  added: Row[];
+  changed: { before: Row; after: Row; columns: string[] }[];
+  /** People in the last push who are missing now: the service will disable them. */
+  disabled: Row[];
+  unchanged: number;
+}
+
+export function diffRows(previous: readonly Row[], current: readonly Row[]): RosterChanges {
+  const before = new Map(previous.map((row) => [row.EMAIL.toLowerCase(), row]));
+  const changes: RosterChanges = { added: [], changed: [], disabled: [], unchanged: 0 };
+  const seen = new Set<string>();
+  for (const row of current) {
+    const email = row.EMAIL.toLowerCase();
+    seen.add(email);
+    const old = before.get(email);
+    if (old === undefined) {
+      changes.added.push(row);
+      continue;
+    }
+    const columns = COLUMNS.filter((column) => old[column] !== row[column]);
+    if (columns.length > 0) changes.changed.push({ before: old, after: row, columns });
+    else changes.unchanged += 1;
+  }
+  for (const [email, row] of before) if (!seen.has(email)) changes.disabled.push(row);
+  return changes;
+}

@@ -1,0 +1,44 @@
+// roster sync: export → safety checks → token → upload → record state, for every iLobby target.
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadConfig } from '../config/load.js';
+import { describeExtract, extractRows } from '../pipeline/extract.js';
+import { exitCodeOf, pushToTargets, targetsOf } from '../pipeline/push.js';
+import { acquireLock } from '../state/lock.js';
+import { runCommand, type GlobalOptions } from './run.js';
+
+interface SyncOptions extends GlobalOptions {
+  dryRun: boolean;
+  force: boolean;
+  report: string | undefined;
+}
+
+export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
+  command: 'sync',
+  describe: 'Read the directory, check the result and upload it to iLobby',
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Do everything but get a token and upload' })
+      .option('force', { type: 'boolean', default: false, describe: 'Push even if a safety threshold is crossed (never an empty roster)' })
+      .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
+      .example('$0 sync --dry-run', 'show what would be sent and changed')
+      .example('$0 sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log', 'the scheduled job') as unknown as Argv<SyncOptions>,
+  handler: (argv: ArgumentsCamelCase<SyncOptions>) =>
+    runCommand('sync', argv, async ({ log, report }) => {
+      const config = loadConfig(argv.config);
+      targetsOf(config); // a config that cannot push fails before the directory is read
+      report.stateDir = config.stateDir;
+      const lock = acquireLock(config.stateDir, log);
+      try {
+        const extract = await extractRows(config, log);
+        Object.assign(report, { directory: extract.url, bases: extract.bases, ...extract.summary });
+        log.info(describeExtract(extract));
+        const targets = await pushToTargets(config, extract.rows, { force: argv.force, dryRun: argv.dryRun }, log);
+        report.targets = targets;
+        const exitCode = exitCodeOf(targets);
+        log.result(targets.map((t) => t.message).join('\n'), { command: 'sync', exitCode, targets });
+        return exitCode;
+      } finally {
+        lock.release();
+      }
+    }),
+};

@@ -1,0 +1,106 @@
+// rows → checks → file → service, for every iLobby target. A target that fails does not stop
+// the others; the run's exit code is the first failing target's.
+import { dirname, extname, join, basename } from 'node:path';
+import type { IlobbyTarget, RosterConfig } from '../config/types.js';
+import { diffRows, type RosterChanges } from '../checks/diff.js';
+import { evaluateGuards } from '../checks/guards.js';
+import { ConfigError, ExitCode, RosterError, SafetyRefusal } from '../errors.js';
+import { writeFileAtomic } from '../file/atomicWrite.js';
+import { formatCsv } from '../file/csv.js';
+import { reportFailure } from '../log/failure.js';
+import type { Logger } from '../log/logger.js';
+import type { Row } from '../mapping/mapRecord.js';
+import { fetchAccessToken } from '../service/ilobby/token.js';
+import { uploadCsv } from '../service/ilobby/upload.js';
+import { readLastPush, recordPush } from '../state/store.js';
+
+export interface PushOptions {
+  force: boolean;
+  dryRun: boolean;
+}
+
+export type TargetOutcome = 'uploaded' | 'dry-run' | 'refused' | 'failed';
+
+export interface TargetResult {
+  target: string;
+  outcome: TargetOutcome;
+  exitCode: ExitCode;
+  csv: string;
+  rows: number;
+  added: number;
+  changed: number;
+  disabled: number;
+  /** The first people who would be disabled. */
+  disabledExamples: string[];
+  message: string;
+  serviceAnswer?: string;
+}
+
+export function targetsOf(config: RosterConfig): IlobbyTarget[] {
+  if (config.ilobby.length === 0) {
+    throw new ConfigError(config.file, ['ilobby: is required to push (tokenUrl, uploadUrl, clientId, clientSecretEnv)']);
+  }
+  return config.ilobby;
+}
+
+/** The CSV file for a target: csv.path itself with one target, "<name>-<target>.csv" beside it with several. */
+export function csvFileFor(config: RosterConfig, target: IlobbyTarget): string {
+  if (config.ilobby.length <= 1) return config.csv.path;
+  const path = config.csv.path;
+  const extension = extname(path) || '.csv';
+  return join(dirname(path), `${basename(path, extname(path))}-${target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}${extension}`);
+}
+
+export async function pushToTargets(config: RosterConfig, rows: readonly Row[], options: PushOptions, log: Logger): Promise<TargetResult[]> {
+  const results: TargetResult[] = [];
+  for (const target of targetsOf(config)) {
+    results.push(await pushToTarget(config, target, rows, options, log));
+  }
+  return results;
+}
+
+async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows: readonly Row[], options: PushOptions, log: Logger): Promise<TargetResult> {
+  const sites = target.sites === undefined ? undefined : new Set(target.sites);
+  const rows = sites === undefined ? allRows : allRows.filter((row) => sites.has(row.SITE));
+  const csv = csvFileFor(config, target);
+  const result: TargetResult = {
+    target: target.name, outcome: 'failed', exitCode: ExitCode.unexpected, csv, rows: rows.length,
+    added: 0, changed: 0, disabled: 0, disabledExamples: [], message: '',
+  };
+  try {
+    const previous = readLastPush(config.stateDir, target.name);
+    const changes: RosterChanges = diffRows(previous ?? [], rows);
+    Object.assign(result, {
+      added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length,
+      disabledExamples: changes.disabled.slice(0, 10).map((row) => row.EMAIL),
+    });
+    writeFileAtomic(csv, formatCsv(rows, { bom: config.csv.bom }));
+    const verdict = evaluateGuards({ rowCount: rows.length, previousCount: previous?.length, changes, safety: config.safety, force: options.force });
+    if (verdict.fatal !== undefined) throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, { hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.' });
+    if (!verdict.allowed) {
+      throw new SafetyRefusal(`${target.name}: refused:\n  - ${verdict.thresholds.join('\n  - ')}`, {
+        hint: `Look at ${csv}. If these changes are intended, run again with --force (or raise the limits under "safety").`,
+      });
+    }
+    for (const threshold of verdict.thresholds) log.warn(`${target.name}: --force overrides: ${threshold}`);
+    const summary = `${rows.length} rows (${changes.added.length} added, ${changes.changed.length} changed, ${changes.disabled.length} to be disabled)`;
+    if (options.dryRun) {
+      return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}` };
+    }
+    const token = await fetchAccessToken(target, log);
+    const answer = await uploadCsv(target, csv, token, log);
+    recordPush(config.stateDir, target.name, csv);
+    log.info(`${target.name}: service answered HTTP ${answer.status}: ${answer.answer}`);
+    return { ...result, outcome: 'uploaded', exitCode: ExitCode.ok, message: `${target.name}: uploaded ${summary}`, serviceAnswer: answer.answer };
+  } catch (error) {
+    if (!(error instanceof RosterError)) throw error;
+    // Logged here, not thrown: the other targets still get their push.
+    const exitCode = reportFailure(error, log, false);
+    return { ...result, outcome: error instanceof SafetyRefusal ? 'refused' : 'failed', exitCode, message: error.message };
+  }
+}
+
+/** The run's exit code: the first failing target's, or 0. */
+export function exitCodeOf(results: readonly TargetResult[]): ExitCode {
+  return results.find((result) => result.exitCode !== ExitCode.ok)?.exitCode ?? ExitCode.ok;
+}

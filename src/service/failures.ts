@@ -1,0 +1,26 @@
+// Messages for HTTPS failures that happen before the service answers. Pure.
+import { ServiceError } from '../errors.js';
+import type { TransportError } from './http/request.js';
+
+export function describeTransportFailure(what: string, error: TransportError): ServiceError {
+  const code = error.code ?? '';
+  if (/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HOSTNAME/.test(code)) {
+    return new ServiceError(`${what}: the server's TLS certificate was not accepted: ${error.message}`, {
+      hint: 'If a proxy inspects TLS or the service uses a private CA, set caFile to that CA\'s PEM file; otherwise check the URL\'s host name.',
+      cause: error,
+    });
+  }
+  if (/ERR_SSL|EPROTO|ERR_TLS/.test(code)) {
+    return new ServiceError(`${what}: TLS negotiation failed (roster requires TLS 1.2 or newer): ${error.message}`, {
+      hint: 'The endpoint may offer only TLS 1.0/1.1; roster will not downgrade. Check the URL or ask the service about TLS 1.2.',
+      cause: error,
+    });
+  }
+  if (code === 'EPROXY') {
+    return new ServiceError(`${what}: ${error.message}`, { hint: 'Check HTTPS_PROXY and whether the proxy allows this host.', cause: error });
+  }
+  return new ServiceError(`${what} failed: ${error.message}`, {
+    hint: 'Check the URL, DNS and firewall from this server; set HTTPS_PROXY if the internet is reached through a proxy.',
+    cause: error,
+  });
+}

@@ -1,0 +1,61 @@
+// Uploads the address-book CSV: multipart/form-data, field "file", streamed from disk,
+// bearer token, under the shared TLS policy and retries.
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import FormData from 'form-data';
+import type { IlobbyTarget } from '../../config/types.js';
+import { CredentialsRejectedError, ServiceError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import { sendHttps, TransportError, type HttpsResponse } from '../http/request.js';
+import { withRetries } from '../http/retry.js';
+import { tlsConnectionOptions } from '../http/tlsPolicy.js';
+import { describeTransportFailure } from '../failures.js';
+
+const UPLOAD_TIMEOUT_MS = 300_000;
+
+export interface UploadResult {
+  status: number;
+  /** The service's answer, shortened, for the log and the report. */
+  answer: string;
+}
+
+export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger): Promise<UploadResult> {
+  const tls = tlsConnectionOptions({ caFile: target.caFile, caFileKey: `ilobby ${target.name} caFile` });
+  const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
+  const url = new URL(target.uploadUrl);
+  let response: HttpsResponse;
+  try {
+    response = await withRetries(`upload to ${target.name}`, async () => {
+      // A new form (and file stream) per attempt: a stream can be read only once.
+      const form = new FormData();
+      form.append('file', createReadStream(csvFile), { filename, contentType: 'text/csv' });
+      const length = await new Promise<number>((resolve, reject) => form.getLength((error, n) => (error ? reject(error) : resolve(n))));
+      return sendHttps({
+        url,
+        method: 'POST',
+        headers: { ...form.getHeaders(), 'content-length': String(length), authorization: `Bearer ${token}`, accept: 'application/json, */*' },
+        body: () => form,
+        tls,
+        timeoutMs: UPLOAD_TIMEOUT_MS,
+      });
+    }, log);
+  } catch (error) {
+    if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error);
+    throw error;
+  }
+  const answer = excerpt(response.body);
+  if (response.status >= 200 && response.status < 300) return { status: response.status, answer };
+  if (response.status === 401 || response.status === 403) {
+    throw new CredentialsRejectedError(`${target.name}: the upload endpoint refused our token (HTTP ${response.status}): ${answer}`, {
+      hint: 'The token was issued but not accepted for uploads: check that this client id is enabled for the address-book API.',
+    });
+  }
+  throw new ServiceError(`${target.name}: the upload was refused with HTTP ${response.status}: ${answer}`, {
+    hint: response.status >= 500 ? 'The service had a problem; roster already retried. Run again later.' : 'The service did not accept the file; the answer above says why.',
+  });
+}
+
+function excerpt(body: Buffer): string {
+  const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text || '(empty answer)';
+}
