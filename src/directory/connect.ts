@@ -56,7 +56,9 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
     const tlsOptions = tlsOptionsFor(url, config.caFile);
     const client = new Client({
       url,
-      tlsOptions,
+      // Only for ldaps://: ldapts opens a TLS socket whenever tlsOptions are given, which would
+      // make an ldap:// + StartTLS connection speak TLS before the StartTLS request.
+      tlsOptions: url.startsWith('ldaps:') ? tlsOptions : undefined,
       connectTimeout: CONNECT_TIMEOUT_MS,
       // ldapts has no operation timeout by default; without one a stalled server hangs the run.
       timeout: config.timeoutSeconds * 1000,

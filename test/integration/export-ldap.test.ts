@@ -1,0 +1,62 @@
+// roster export against OpenLDAP (slapd): the generic-LDAP path.
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runRoster, workspace } from '../harness/cli.js';
+import { requireBinary } from '../harness/daemon.js';
+import { EXPECTED_ROWS, FIELD_MAPPING, FILTER, PEOPLE_IN_BASE, SEARCH_BASE, SERVICE_BIND_DN, SERVICE_BIND_PASSWORD } from '../harness/ldap-fixture.js';
+import { startSlapd, type SlapdDirectory } from '../harness/slapd.js';
+
+const expectedCsv = readFileSync(new URL('../../../fixtures/ldap-expected.csv', import.meta.url), 'utf8');
+
+describe('roster export from OpenLDAP', function () {
+  const servers: SlapdDirectory[] = [];
+  before(function () {
+    requireBinary(this, '/usr/sbin/slapd', 'slapd ldap-utils');
+  });
+  after(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  async function exportFrom(ldap: SlapdDirectory, overrides: Record<string, unknown> = {}) {
+    const dir = workspace({
+      'config.json': {
+        directory: { url: ldap.ldapsUrl, caFile: ldap.caFile, bindDn: SERVICE_BIND_DN, bindPasswordFile: 'bind-password.txt', searchBases: [SEARCH_BASE], filter: FILTER, ...overrides },
+        fields: 'people.fields.json',
+        csv: { path: 'people.csv' },
+      },
+      'people.fields.json': FIELD_MAPPING,
+      'bind-password.txt': `${SERVICE_BIND_PASSWORD}\n`,
+    });
+    const run = await runRoster(['export', '--config', join(dir, 'config.json')]);
+    const csvPath = join(dir, 'people.csv');
+    return { ...run, csv: existsSync(csvPath) ? readFileSync(csvPath, 'utf8') : undefined };
+  }
+
+  it('writes the expected CSV with an inetOrgPerson mapping and a password file', async () => {
+    const ldap = await startSlapd();
+    servers.push(ldap);
+    const run = await exportFrom(ldap);
+    expect(run.code, run.all).to.equal(0);
+    expect(run.csv).to.equal(expectedCsv);
+    expect(run.stdout).to.include(`entries found: ${PEOPLE_IN_BASE}`);
+    expect(run.stdout).to.include(`rows written:  ${EXPECTED_ROWS}`);
+  });
+
+  it('works over ldap:// with StartTLS', async () => {
+    const ldap = await startSlapd();
+    servers.push(ldap);
+    const run = await exportFrom(ldap, { url: ldap.ldapUrl, startTls: true });
+    expect(run.code, run.all).to.equal(0);
+    expect(run.csv).to.equal(expectedCsv);
+  });
+
+  it('fails with exit 3 instead of writing a truncated CSV when the server stops at a size limit', async () => {
+    const ldap = await startSlapd({ sizeLimit: 10 });
+    servers.push(ldap);
+    const run = await exportFrom(ldap, { pageSize: 5 });
+    expect(run.code).to.equal(3);
+    expect(run.stderr).to.match(/size limit; the extract would be partial, so nothing is written/);
+    expect(run.csv).to.equal(undefined);
+  });
+});
