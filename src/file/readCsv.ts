@@ -43,9 +43,12 @@ export function checkIlobbyCsv(bytes: Uint8Array): CsvCheck {
       continue;
     }
     const row = Object.fromEntries(COLUMNS.map((column, index) => [column, record[index] ?? ''])) as Row;
+    // The same email rule as an export: the service matches people by EMAIL, case-insensitively.
     const email = row.EMAIL.trim().toLowerCase();
+    const given = row.EMAIL;
+    row.EMAIL = email;
     if (email === '') problems.push(`line ${line}: EMAIL is empty`);
-    else if (!isValidEmail(email)) problems.push(`line ${line}: EMAIL "${row.EMAIL}" is not a valid address`);
+    else if (!isValidEmail(email)) problems.push(`line ${line}: EMAIL "${given}" is not a valid address`);
     else if (firstLineOf.has(email)) problems.push(`line ${line}: EMAIL ${email} already on line ${firstLineOf.get(email)}`);
     else firstLineOf.set(email, line);
     rows.push(row);

@@ -45,7 +45,9 @@ export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.en
     headers: req.headers,
     ...req.tls,
     servername: isIpLiteral(req.url.hostname) ? undefined : req.url.hostname,
-    agent: false,
+    // No pooling: a run makes a handful of requests. Through a proxy there must be no agent
+    // at all, or Node ignores createConnection.
+    agent: proxy === undefined ? false : undefined,
     timeout: req.timeoutMs,
   };
   if (proxy !== undefined) {
