@@ -9,14 +9,19 @@ import { ConfigError, DirectoryError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { connectFailure } from './failures.js';
 import { isLoopback } from '../config/parse.js';
+import { SocketWatch } from './socketWatch.js';
 
 export interface DirectoryConnection {
   client: Client;
   url: string;
+  /** Rejects as soon as the connection drops. */
+  lost: Promise<never>;
+  close(): Promise<void>;
 }
 
 /** How long to wait for a TCP/TLS connection; a dead DC should not hold up the next one for long. */
 const CONNECT_TIMEOUT_MS = 15_000;
+const UNBIND_GRACE_MS = 2_000;
 
 export function tlsOptionsFor(url: string, caFile: string | undefined): ConnectionOptions {
   const hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
@@ -54,6 +59,7 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
   const failures: DirectoryError[] = [];
   for (const url of config.urls) {
     const tlsOptions = tlsOptionsFor(url, config.caFile);
+    const watch = new SocketWatch();
     const client = new Client({
       url,
       // Only for ldaps://: ldapts opens a TLS socket whenever tlsOptions are given, which would
@@ -63,7 +69,18 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
       // ldapts has no operation timeout by default; without one a stalled server hangs the run.
       timeout: config.timeoutSeconds * 1000,
       strictDN: false,
+      createConnection: watch.createConnection,
+      createSecureConnection: watch.createSecureConnection,
     });
+    const close = async () => {
+      watch.closing();
+      // After a lost StartTLS connection ldapts may still think it is connected and wait forever
+      // for the unbind; so the unbind gets a moment, then every socket is closed regardless.
+      if (!watch.isLost) {
+        await Promise.race([client.unbind().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, UNBIND_GRACE_MS).unref())]);
+      }
+      watch.destroyAll();
+    };
     try {
       if (url.startsWith('ldap:') && config.startTls) {
         await client.startTLS(tlsOptions);
@@ -73,9 +90,9 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
       if (config.bindDn !== undefined && password !== undefined) await client.bind(config.bindDn, password);
       else log.info(`${url}: no bindDn configured, searching anonymously`);
       log.debug(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}`);
-      return { client, url };
+      return { client, url, lost: watch.lost, close };
     } catch (error) {
-      await client.unbind().catch(() => undefined);
+      await close();
       const failure = connectFailure(url, error, config.caFile);
       if (failure.message.startsWith(`bind to ${url} failed`) || config.urls.length === 1) throw failure;
       log.warn(`${failure.message}; trying the next domain controller`);

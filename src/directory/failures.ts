@@ -5,6 +5,7 @@ import {
   NoSuchObjectError, SizeLimitExceededError, StrongAuthRequiredError, TimeLimitExceededError,
 } from 'ldapts';
 import { DirectoryError } from '../errors.js';
+import { ConnectionLostError } from './socketWatch.js';
 
 // Active Directory explains a failed bind with a sub-code after "data" in the diagnostic message,
 // e.g. "80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839".
@@ -100,7 +101,7 @@ export function searchFailure(url: string, base: string, error: unknown, timeout
       cause: error,
     });
   }
-  if (/closed|socket|ECONNRESET|EPIPE/i.test(message) || code(error) === 'ECONNRESET') {
+  if (error instanceof ConnectionLostError || /closed|socket|ECONNRESET|EPIPE/i.test(message) || code(error) === 'ECONNRESET') {
     return new DirectoryError(`the connection to ${url} was lost during the search of "${base}"; the extract would be partial, so nothing is written`, {
       hint: 'Run again; if it keeps happening, check the network path and the directory\'s idle and connection limits.',
       cause: error,

@@ -1,11 +1,13 @@
 // Reads every matching entry of every search base, page by page, and hands each to `onRecord`.
-// A result is complete only when the server ends the last page without a paging cookie;
-// anything else (error, limit, timeout, lost connection) throws and the run pushes nothing.
+// A result is complete only when the server ends the last page without a paging cookie
+// (pagedSearch.ts); anything else (error, limit, timeout, lost connection) throws and the run
+// pushes nothing.
 import type { Entry } from 'ldapts';
 import type { Logger } from '../log/logger.js';
 import type { DirectoryRecord } from '../mapping/record.js';
 import type { DirectoryConnection } from './connect.js';
 import { searchFailure } from './failures.js';
+import { pagedSearch } from './pagedSearch.js';
 
 export interface SearchRequest {
   searchBases: readonly string[];
@@ -33,21 +35,16 @@ export async function searchDirectory(
   for (const base of request.searchBases) {
     const result: SearchBaseResult = { base, entries: 0, pages: 0, referrals: [] };
     try {
-      const pages = connection.client.searchPaginated(base, {
-        scope: 'sub',
-        filter: request.filter,
-        attributes: [...request.attributes],
-        paged: { pageSize: request.pageSize },
-        // No sizeLimit: a client-side limit would end the search early without an error.
-        timeLimit: request.timeoutSeconds,
-      });
+      const pages = pagedSearch(connection.client, {
+        base, filter: request.filter, attributes: request.attributes, pageSize: request.pageSize, timeLimitSeconds: request.timeoutSeconds,
+      }, connection.lost);
       for await (const page of pages) {
         result.pages += 1;
-        for (const entry of page.searchEntries) {
+        for (const entry of page.entries) {
           result.entries += 1;
           onRecord(toRecord(entry));
         }
-        result.referrals.push(...page.searchReferences);
+        result.referrals.push(...page.referrals);
         log.progress(`${base}: ${result.entries} entries, ${result.pages} pages`);
       }
     } catch (error) {

@@ -40,7 +40,7 @@ export async function extractRows(config: RosterConfig, log: Logger): Promise<Ex
     );
     return { ...collector.finish(), bases, url: connection.url };
   } finally {
-    await connection.client.unbind().catch(() => undefined);
+    await connection.close();
   }
 }
 
