@@ -3,20 +3,14 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STAFF_DN } from '../harness/ad-fixture.js';
-import { runRoster, workspace } from '../harness/cli.js';
+import { workspace } from '../harness/cli.js';
 import { requireBinary } from '../harness/daemon.js';
 import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
-import { startIlobbySandbox, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type IlobbySandbox, type SandboxOptions } from '../sandbox/ilobby.js';
+import { expectedCsv, expectedRecords, rosterIn, SECRET_ENV, startSandbox, syncConfig } from '../harness/syncSetup.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type IlobbySandbox, type SandboxOptions } from '../sandbox/ilobby.js';
 import { startConnectProxy } from '../sandbox/proxy.js';
-import { parseCsv } from '../sandbox/csv.js';
 
-const expectedCsv = readFileSync(new URL('../../../fixtures/ad-expected.csv', import.meta.url), 'utf8');
-const expectedRecords = parseCsv(expectedCsv).slice(1).map((record) => record.fields);
-const expectedSites = [...new Set(expectedRecords.map((fields) => fields[7] ?? '').filter((site) => site !== ''))];
 const HEADER = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
-const BIND_ENV = 'ROSTER_TEST_BIND_PASSWORD';
-const SECRET_ENV = 'ROSTER_TEST_CLIENT_SECRET';
 
 describe('roster sync and upload against the iLobby sandbox', function () {
   let ad: SambaDirectory;
@@ -32,25 +26,12 @@ describe('roster sync and upload against the iLobby sandbox', function () {
   });
 
   async function sandbox(options: SandboxOptions = {}): Promise<IlobbySandbox> {
-    const started = await startIlobbySandbox({ sites: expectedSites, ...options });
+    const started = await startSandbox(options);
     sandboxes.push(started);
     return started;
   }
-
-  function configFor(service: IlobbySandbox, ilobby: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-    return {
-      directory: { url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: BIND_ENV, searchBases: [STAFF_DN] },
-      ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: SECRET_ENV, caFile: service.caFile, ...ilobby },
-      ...extra,
-    };
-  }
-
-  async function roster(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-    return runRoster([...args, '--config', join(dir, 'config.json')], {
-      cwd: dir,
-      env: { [BIND_ENV]: ad.bindPassword, [SECRET_ENV]: DEFAULT_CLIENT_SECRET, ...env },
-    });
-  }
+  const configFor = (service: IlobbySandbox, ilobby: Record<string, unknown> = {}) => syncConfig(ad, service, {}, ilobby);
+  const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad, dir, args, env);
 
   it('syncs the directory: the service ends up holding exactly the export', async () => {
     const service = await sandbox();

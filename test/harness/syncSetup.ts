@@ -1,0 +1,36 @@
+// Shared set-up for tests that sync the Samba fixture into an iLobby sandbox.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STAFF_DN } from './ad-fixture.js';
+import { runRoster } from './cli.js';
+import type { SambaDirectory } from './samba.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startIlobbySandbox, type IlobbySandbox, type SandboxOptions } from '../sandbox/ilobby.js';
+import { parseCsv } from '../sandbox/csv.js';
+
+export const expectedCsv = readFileSync(new URL('../../../fixtures/ad-expected.csv', import.meta.url), 'utf8');
+export const expectedRecords = parseCsv(expectedCsv).slice(1).map((record) => record.fields);
+/** Every SITE the fixture uses, so a sandbox accepts all rows. */
+export const fixtureSites = [...new Set(expectedRecords.map((fields) => fields[7] ?? '').filter((site) => site !== ''))];
+
+export const BIND_ENV = 'ROSTER_TEST_BIND_PASSWORD';
+export const SECRET_ENV = 'ROSTER_TEST_CLIENT_SECRET';
+
+export function startSandbox(options: SandboxOptions = {}): Promise<IlobbySandbox> {
+  return startIlobbySandbox({ sites: fixtureSites, ...options });
+}
+
+export function syncConfig(ad: SambaDirectory, service: IlobbySandbox, directory: Record<string, unknown> = {}, ilobby: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  return {
+    directory: { url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: BIND_ENV, searchBases: [STAFF_DN], ...directory },
+    ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: SECRET_ENV, caFile: service.caFile, ...ilobby },
+    ...extra,
+  };
+}
+
+/** Runs roster in `dir` with its config.json and the test secrets in the environment. */
+export function rosterIn(ad: SambaDirectory, dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runRoster([...args, '--config', join(dir, 'config.json')], {
+    cwd: dir,
+    env: { [BIND_ENV]: ad.bindPassword, [SECRET_ENV]: DEFAULT_CLIENT_SECRET, ...env },
+  });
+}

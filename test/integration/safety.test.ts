@@ -1,0 +1,169 @@
+// The safety rules of unattended runs, end to end: guards, retries, the lock and the state.
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EMPTY_DN, expectedExtract, MONTREAL_DN, TORONTO_DN } from '../harness/ad-fixture.js';
+import { workspace } from '../harness/cli.js';
+import { requireBinary } from '../harness/daemon.js';
+import { startFaultProxy } from '../harness/faultProxy.js';
+import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { expectedCsv, expectedRecords, rosterIn, startSandbox, syncConfig } from '../harness/syncSetup.js';
+import type { IlobbySandbox } from '../sandbox/ilobby.js';
+
+describe('safety of unattended runs', function () {
+  let ad: SambaDirectory;
+  const sandboxes: IlobbySandbox[] = [];
+  before(async function () {
+    this.timeout(180_000);
+    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
+    ad = await startSamba();
+  });
+  after(async () => Promise.all(sandboxes.map((s) => s.stop())));
+
+  async function sandbox() {
+    const started = await startSandbox();
+    sandboxes.push(started);
+    return started;
+  }
+  const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad, dir, args, env);
+  const setBases = (dir: string, service: IlobbySandbox, searchBases: string[]) =>
+    workspaceConfig(dir, syncConfig(ad, service, { searchBases }));
+
+  it('refuses a 50% shrink with exit 4, naming who would be disabled; --dry-run says the same; --force pushes', async () => {
+    const service = await sandbox();
+    const dir = workspace({ 'config.json': syncConfig(ad, service) });
+    expect((await roster(dir, ['sync'])).code).to.equal(0);
+
+    // An OU dropped from the config (or moved in AD): only Toronto is left.
+    setBases(dir, service, [TORONTO_DN]);
+    const refused = await roster(dir, ['sync']);
+    expect(refused.code, refused.all).to.equal(4);
+    const disabled = expectedRecords.length - expectedExtract({ bases: [TORONTO_DN] }).rows.length;
+    const percent = ((disabled / expectedRecords.length) * 100).toFixed(1);
+    expect(disabled).to.be.greaterThan(500);
+    expect(refused.stderr).to.include(`ilobby: refused:\n  - ${disabled} people would be disabled, more than safety.maxDisableCount (500): `);
+    expect(refused.stderr).to.include(`\n  - ${disabled} of the ${expectedRecords.length} people in the last push (${percent}%) would be disabled, more than safety.maxDisablePercent (10%): `);
+    expect(refused.stderr).to.include(`(${disabled - 10} more)`);
+    expect(service.uploads).to.have.length(1);
+    expect(service.tokenRequests).to.equal(1);
+    expect(readFileSync(join(dir, 'state', 'ilobby', 'last-push.csv'), 'utf8')).to.equal(expectedCsv);
+
+    const dryRun = await roster(dir, ['sync', '--dry-run']);
+    expect(dryRun.code).to.equal(4);
+    expect(service.uploads).to.have.length(1);
+
+    const forced = await roster(dir, ['sync', '--force']);
+    expect(forced.code, forced.all).to.equal(0);
+    expect(forced.stderr).to.match(/--force overrides: \d+ of the 1166 people/);
+    expect(service.uploads).to.have.length(2);
+    const book = service.addressBook();
+    expect(book.filter((p) => p.enabled).every((p) => p.site === 'Toronto')).to.equal(true);
+    expect(book.filter((p) => !p.enabled).length).to.be.greaterThan(500);
+  });
+
+  it('a dry run within the limits sends nothing and exits 0', async () => {
+    const service = await sandbox();
+    const dir = workspace({ 'config.json': syncConfig(ad, service, { searchBases: [TORONTO_DN, MONTREAL_DN] }) });
+    const run = await roster(dir, ['sync', '--dry-run']);
+    expect(run.code, run.all).to.equal(0);
+    expect(run.stdout).to.match(/ilobby: dry run, nothing sent: \d+ rows/);
+    expect([service.tokenRequests, service.uploads.length]).to.deep.equal([0, 0]);
+  });
+
+  it('refuses an OU with no people with exit 4, even with --force', async () => {
+    const service = await sandbox();
+    const dir = workspace({ 'config.json': syncConfig(ad, service, { searchBases: [EMPTY_DN] }) });
+    for (const args of [['sync'], ['sync', '--force']]) {
+      const run = await roster(dir, args);
+      expect(run.code, run.all).to.equal(4);
+      expect(run.stderr).to.include('the extract has no rows: pushing it would leave the service empty');
+    }
+    expect([service.tokenRequests, service.uploads.length]).to.deep.equal([0, 0]);
+  });
+
+  it('retries an upload answered 503 with Retry-After, and succeeds once', async () => {
+    const service = await sandbox();
+    service.failNextUploads(2, 503, 1);
+    const dir = workspace({ 'config.json': syncConfig(ad, service) });
+    const run = await roster(dir, ['sync']);
+    expect(run.code, run.all).to.equal(0);
+    expect(service.uploads.map((u) => u.status)).to.deep.equal([503, 503, 200]);
+    expect(run.stderr).to.match(/upload to ilobby: attempt 1 failed \(HTTP 503 \(Retry-After 1 s\)\); trying again in 1\.0 s/);
+    expect(service.addressBook()).to.have.length(expectedRecords.length);
+  });
+
+  it('does not retry a 4xx answer', async () => {
+    const service = await sandbox();
+    service.failNextUploads(1, 400);
+    const run = await roster(workspace({ 'config.json': syncConfig(ad, service) }), ['sync']);
+    expect(run.code).to.equal(6);
+    expect(service.uploads.map((u) => u.status)).to.deep.equal([400]);
+  });
+
+  it('retries a token endpoint that is down, then exits 6 with the cause', async () => {
+    const service = await sandbox();
+    const dir = workspace({ 'config.json': syncConfig(ad, service, {}, { tokenUrl: 'https://127.0.0.1:9/auth/connect/token' }) });
+    const run = await roster(dir, ['sync']);
+    expect(run.code, run.all).to.equal(6);
+    expect(run.stderr).to.match(/token request for ilobby: attempt 1 failed/);
+    expect(run.stderr).to.match(/attempt 4 failed/);
+    expect(run.stderr).to.match(/ilobby: token request failed: https:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
+    expect(service.uploads).to.have.length(0);
+  });
+
+  it('lets one run at a time hold the state folder: a second run exits 7 at once', async () => {
+    const service = await sandbox();
+    // The first run's directory goes silent mid-search, so it holds the lock for its timeout.
+    const stall = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
+    try {
+      const dir = workspace({ 'config.json': syncConfig(ad, service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 6 }) });
+      const first = roster(dir, ['sync']);
+      await waitFor(() => stall.cutAt !== undefined, 10_000);
+      const started = Date.now();
+      const second = await roster(dir, ['sync']);
+      expect(second.code, second.all).to.equal(7);
+      expect(second.stderr).to.match(/another roster run \(pid \d+ on .*\) holds the lock/);
+      expect(Date.now() - started).to.be.lessThan(3000);
+      expect((await first).code).to.equal(3);
+      // The lock is released when the first run ends, whatever its outcome.
+      const third = await roster(dir, ['sync', '--dry-run']);
+      expect(third.code).to.not.equal(7);
+    } finally {
+      await stall.stop();
+    }
+  });
+
+  it('takes over the lock of a run that was killed', async () => {
+    const service = await sandbox();
+    const stall = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
+    try {
+      const dir = workspace({ 'config.json': syncConfig(ad, service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 60 }) });
+      const child = spawn(process.execPath, [new URL('../../src/cli.js', import.meta.url).pathname, 'sync', '--config', join(dir, 'config.json')], {
+        env: { ...process.env, ROSTER_TEST_BIND_PASSWORD: ad.bindPassword }, stdio: 'ignore',
+      });
+      await waitFor(() => stall.cutAt !== undefined, 10_000);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      workspaceConfig(dir, syncConfig(ad, service));
+      const run = await roster(dir, ['sync']);
+      expect(run.code, run.all).to.equal(0);
+      expect(run.stderr).to.match(/taking over a stale lock .* left by pid \d+ \(no longer running\)/);
+    } finally {
+      await stall.stop();
+    }
+  });
+});
+
+/** Rewrites config.json in place: tests change a setting between runs. */
+function workspaceConfig(dir: string, config: unknown): void {
+  writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
