@@ -23,6 +23,7 @@ export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
   handler: (argv: ArgumentsCamelCase<ExportOptions>) =>
     runCommand('export', argv, async ({ log, report }) => {
       const config = loadConfig(argv.config);
+      report.stateDir = config.stateDir;
       const out = argv.out === undefined ? config.csv.path : resolve(argv.out);
       const extract = await extractRows(config, log);
       writeFileAtomic(out, formatCsv(extract.rows, { bom: config.csv.bom }));
