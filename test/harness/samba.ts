@@ -1,6 +1,6 @@
 // A real Active Directory domain controller for the integration tests: Samba AD, provisioned in a
 // temporary folder, loaded with fixtures/ad-people.ldif and serving LDAP (389, StartTLS) and
-// LDAPS (636) on 127.0.0.1 with a certificate from a throwaway CA.
+// LDAPS (636) on a loopback address of its own with a certificate from a throwaway CA.
 //
 // One directory per test process: startSamba() provisions on first call and hands the same
 // directory to every later caller (suites share it; they must not change the fixture people, but
@@ -31,10 +31,10 @@ import { startDaemon, waitForPort, type Daemon } from './daemon.js';
 import { BASE_DN, DNS_DOMAIN, LDIF_PATH, SERVICE_ACCOUNT } from './ad-fixture.js';
 
 export interface SambaDirectory {
-  host: string;            // '127.0.0.1'
-  ldapsUrl: string;        // 'ldaps://127.0.0.1:636'
-  ldapUrl: string;         // 'ldap://127.0.0.1:389' (StartTLS; simple bind without TLS is refused)
-  /** PEM of the throwaway CA that signed the DC's certificate (SAN: dc1.corp.example.com, localhost, 127.0.0.1). */
+  host: string;            // a loopback address of this process's own, e.g. '127.77.3.42'
+  ldapsUrl: string;        // 'ldaps://<host>:636'
+  ldapUrl: string;         // 'ldap://<host>:389' (StartTLS; simple bind without TLS is refused)
+  /** PEM of the throwaway CA that signed the DC's certificate (SAN: dc1.corp.example.com, localhost and <host>). */
   caFile: string;
   baseDn: string;          // 'DC=corp,DC=example,DC=com'
   /** The service account, in UPN form (AD simple bind accepts it). */
@@ -57,7 +57,9 @@ export interface SambaDirectory {
 export const SAMBA_BINARY = '/usr/sbin/samba';
 export const SAMBA_PACKAGES = 'samba-ad-dc samba-ad-provision';
 
-const HOST = '127.0.0.1';
+// Each test process gets its own loopback address, so several processes (CI, a developer, a
+// helper) can each run a Samba on the fixed LDAP ports at once. All of 127/8 is loopback.
+const HOST = `127.77.${Math.floor(process.pid / 254) % 256}.${(process.pid % 254) + 1}`;
 const LDAP_PORT = 389;
 const LDAPS_PORT = 636;
 /** Samba's LDAP service also opens the global catalog ports; they must be free too. */
@@ -260,7 +262,8 @@ async function launch(): Promise<SambaDirectory> {
   process.once('SIGHUP', onSignal);
   try {
     const ca = makeCa('roster samba test CA', dir);
-    const cert = makeServerCert(ca, DC_NAME, [DC_HOSTNAME, 'localhost', HOST]);
+    // 127.0.0.1 too: tests reach the DC through proxies listening there.
+    const cert = makeServerCert(ca, DC_NAME, [DC_HOSTNAME, 'localhost', HOST, '127.0.0.1']);
     chmodSync(cert.keyFile, 0o600); // samba refuses a private key others can read
 
     const options: Record<string, string> = {

@@ -22,7 +22,7 @@ describe('directory faults during the search (TCP proxy in front of Samba)', fun
   const CUT_AFTER = 150_000;
 
   async function syncThroughProxy(cut: Cut, timeoutSeconds = 120, startTls = false) {
-    const proxy = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: startTls ? 389 : 636, cutAfterBytes: CUT_AFTER, cut });
+    const proxy = await startFaultProxy({ targetHost: ad.host, targetPort: startTls ? 389 : 636, cutAfterBytes: CUT_AFTER, cut });
     const service = await startIlobbySandbox();
     const dir = workspace({
       'config.json': {

@@ -115,7 +115,7 @@ describe('safety of unattended runs', function () {
   it('lets one run at a time hold the state folder: a second run exits 7 at once', async () => {
     const service = await sandbox();
     // The first run's directory goes silent mid-search, so it holds the lock for its timeout.
-    const stall = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
+    const stall = await startFaultProxy({ targetHost: ad.host, targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
     try {
       const dir = workspace({ 'config.json': syncConfig(ad, service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 6 }) });
       const first = roster(dir, ['sync']);
@@ -136,7 +136,7 @@ describe('safety of unattended runs', function () {
 
   it('takes over the lock of a run that was killed', async () => {
     const service = await sandbox();
-    const stall = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
+    const stall = await startFaultProxy({ targetHost: ad.host, targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
     try {
       const dir = workspace({ 'config.json': syncConfig(ad, service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 60 }) });
       const child = spawn(process.execPath, [new URL('../../src/cli.js', import.meta.url).pathname, 'sync', '--config', join(dir, 'config.json')], {
