@@ -67,6 +67,7 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
     searchBases,
     filter: r.string('filter') ?? DEFAULT_AD_FILTER,
     memberOf: r.stringList('memberOf', { allowSingle: true }) ?? [],
+    excludeExpired: r.boolean('excludeExpired', false),
     // 1000 is Active Directory's MaxPageSize: a larger page is silently cut to 1000.
     pageSize: r.integer('pageSize', 1000, 1, 1000),
     timeoutSeconds: r.integer('timeoutSeconds', 120, 1, 86_400),

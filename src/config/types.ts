@@ -18,6 +18,8 @@ export interface DirectoryConfig {
   searchBases: string[];
   filter: string;
   memberOf: string[];
+  /** Leave out accounts whose accountExpires is in the past (Active Directory). */
+  excludeExpired: boolean;
   pageSize: number;
   timeoutSeconds: number;
 }

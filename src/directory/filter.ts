@@ -10,16 +10,36 @@ export function escapeFilterValue(value: string): string {
   return value.replace(/[*()\\\u0000]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** accountExpires is a Windows FILETIME: 100-nanosecond intervals since 1601-01-01 UTC. */
+export function fileTime(date: Date): string {
+  return ((BigInt(date.getTime()) + 11_644_473_600_000n) * 10_000n).toString();
+}
+
+export interface FilterOptions {
+  memberOf: readonly string[];
+  /** When set, accounts that expired before this moment are left out. */
+  notExpiredAt?: Date | undefined;
+}
+
 /**
- * The configured filter, restricted to members (direct or nested) of any of `memberOf`.
- * Throws DirectoryError when the result is not valid filter syntax, before anything is sent.
+ * The configured filter, restricted to members (direct or nested) of any of `memberOf`, and to
+ * accounts not expired at `notExpiredAt`. Throws DirectoryError when the result is not valid
+ * filter syntax, before anything is sent.
  */
-export function buildFilter(filter: string, memberOf: readonly string[]): string {
+export function buildFilter(filter: string, options: FilterOptions): string {
   const base = filter.trim().startsWith('(') ? filter.trim() : `(${filter.trim()})`;
   assertValidFilter(base, 'directory.filter');
-  if (memberOf.length === 0) return base;
-  const groups = memberOf.map((dn) => `(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(dn.trim())})`);
-  const combined = `(&${base}${groups.length === 1 ? groups[0] : `(|${groups.join('')})`})`;
+  const clauses = [base];
+  if (options.memberOf.length > 0) {
+    const groups = options.memberOf.map((dn) => `(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(dn.trim())})`);
+    clauses.push(groups.length === 1 ? (groups[0] ?? '') : `(|${groups.join('')})`);
+  }
+  if (options.notExpiredAt !== undefined) {
+    // 0 and the largest 64-bit value both mean "never expires".
+    clauses.push(`(|(!(accountExpires=*))(accountExpires=0)(accountExpires=9223372036854775807)(accountExpires>=${fileTime(options.notExpiredAt)}))`);
+  }
+  if (clauses.length === 1) return base;
+  const combined = `(&${clauses.join('')})`;
   assertValidFilter(combined, 'directory.memberOf');
   return combined;
 }

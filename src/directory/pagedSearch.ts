@@ -6,6 +6,7 @@ import {
   FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, StatusCodeParser,
   type Client, type Entry, type SearchResponse,
 } from 'ldapts';
+import { BINARY_ATTRIBUTES } from './binary.js';
 
 /** The two ldapts internals this loop needs; ldapts is pinned to ~8.2 in package.json for them. */
 interface ClientInternals {
@@ -36,6 +37,9 @@ export async function* pagedSearch(client: Client, search: PagedSearch, lost: Pr
     throw new Error('this ldapts version lacks the internals roster\'s paged search uses; install the version in package-lock.json');
   }
   const attributes = [...search.attributes];
+  // ldapts decodes every value as UTF-8 text unless told which attributes are binary.
+  const requested = new Set(attributes.map((a) => a.toLowerCase()));
+  const binaryRequested = BINARY_ATTRIBUTES.filter((name) => requested.has(name.toLowerCase()));
   const control = new PagedResultsControl({ value: { size: search.pageSize } });
   const request = new SearchRequest({
     messageId: -1,
@@ -43,7 +47,7 @@ export async function* pagedSearch(client: Client, search: PagedSearch, lost: Pr
     scope: 'sub',
     filter: FilterParser.parseString(search.filter),
     attributes,
-    explicitBufferAttributes: [],
+    explicitBufferAttributes: binaryRequested,
     returnAttributeValues: true,
     // 0 = no client-side limit: a limit would end the search early without an error.
     sizeLimit: 0,
@@ -55,7 +59,7 @@ export async function* pagedSearch(client: Client, search: PagedSearch, lost: Pr
     const response = await Promise.race([internals._send(request), lost]);
     if (response.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(response);
     yield {
-      entries: response.searchEntries.map((entry) => entry.toObject(attributes, [])),
+      entries: response.searchEntries.map((entry) => entry.toObject(attributes, binaryRequested)),
       referrals: response.searchReferences.flatMap((reference) => reference.uris),
     };
     const answer = response.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);

@@ -8,6 +8,7 @@ import type { DirectoryRecord } from '../mapping/record.js';
 import type { DirectoryConnection } from './connect.js';
 import { searchFailure } from './failures.js';
 import { pagedSearch } from './pagedSearch.js';
+import { binaryAsText, isUndecodable } from './binary.js';
 
 export interface SearchRequest {
   searchBases: readonly string[];
@@ -59,13 +60,22 @@ export async function searchDirectory(
   return results;
 }
 
-/** Text values only: binary values (Buffers) are never decoded as text. */
+/** Text values only: binary values become their standard text form (GUID, SID) or are left out. */
 function toRecord(entry: Entry): DirectoryRecord {
   const attributes = new Map<string, string[]>();
   for (const [name, value] of Object.entries(entry)) {
     if (name === 'dn') continue;
-    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-    if (values.length > 0) attributes.set(name.toLowerCase(), values);
+    const key = name.toLowerCase();
+    const values: string[] = [];
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item === 'string') {
+        if (!isUndecodable(item)) values.push(item);
+      } else {
+        const text = binaryAsText(key, item);
+        if (text !== undefined) values.push(text);
+      }
+    }
+    if (values.length > 0) attributes.set(key, values);
   }
   return { dn: entry.dn, attributes };
 }

@@ -2,6 +2,8 @@
 // Pure: parseFieldMapping checks the JSON and compiles it; the caller reads the file.
 import { ConfigError } from '../errors.js';
 import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { TRANSFORMS, type Transform } from './shape.js';
 
 export const COLUMNS = ['FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'EMAIL', 'MOBILE', 'DESKPHONE', 'SITE'] as const;
 export type Column = (typeof COLUMNS)[number];
@@ -18,6 +20,12 @@ export interface FieldRule {
   map: ReadonlyMap<string, string> | undefined;
   /** Used when the value is empty after match and map. */
   fallback: string | undefined;
+  /** Changes the letter case after match, map and default. */
+  transform: Transform | undefined;
+  /** Normalises a phone number to E.164, with this default country for national numbers. */
+  phoneCountry: CountryCode | undefined;
+  /** Longer values are cut to this many characters, with a warning. */
+  maxLength: number | undefined;
   /** When set, rows whose value is not one of these are skipped. */
   allowed: ReadonlySet<string> | undefined;
 }
@@ -50,7 +58,10 @@ export function parseFieldMapping(json: Json, file: string): FieldMapping {
 }
 
 function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | undefined {
-  const rule: FieldRule = { column, attributes: [], value: undefined, match: undefined, map: undefined, fallback: undefined, allowed: undefined };
+  const rule: FieldRule = {
+    column, attributes: [], value: undefined, match: undefined, map: undefined, fallback: undefined,
+    transform: undefined, phoneCountry: undefined, maxLength: undefined, allowed: undefined,
+  };
   if (typeof spec === 'string' && spec.trim() !== '') return { ...rule, attributes: [spec.trim()] };
   if (Array.isArray(spec)) {
     const attributes = spec.filter((a): a is string => typeof a === 'string' && a.trim() !== '').map((a) => a.trim());
@@ -96,6 +107,22 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
     if (typeof fallback === 'string') rule.fallback = fallback.trim();
     else problems.add(`${column}.default`, `must be a string, found ${describe(fallback)}`);
   }
+  const transform = r.string('transform');
+  if (transform !== undefined) {
+    if ((TRANSFORMS as readonly string[]).includes(transform)) rule.transform = transform as Transform;
+    else problems.add(`${column}.transform`, `must be one of ${TRANSFORMS.join(', ')}, found "${transform}"`);
+  }
+  const phone = r.string('phone');
+  const country = r.string('country');
+  if (phone !== undefined) {
+    if (phone !== 'e164') problems.add(`${column}.phone`, `the only format is "e164", found "${phone}"`);
+    else if (country === undefined) problems.add(`${column}.country`, 'is required with "phone": the country of numbers written without +, e.g. "CA"');
+    else if (!isSupportedCountry(country.toUpperCase())) problems.add(`${column}.country`, `"${country}" is not a two-letter country code libphonenumber knows`);
+    else rule.phoneCountry = country.toUpperCase() as CountryCode;
+  } else if (country !== undefined) {
+    problems.add(`${column}.country`, 'only goes with "phone": "e164"');
+  }
+  if (r.has('maxLength')) rule.maxLength = r.integer('maxLength', 0, 1, 10_000);
   const allowed = r.stringList('allowed');
   if (allowed !== undefined) rule.allowed = new Set(allowed.map((a) => a.trim()));
   r.rejectUnknown();

@@ -1,22 +1,42 @@
 // Applies a FieldMapping to one directory record. Pure.
 import type { Column, FieldMapping, FieldRule } from './fields.js';
 import { valuesOf, type DirectoryRecord } from './record.js';
+import { toE164, transformCase, truncate } from './shape.js';
 
 export type Row = Record<Column, string>;
 
+/** Things worth a warning that do not stop the row: which columns were affected. */
+export interface MapNotes {
+  phoneNotNormalized?: Column[];
+  truncated?: Column[];
+}
+
 export type MapResult =
-  | { kind: 'row'; row: Row }
+  | { kind: 'row'; row: Row; notes: MapNotes | undefined }
   /** The value of `column` is not in its `allowed` list. */
   | { kind: 'notAllowed'; column: Column; value: string };
 
 export function mapRecord(record: DirectoryRecord, mapping: FieldMapping): MapResult {
   const row: Row = { FIRSTNAME: '', LASTNAME: '', TITLE: '', DIVISION: '', EMAIL: '', MOBILE: '', DESKPHONE: '', SITE: '' };
+  let notes: MapNotes | undefined;
   for (const rule of mapping) {
-    const value = ruleValue(record, rule);
+    let value = ruleValue(record, rule);
+    if (rule.phoneCountry !== undefined && value !== '') {
+      const normalised = toE164(value, rule.phoneCountry);
+      if (normalised === undefined) (notes ??= {}).phoneNotNormalized = [...(notes?.phoneNotNormalized ?? []), rule.column];
+      else value = normalised;
+    }
+    if (rule.maxLength !== undefined) {
+      const cut = truncate(value, rule.maxLength);
+      if (cut !== undefined) {
+        value = cut;
+        (notes ??= {}).truncated = [...(notes?.truncated ?? []), rule.column];
+      }
+    }
     if (rule.allowed !== undefined && !rule.allowed.has(value)) return { kind: 'notAllowed', column: rule.column, value };
     row[rule.column] = value;
   }
-  return { kind: 'row', row };
+  return { kind: 'row', row, notes };
 }
 
 function ruleValue(record: DirectoryRecord, rule: FieldRule): string {
@@ -27,13 +47,17 @@ function ruleValue(record: DirectoryRecord, rule: FieldRule): string {
   }
   if (rule.map !== undefined && value !== '') value = rule.map.get(value.toLowerCase()) ?? value;
   if (value === '' && rule.fallback !== undefined) value = rule.fallback;
+  if (rule.transform !== undefined && value !== '') value = transformCase(value, rule.transform);
   return value;
 }
 
 function firstNonEmpty(record: DirectoryRecord, attributes: readonly string[]): string {
   for (const attribute of attributes) {
-    // Multi-valued attributes: the first value the server returns is used.
-    for (const value of valuesOf(record, attribute)) {
+    const values = valuesOf(record, attribute);
+    // LDAP servers promise no order for the values of a multi-valued attribute, so the one that
+    // sorts first is used: the same directory gives the same CSV on every run.
+    const candidates = values.length > 1 ? [...values].sort() : values;
+    for (const value of candidates) {
       const trimmed = value.trim();
       if (trimmed !== '') return trimmed;
     }

@@ -6,10 +6,17 @@ export interface DirectoryRecord {
   attributes: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The values of `name` on `record`; `distinguishedName` and `dn` fall back to the entry's DN. */
+/**
+ * The values of `name` on `record`. Two names are special: `distinguishedName` and `dn` fall back
+ * to the entry's DN (OpenLDAP stores no such attribute), and `proxyAddresses` gives only the
+ * primary SMTP address (the value written "SMTP:" in capitals), without its prefix.
+ */
 export function valuesOf(record: DirectoryRecord, name: string): readonly string[] {
   const key = name.toLowerCase();
   const values = record.attributes.get(key);
+  if (key === 'proxyaddresses') {
+    return (values ?? []).filter((v) => v.startsWith('SMTP:')).map((v) => v.slice('SMTP:'.length));
+  }
   if (values !== undefined) return values;
   if (key === 'dn' || key === 'distinguishedname') return [record.dn];
   return [];

@@ -6,12 +6,17 @@ import type { DirectoryRecord } from './record.js';
 
 export type SkipReason = 'noEmail' | 'invalidEmail' | 'duplicateEmail' | 'notAllowed';
 
+/** Rows that were kept but changed in a way worth a warning. */
+export type WarningReason = 'phoneNotNormalized' | 'truncated';
+
 export interface RowSummary {
   entriesFound: number;
   rowsWritten: number;
   skipped: Record<SkipReason, number>;
   /** A few examples per reason (DN and value), for the log. */
   examples: Record<SkipReason, string[]>;
+  warnings: Record<WarningReason, number>;
+  warningExamples: Record<WarningReason, string[]>;
 }
 
 const EXAMPLES_PER_REASON = 5;
@@ -29,6 +34,8 @@ export class RowCollector {
   private entriesFound = 0;
   private readonly skipped: Record<SkipReason, number> = { noEmail: 0, invalidEmail: 0, duplicateEmail: 0, notAllowed: 0 };
   private readonly examples: Record<SkipReason, string[]> = { noEmail: [], invalidEmail: [], duplicateEmail: [], notAllowed: [] };
+  private readonly warnings: Record<WarningReason, number> = { phoneNotNormalized: 0, truncated: 0 };
+  private readonly warningExamples: Record<WarningReason, string[]> = { phoneNotNormalized: [], truncated: [] };
 
   constructor(private readonly mapping: FieldMapping) {}
 
@@ -40,6 +47,8 @@ export class RowCollector {
       return;
     }
     const row = result.row;
+    if (result.notes?.phoneNotNormalized) this.warn('phoneNotNormalized', `${record.dn} (${result.notes.phoneNotNormalized.map((c) => `${c} "${row[c]}"`).join(', ')})`);
+    if (result.notes?.truncated) this.warn('truncated', `${record.dn} (${result.notes.truncated.join(', ')})`);
     row.EMAIL = row.EMAIL.toLowerCase();
     if (row.EMAIL === '') return this.skip('noEmail', record.dn);
     if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} ("${row.EMAIL}")`);
@@ -60,8 +69,16 @@ export class RowCollector {
     const rows = [...this.rowsByEmail.values()].map((entry) => entry.row).sort((a, b) => compare(a.EMAIL, b.EMAIL));
     return {
       rows,
-      summary: { entriesFound: this.entriesFound, rowsWritten: rows.length, skipped: { ...this.skipped }, examples: structuredClone(this.examples) },
+      summary: {
+        entriesFound: this.entriesFound, rowsWritten: rows.length, skipped: { ...this.skipped }, examples: structuredClone(this.examples),
+        warnings: { ...this.warnings }, warningExamples: structuredClone(this.warningExamples),
+      },
     };
+  }
+
+  private warn(reason: WarningReason, example: string): void {
+    this.warnings[reason] += 1;
+    if (this.warningExamples[reason].length < EXAMPLES_PER_REASON) this.warningExamples[reason].push(example);
   }
 
   private skip(reason: SkipReason, example: string): void {

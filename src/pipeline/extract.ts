@@ -25,7 +25,7 @@ export async function extractRows(config: RosterConfig, log: Logger): Promise<Ex
   }
   const { file: fieldsFile, mapping } = loadFieldMapping(config);
   log.debug(`mapping from ${fieldsFile}`);
-  const filter = buildFilter(directory.filter, directory.memberOf);
+  const filter = buildFilter(directory.filter, { memberOf: directory.memberOf, notExpiredAt: directory.excludeExpired ? new Date() : undefined });
   const attributes = attributesNeeded(mapping);
   log.debug(`filter ${filter}; attributes ${attributes.join(', ')}`);
 
@@ -57,6 +57,13 @@ export function describeExtract(extract: Extract): string {
   for (const [reason, label] of reasons) {
     if (summary.skipped[reason] === 0) continue;
     lines.push(`skipped (${label}): ${summary.skipped[reason]}, e.g. ${summary.examples[reason].join('; ')}`);
+  }
+  const warnings: [keyof RowSummary['warnings'], string][] = [
+    ['phoneNotNormalized', 'phone number left as it was (not a valid number)'], ['truncated', 'value cut to maxLength'],
+  ];
+  for (const [reason, label] of warnings) {
+    if (summary.warnings[reason] === 0) continue;
+    lines.push(`warning (${label}): ${summary.warnings[reason]}, e.g. ${summary.warningExamples[reason].join('; ')}`);
   }
   return lines.join('\n');
 }

@@ -2,20 +2,27 @@ import { expect } from 'chai';
 import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError } from 'ldapts';
 import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
 import { connectFailure, describeAdBindFailure, searchFailure } from '../../src/directory/failures.js';
-import { buildFilter, escapeFilterValue } from '../../src/directory/filter.js';
+import { buildFilter, escapeFilterValue, fileTime } from '../../src/directory/filter.js';
 import { DirectoryError } from '../../src/errors.js';
 
 describe('filter building', () => {
   it('uses the filter as it is without memberOf', () => {
-    expect(buildFilter(DEFAULT_AD_FILTER, [])).to.equal(DEFAULT_AD_FILTER);
-    expect(buildFilter('objectClass=inetOrgPerson', [])).to.equal('(objectClass=inetOrgPerson)');
+    expect(buildFilter(DEFAULT_AD_FILTER, { memberOf: [] })).to.equal(DEFAULT_AD_FILTER);
+    expect(buildFilter('objectClass=inetOrgPerson', { memberOf: [] })).to.equal('(objectClass=inetOrgPerson)');
   });
 
   it('restricts to nested members of one or several groups, escaping the DNs', () => {
-    expect(buildFilter('(objectClass=user)', ['CN=Visitor Hosts,OU=Groups,DC=corp'])).to.equal(
+    expect(buildFilter('(objectClass=user)', { memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp'] })).to.equal(
       '(&(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=Visitor Hosts,OU=Groups,DC=corp))');
-    expect(buildFilter('(objectClass=user)', ['CN=A (old),DC=x', 'CN=B*,DC=x'])).to.equal(
+    expect(buildFilter('(objectClass=user)', { memberOf: ['CN=A (old),DC=x', 'CN=B*,DC=x'] })).to.equal(
       '(&(objectClass=user)(|(memberOf:1.2.840.113556.1.4.1941:=CN=A \\28old\\29,DC=x)(memberOf:1.2.840.113556.1.4.1941:=CN=B\\2a,DC=x)))');
+  });
+
+  it('leaves out expired accounts by accountExpires (a FILETIME), keeping "never" (0 and 2^63-1)', () => {
+    expect(fileTime(new Date('1601-01-01T00:00:00Z'))).to.equal('0');
+    expect(fileTime(new Date('2026-01-01T00:00:00Z'))).to.equal('134116992000000000');
+    expect(buildFilter('(objectClass=user)', { memberOf: [], notExpiredAt: new Date('2026-01-01T00:00:00Z') })).to.equal(
+      '(&(objectClass=user)(|(!(accountExpires=*))(accountExpires=0)(accountExpires=9223372036854775807)(accountExpires>=134116992000000000)))');
   });
 
   it('escapes the RFC 4515 specials', () => {
@@ -23,10 +30,10 @@ describe('filter building', () => {
   });
 
   it('refuses a malformed filter with exit 3, naming the config key', () => {
-    expect(() => buildFilter('(&(objectClass=user)(sn=x)', [])).to.throw(DirectoryError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
-    expect(() => buildFilter('(objectClass=user))', [])).to.throw(DirectoryError, /closing "\)" at position 19/);
-    expect(() => buildFilter('(objectClass=user)(sn=x)', [])).to.throw(DirectoryError, /text after the filter/);
-    expect(() => buildFilter('(&(objectClass=user)(sn=x))', [])).not.to.throw();
+    expect(() => buildFilter('(&(objectClass=user)(sn=x)', { memberOf: [] })).to.throw(DirectoryError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
+    expect(() => buildFilter('(objectClass=user))', { memberOf: [] })).to.throw(DirectoryError, /closing "\)" at position 19/);
+    expect(() => buildFilter('(objectClass=user)(sn=x)', { memberOf: [] })).to.throw(DirectoryError, /text after the filter/);
+    expect(() => buildFilter('(&(objectClass=user)(sn=x))', { memberOf: [] })).not.to.throw();
   });
 });
 

@@ -47,7 +47,7 @@ describe('fields.config.json', () => {
 describe('mapping a record', () => {
   it('takes attributes case-insensitively, trims, and uses the first non-empty of a list', () => {
     const result = mapRecord(record('CN=A', { GIVENNAME: '  Ada ', sn: 'Lovelace', mail: ['  '], userPrincipalName: 'ada@corp.example.com' }), adMapping);
-    expect(result).to.deep.equal({ kind: 'row', row: { FIRSTNAME: 'Ada', LASTNAME: 'Lovelace', TITLE: '', DIVISION: '', EMAIL: 'ada@corp.example.com', MOBILE: '', DESKPHONE: '', SITE: '' } });
+    expect(result).to.deep.equal({ kind: 'row', notes: undefined, row: { FIRSTNAME: 'Ada', LASTNAME: 'Lovelace', TITLE: '', DIVISION: '', EMAIL: 'ada@corp.example.com', MOBILE: '', DESKPHONE: '', SITE: '' } });
   });
 
   it('applies match, map, default and constant values', () => {

@@ -1,0 +1,44 @@
+// Binary attributes are never decoded as text: a photo or certificate in the CSV would be
+// garbage. The few binary values that have a standard text form (GUIDs, SIDs) get that form;
+// every other binary value is left out. Pure.
+
+/** Binary attributes of Active Directory and OpenLDAP, by the names servers return. */
+export const BINARY_ATTRIBUTES = [
+  'objectGUID', 'objectSid', 'sIDHistory', 'tokenGroups', 'msExchMailboxGuid', 'msExchArchiveGUID', 'mS-DS-ConsistencyGuid',
+  'thumbnailPhoto', 'jpegPhoto', 'photo', 'thumbnailLogo', 'userCertificate', 'userSMIMECertificate', 'cACertificate',
+  'logonHours', 'msDS-GenerationId', 'userPKCS12', 'audio', 'msExchSafeSendersHash', 'msExchBlockedSendersHash',
+] as const;
+
+const GUIDS = new Set(['objectguid', 'msexchmailboxguid', 'msexcharchiveguid', 'ms-ds-consistencyguid']);
+const SIDS = new Set(['objectsid', 'sidhistory']);
+
+/** The text form of a binary value, or undefined when it has none. `name` is lower-case. */
+export function binaryAsText(name: string, value: Buffer): string | undefined {
+  if (GUIDS.has(name) && value.length === 16) return guidText(value);
+  if (SIDS.has(name)) return sidText(value);
+  return undefined;
+}
+
+/** AD stores a GUID with its first three groups little-endian. */
+export function guidText(bytes: Buffer): string {
+  const hex = (start: number, end: number, reverse: boolean) => {
+    const part = [...bytes.subarray(start, end)];
+    return (reverse ? part.reverse() : part).map((b) => b.toString(16).padStart(2, '0')).join('');
+  };
+  return `${hex(0, 4, true)}-${hex(4, 6, true)}-${hex(6, 8, true)}-${hex(8, 10, false)}-${hex(10, 16, false)}`;
+}
+
+/** S-1-5-21-…: revision, 48-bit authority (big-endian), then 32-bit little-endian sub-authorities. */
+export function sidText(bytes: Buffer): string | undefined {
+  if (bytes.length < 8) return undefined;
+  const count = bytes[1] ?? 0;
+  if (bytes.length !== 8 + count * 4) return undefined;
+  const authority = bytes.readUIntBE(2, 6);
+  const subAuthorities = Array.from({ length: count }, (_, i) => bytes.readUInt32LE(8 + i * 4));
+  return `S-${bytes[0]}-${authority}${subAuthorities.map((s) => `-${s}`).join('')}`;
+}
+
+/** A value ldapts decoded as text that was not valid UTF-8 (it holds U+FFFD): binary in disguise. */
+export function isUndecodable(value: string): boolean {
+  return value.includes('\uFFFD');
+}

@@ -1,0 +1,28 @@
+// Value shaping for fields.config.json: letter case, phone numbers, length. Pure.
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+export const TRANSFORMS = ['upper', 'lower', 'title'] as const;
+export type Transform = (typeof TRANSFORMS)[number];
+
+export function transformCase(value: string, transform: Transform): string {
+  if (transform === 'upper') return value.toLocaleUpperCase();
+  if (transform === 'lower') return value.toLocaleLowerCase();
+  // Title case that respects names: "jean-pierre o'neil" → "Jean-Pierre O'Neil", any script.
+  return value.toLocaleLowerCase().replace(/(^|[\s\-'’])(\p{L})/gu, (_, separator: string, letter: string) => `${separator}${letter.toLocaleUpperCase()}`);
+}
+
+/**
+ * A phone number in E.164 (+14165550100; an extension is kept as " x23"), or undefined when the
+ * text is not a valid number for `country` or internationally: such values are left as they were.
+ */
+export function toE164(value: string, country: CountryCode): string | undefined {
+  const parsed = parsePhoneNumberFromString(value, country);
+  if (parsed === undefined || !parsed.isValid()) return undefined;
+  return parsed.ext ? `${parsed.number} x${parsed.ext}` : parsed.number;
+}
+
+/** Cuts to `maxLength` characters (code points, so a character is never split in half). */
+export function truncate(value: string, maxLength: number): string | undefined {
+  const characters = [...value];
+  return characters.length > maxLength ? characters.slice(0, maxLength).join('') : undefined;
+}
