@@ -6,6 +6,7 @@ import { runRoster, workspace } from '../harness/cli.js';
 import { requireBinary } from '../harness/daemon.js';
 import { EXPECTED_ROWS, FIELD_MAPPING, FILTER, PEOPLE_IN_BASE, SEARCH_BASE, SERVICE_BIND_DN, SERVICE_BIND_PASSWORD } from '../harness/ldap-fixture.js';
 import { startSlapd, type SlapdDirectory } from '../harness/slapd.js';
+import { parseCsv } from '../sandbox/csv.js';
 
 const expectedCsv = readFileSync(new URL('../../../fixtures/ldap-expected.csv', import.meta.url), 'utf8');
 
@@ -60,3 +61,40 @@ describe('roster export from OpenLDAP', function () {
     expect(run.csv).to.equal(undefined);
   });
 });
+
+describe('the mapping language on OpenLDAP', function () {
+  let ldap: SlapdDirectory;
+  before(async function () {
+    requireBinary(this, '/usr/sbin/slapd', 'slapd ldap-utils');
+    ldap = await startSlapd();
+  });
+  after(() => ldap.stop());
+
+  it('transforms, matches on the DN and applies defaults as it does on AD', async () => {
+    const dir = workspace({
+      'config.json': {
+        directory: { url: ldap.ldapsUrl, caFile: ldap.caFile, bindDn: SERVICE_BIND_DN, bindPasswordEnv: 'PW', searchBases: [SEARCH_BASE], filter: FILTER },
+        fields: 'fields.json',
+      },
+      'fields.json': {
+        ...FIELD_MAPPING,
+        LASTNAME: { attribute: FIELD_MAPPING.LASTNAME, transform: 'upper' },
+        SITE: { attribute: 'dn', match: 'ou=(Contractors),ou=People', default: 'Staff' },
+      },
+    });
+    const run = await runRoster(['export', '--config', join(dir, 'config.json')], { env: { PW: SERVICE_BIND_PASSWORD } });
+    expect(run.code, run.all).to.equal(0);
+    const expected = parseExpected(expectedCsv).map((fields) => fields.map((value, index) => (index === 1 ? value.toLocaleUpperCase() : value)));
+    const csv = readFileSync(join(dir, 'adextract.csv'), 'utf8');
+    const actual = parseExpected(csv);
+    // Every column but SITE as the fixture expects, LASTNAME upper-cased; SITE from the DN.
+    expect(actual.map((fields) => fields.slice(0, 7))).to.deep.equal(expected.map((fields) => fields.slice(0, 7)));
+    const sites = new Set(actual.map((fields) => fields[7]));
+    expect([...sites].sort()).to.deep.equal(['Contractors', 'Staff']);
+  });
+});
+
+/** The records of a CSV (header left out), with the sandbox's independent RFC 4180 parser. */
+function parseExpected(csv: string): string[][] {
+  return parseCsv(csv).slice(1).map((record) => record.fields);
+}
