@@ -5,6 +5,7 @@ import { readSecret } from '../../config/secrets.js';
 import type { IlobbyTarget } from '../../config/types.js';
 import { CredentialsRejectedError, ServiceError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { registerSecret } from '../../log/redact.js';
 import { policyFetch } from '../http/fetch.js';
 import { TransportError } from '../http/request.js';
 import { tlsConnectionOptions } from '../http/tlsPolicy.js';
@@ -32,6 +33,8 @@ export async function fetchAccessToken(target: IlobbyTarget, log: Logger): Promi
     }
     const parameters: Record<string, string> = target.scope === undefined ? {} : { scope: target.scope };
     const tokens = await oidc.clientCredentialsGrant(config, parameters);
+    // A bearer token is as good as the secret for its lifetime: keep it out of every log line.
+    registerSecret(tokens.access_token);
     log.debug(`${target.name}: token received (${tokens.token_type}, expires in ${tokens.expires_in ?? '?'} s)`);
     return tokens.access_token;
   } catch (error) {
