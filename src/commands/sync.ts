@@ -2,8 +2,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
 import { describeExtract, extractRows } from '../pipeline/extract.js';
-import { exitCodeOf, pushToTargets, targetsOf } from '../pipeline/push.js';
-import { acquireLock } from '../state/lock.js';
+import { pushAndReport, targetsOf } from '../pipeline/push.js';
+import { withLock } from '../state/lock.js';
 import { runCommand, type GlobalOptions } from './run.js';
 
 interface SyncOptions extends GlobalOptions {
@@ -27,18 +27,12 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
       const config = loadConfig(argv.config);
       targetsOf(config); // a config that cannot push fails before the directory is read
       report.stateDir = config.stateDir;
-      const lock = acquireLock(config.stateDir, log);
-      try {
+      // The lock covers the directory read too: two runs must not interleave read and push.
+      return withLock(config.stateDir, log, async () => {
         const extract = await extractRows(config, log);
         Object.assign(report, { directory: extract.url, bases: extract.bases, ...extract.summary });
         log.info(describeExtract(extract));
-        const targets = await pushToTargets(config, extract.rows, { force: argv.force, dryRun: argv.dryRun }, log);
-        report.targets = targets;
-        const exitCode = exitCodeOf(targets);
-        log.result(targets.map((t) => t.message).join('\n'), { command: 'sync', exitCode, targets });
-        return exitCode;
-      } finally {
-        lock.release();
-      }
+        return pushAndReport('sync', config, extract.rows, { force: argv.force, dryRun: argv.dryRun }, log, report);
+      });
     }),
 };

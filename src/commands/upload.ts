@@ -6,8 +6,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
 import { InvalidInputError } from '../errors.js';
 import { checkIlobbyCsv } from '../file/readCsv.js';
-import { exitCodeOf, pushToTargets, targetsOf } from '../pipeline/push.js';
-import { acquireLock } from '../state/lock.js';
+import { pushAndReport, targetsOf } from '../pipeline/push.js';
+import { withLock } from '../state/lock.js';
 import { runCommand, type GlobalOptions } from './run.js';
 
 interface UploadOptions extends GlobalOptions {
@@ -47,15 +47,6 @@ export const uploadCommand: CommandModule<GlobalOptions, UploadOptions> = {
       }
       log.info(`${file}: ${rows.length} rows, header and every EMAIL valid`);
       report.stateDir = config.stateDir;
-      const lock = acquireLock(config.stateDir, log);
-      try {
-        const targets = await pushToTargets(config, rows, { force: argv.force, dryRun: argv.dryRun }, log);
-        report.targets = targets;
-        const exitCode = exitCodeOf(targets);
-        log.result(targets.map((t) => t.message).join('\n'), { command: 'upload', exitCode, targets });
-        return exitCode;
-      } finally {
-        lock.release();
-      }
+      return withLock(config.stateDir, log, () => pushAndReport('upload', config, rows, { force: argv.force, dryRun: argv.dryRun }, log, report));
     }),
 };

@@ -104,3 +104,14 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
 export function exitCodeOf(results: readonly TargetResult[]): ExitCode {
   return results.find((result) => result.exitCode !== ExitCode.ok)?.exitCode ?? ExitCode.ok;
 }
+
+/** Pushes to every target and tells the operator how each went; returns the run's exit code. */
+export async function pushAndReport(
+  command: string, config: RosterConfig, rows: readonly Row[], options: PushOptions, log: Logger, report: Record<string, unknown>,
+): Promise<ExitCode> {
+  const targets = await pushToTargets(config, rows, options, log);
+  report.targets = targets;
+  const exitCode = exitCodeOf(targets);
+  log.result(targets.map((t) => t.message).join('\n'), { command, exitCode, targets });
+  return exitCode;
+}

@@ -61,3 +61,13 @@ function isAlive(owner: LockOwner): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** Runs `body` holding the state folder's lock, and releases it however `body` ends. */
+export async function withLock<T>(stateDir: string, log: Logger, body: () => Promise<T>): Promise<T> {
+  const lock = acquireLock(stateDir, log);
+  try {
+    return await body();
+  } finally {
+    lock.release();
+  }
+}
