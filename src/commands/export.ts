@@ -2,8 +2,7 @@
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
-import { writeFileAtomic } from '../file/atomicWrite.js';
-import { formatCsv } from '../file/csv.js';
+import { writeCsvFile } from '../file/csv.js';
 import { describeExtract, extractRows } from '../pipeline/extract.js';
 import { describeChanges } from '../pipeline/preview.js';
 import { runCommand, type GlobalOptions } from './run.js';
@@ -26,7 +25,7 @@ export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
       report.stateDir = config.stateDir;
       const out = argv.out === undefined ? config.csv.path : resolve(argv.out);
       const extract = await extractRows(config, log);
-      writeFileAtomic(out, formatCsv(extract.rows, { bom: config.csv.bom }));
+      writeCsvFile(out, extract.rows, { bom: config.csv.bom });
       if (extract.rows.length === 0) log.warn('no rows: the CSV has only its header; sync would refuse to push it');
       Object.assign(report, { csv: out, directory: extract.url, bases: extract.bases, ...extract.summary });
       const changes = describeChanges(config, extract.rows);

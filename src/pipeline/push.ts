@@ -5,8 +5,7 @@ import type { IlobbyTarget, RosterConfig } from '../config/types.js';
 import { diffRows, type RosterChanges } from '../checks/diff.js';
 import { evaluateGuards } from '../checks/guards.js';
 import { ConfigError, ExitCode, RosterError, SafetyRefusal } from '../errors.js';
-import { writeFileAtomic } from '../file/atomicWrite.js';
-import { formatCsv } from '../file/csv.js';
+import { writeCsvFile } from '../file/csv.js';
 import { reportFailure } from '../log/failure.js';
 import type { Logger } from '../log/logger.js';
 import type { Row } from '../mapping/mapRecord.js';
@@ -74,7 +73,7 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
       added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length,
       disabledExamples: changes.disabled.slice(0, 10).map((row) => row.EMAIL),
     });
-    writeFileAtomic(csv, formatCsv(rows, { bom: config.csv.bom }));
+    writeCsvFile(csv, rows, { bom: config.csv.bom });
     const verdict = evaluateGuards({ rowCount: rows.length, previousCount: previous?.length, changes, safety: config.safety, force: options.force });
     if (verdict.fatal !== undefined) throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, { hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.' });
     if (!verdict.allowed) {

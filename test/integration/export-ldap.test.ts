@@ -19,7 +19,7 @@ describe('roster export from OpenLDAP', function () {
     await Promise.all(servers.map((s) => s.stop()));
   });
 
-  async function exportFrom(ldap: SlapdDirectory, overrides: Record<string, unknown> = {}) {
+  async function exportFrom(ldap: SlapdDirectory, overrides: Record<string, unknown> = {}, args: string[] = []) {
     const dir = workspace({
       'config.json': {
         directory: { url: ldap.ldapsUrl, caFile: ldap.caFile, bindDn: SERVICE_BIND_DN, bindPasswordFile: 'bind-password.txt', searchBases: [SEARCH_BASE], filter: FILTER, ...overrides },
@@ -29,7 +29,7 @@ describe('roster export from OpenLDAP', function () {
       'people.fields.json': FIELD_MAPPING,
       'bind-password.txt': `${SERVICE_BIND_PASSWORD}\n`,
     });
-    const run = await runRoster(['export', '--config', join(dir, 'config.json')]);
+    const run = await runRoster(['export', '--config', join(dir, 'config.json'), ...args]);
     const csvPath = join(dir, 'people.csv');
     return { ...run, csv: existsSync(csvPath) ? readFileSync(csvPath, 'utf8') : undefined };
   }
@@ -42,6 +42,14 @@ describe('roster export from OpenLDAP', function () {
     expect(run.csv).to.equal(expectedCsv);
     expect(run.stdout).to.include(`entries found: ${PEOPLE_IN_BASE}`);
     expect(run.stdout).to.include(`rows written:  ${EXPECTED_ROWS}`);
+  });
+
+  it('exits 2 when the CSV cannot be written where csv.path or --out says', async () => {
+    const ldap = await startSlapd();
+    servers.push(ldap);
+    const run = await exportFrom(ldap, {}, ['--out', '/nonexistent-folder/people.csv']);
+    expect(run.code, run.all).to.equal(2);
+    expect(run.stderr).to.include('cannot write the CSV /nonexistent-folder/people.csv: ENOENT');
   });
 
   it('works over ldap:// with StartTLS', async () => {

@@ -98,6 +98,7 @@ describe('safety of unattended runs', function () {
     service.failNextUploads(1, 400);
     const run = await roster(workspace({ 'config.json': syncConfig(ad, service) }), ['sync']);
     expect(run.code).to.equal(6);
+    expect(run.stderr).to.match(/ilobby: the upload was refused with HTTP 400: \S/);
     expect(service.uploads.map((u) => u.status)).to.deep.equal([400]);
   });
 
