@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exportCommand } from './commands/export.js';
+import { officevibeCommand } from './commands/officevibe.js';
 import { syncCommand } from './commands/sync.js';
 import { uploadCommand } from './commands/upload.js';
 import type { GlobalOptions } from './commands/run.js';
@@ -28,6 +29,7 @@ await cli
   .command(exportCommand)
   .command(syncCommand)
   .command(uploadCommand)
+  .command(officevibeCommand)
   .demandCommand(1, 'Name a command; see roster --help.')
   .strict()
   .version(version)

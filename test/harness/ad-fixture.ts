@@ -28,6 +28,15 @@
 //   OU=Contractors               10 enabled people with mail, outside the default search base
 //   OU=Groups                    CN=Visitor Hosts ⊃ CN=Reception ⊃ CN=Front Desk (nested two levels)
 //   OU=Empty                     no entries below it at all
+//   OU=Warehouse                 402 people (400 enabled) for `roster officevibe export`; outside
+//                                every search base above, so no existing search changes
+//   OU=Officevibe Groups         CN=All Employees: every user of OU=Staff and OU=Warehouse (disabled
+//                                ones too), a contact, and the nested groups CN=Warehouse Leads and
+//                                CN=Night Shift: over 1,500 member values, which AD only returns in
+//                                ranges (Samba returns them whole unless asked for ranges); managedBy
+//                                Émilie Côté. CN=Warehouse Leads: 5 warehouse
+//                                people, managedBy a Toronto person who is not a member.
+//                                CN=Night Shift: 3 warehouse people, no manager.
 //   CN=svc-roster,CN=Users       the service account roster binds as (password set by the harness)
 //
 // Rules used for the expected CSV (the product contract, PRODUCT.md):
@@ -54,6 +63,11 @@ export const USERS_DN = `CN=Users,${BASE_DN}`;
 export const VISITOR_HOSTS_DN = `CN=Visitor Hosts,${GROUPS_DN}`;
 export const RECEPTION_DN = `CN=Reception,${GROUPS_DN}`;
 export const FRONT_DESK_DN = `CN=Front Desk,${GROUPS_DN}`;
+export const WAREHOUSE_DN = `OU=Warehouse,${BASE_DN}`;
+export const OFFICEVIBE_GROUPS_DN = `OU=Officevibe Groups,${BASE_DN}`;
+export const ALL_EMPLOYEES_DN = `CN=All Employees,${OFFICEVIBE_GROUPS_DN}`;
+export const WAREHOUSE_LEADS_DN = `CN=Warehouse Leads,${OFFICEVIBE_GROUPS_DN}`;
+export const NIGHT_SHIFT_DN = `CN=Night Shift,${OFFICEVIBE_GROUPS_DN}`;
 
 /** The account roster binds as. Its password is set by the harness (not stored in the LDIF). */
 export const SERVICE_ACCOUNT = {
@@ -160,6 +174,7 @@ const ENABLED_UAC = [512, 544, 66048, 66080];
 const DISABLED_UAC = [514, 546, 66050, 66082];
 
 export const GENERATED_PER_SITE = 575;
+export const GENERATED_IN_WAREHOUSE = 400;
 
 function defineEntries(): { entries: Entry[]; groups: Group[] } {
   const random = mulberry32(20240611);
@@ -409,6 +424,26 @@ function defineEntries(): { entries: Entry[]; groups: Group[] } {
   // generated people also belong to an unrelated group, so "member of some group" is not enough
   for (let n = 200; n < 230; n++) tor(n).memberOf.push(`CN=Toronto Social Club,${GROUPS_DN}`);
 
+  // --- OU=Warehouse and OU=Officevibe Groups (for `roster officevibe export`). Added after
+  // everyone else, so the people above keep their generated names.
+  for (let n = 1; n <= GENERATED_IN_WAREHOUSE + 2; n++) {
+    const [given, sn] = takePair();
+    const gone = n > GENERATED_IN_WAREHOUSE;
+    const sam = gone ? `whgone${n - GENERATED_IN_WAREHOUSE}` : `wh${String(n).padStart(4, '0')}`;
+    person(WAREHOUSE_DN, `${given} ${sn}`, sam, {
+      givenName: given, sn, title: n % 10 === 0 ? 'Shift Supervisor' : 'Warehouse Associate', department: 'Logistics',
+      mail: `${given}.${sn}@${DNS_DOMAIN}`.toLowerCase(), userPrincipalName: upn(sam), physicalDeliveryOfficeName: 'Laval',
+    }, gone ? 'disabled warehouse person (member of All Employees, never exported)' : 'warehouse',
+    gone ? DISABLED_UAC[n % DISABLED_UAC.length]! : ENABLED_UAC[n % ENABLED_UAC.length]!);
+  }
+  const wh = (n: number) => bySam.get(`wh${String(n).padStart(4, '0')}`)!;
+  for (const e of entries) {
+    if (e.kind === 'user' && (isUnder(entryDn(e), STAFF_DN) || isUnder(entryDn(e), WAREHOUSE_DN))) e.memberOf.push(ALL_EMPLOYEES_DN);
+  }
+  entries.find((e) => e.kind === 'contact')!.memberOf.push(ALL_EMPLOYEES_DN);
+  for (let n = 1; n <= 5; n++) wh(n).memberOf.push(WAREHOUSE_LEADS_DN);
+  for (const n of [10, 20, 30]) wh(n).memberOf.push(NIGHT_SHIFT_DN);
+
   const groups: Group[] = [
     { parent: GROUPS_DN, cn: 'Front Desk', attrs: { sAMAccountName: 'Front Desk', description: 'Nested two levels below Visitor Hosts' }, groups: [] },
     { parent: GROUPS_DN, cn: 'Reception', attrs: { sAMAccountName: 'Reception', description: 'Nested in Visitor Hosts' }, groups: [FRONT_DESK_DN] },
@@ -418,6 +453,17 @@ function defineEntries(): { entries: Entry[]; groups: Group[] } {
       parent: STAFF_DN, cn: 'Staff Announcements', groups: [],
       attrs: { sAMAccountName: 'Staff Announcements', mail: 'announcements@corp.example.com' },
       note: 'mail-enabled group inside OU=Staff (never exported)',
+    },
+    {
+      parent: OFFICEVIBE_GROUPS_DN, cn: 'Warehouse Leads', groups: [],
+      attrs: { sAMAccountName: 'Warehouse Leads', managedBy: entryDn(tor(1)) },
+      note: 'nested in All Employees; its manager is not one of its members',
+    },
+    { parent: OFFICEVIBE_GROUPS_DN, cn: 'Night Shift', groups: [], attrs: { sAMAccountName: 'Night Shift' }, note: 'nested in All Employees; no manager' },
+    {
+      parent: OFFICEVIBE_GROUPS_DN, cn: 'All Employees', groups: [WAREHOUSE_LEADS_DN, NIGHT_SHIFT_DN],
+      attrs: { sAMAccountName: 'All Employees', managedBy: entryDn(bySam.get('ecote')!) },
+      note: 'over 1,500 members: AD returns member in ranges (member;range=0-1499)',
     },
   ];
   return { entries, groups };
@@ -553,7 +599,7 @@ export function toLdif(): string {
     '#   npx tsc -p . && node dist/test/harness/ad-fixture.js',
     `# Loaded into a Samba AD DC (${BASE_DN}) by test/harness/samba.ts.`,
   ];
-  for (const ou of [STAFF_DN, TORONTO_DN, MONTREAL_DN, PARTNERS_DN, CONTRACTORS_DN, GROUPS_DN, EMPTY_DN]) {
+  for (const ou of [STAFF_DN, TORONTO_DN, MONTREAL_DN, PARTNERS_DN, CONTRACTORS_DN, GROUPS_DN, EMPTY_DN, WAREHOUSE_DN, OFFICEVIBE_GROUPS_DN]) {
     block([...header.splice(0), ldifAttr('dn', ou), 'objectClass: organizationalUnit']);
   }
   block([
@@ -603,7 +649,7 @@ function main(): void {
   mkdirSync(dirname(LDIF_PATH), { recursive: true });
   writeFileSync(LDIF_PATH, toLdif());
   writeFileSync(EXPECTED_CSV_PATH, toCsv(staff.rows));
-  console.log(`wrote ${LDIF_PATH} (${ENTRIES.length + GROUPS.length + 8} entries)`);
+  console.log(`wrote ${LDIF_PATH} (${ENTRIES.length + GROUPS.length + 10} entries)`);
   console.log(`wrote ${EXPECTED_CSV_PATH} (${rowsExpected} rows)`);
   console.log(JSON.stringify({
     enabledInStaff, rowsExpected, skippedNoEmail, skippedInvalidEmail, duplicates,

@@ -1,0 +1,33 @@
+// Two Active Directory conventions for reading groups. Pure.
+//
+// Ranged retrieval: AD returns at most MaxValRange (1,500 by default) values of a multi-valued
+// attribute per request. Over that, asking for `member` gets `member;range=0-1499` and the rest has
+// to be asked for as `member;range=1500-*`, and so on, until a range ends in `*`.
+//
+// objectGUID: 16 bytes, shown by AD tools (and PowerShell's [guid]) with the first three groups
+// byte-swapped: bytes 3 2 1 0 - 5 4 - 7 6 - 8 9 - 10..15.
+
+export interface ValueRange {
+  attribute: string;
+  start: number;
+  /** The last index returned, or '*' when these are the last values. */
+  end: number | '*';
+}
+
+/** `member;range=0-1499` → { attribute: 'member', start: 0, end: 1499 }; undefined for a name without a range. */
+export function parseRangedAttribute(name: string): ValueRange | undefined {
+  const match = /^([^;]+);range=(\d+)-(\d+|\*)$/i.exec(name.trim());
+  if (match === null) return undefined;
+  return { attribute: match[1]!, start: Number(match[2]), end: match[3] === '*' ? '*' : Number(match[3]) };
+}
+
+/** The attribute to ask for next: `member;range=1500-2999`. */
+export function rangeRequest(attribute: string, start: number, size: number): string {
+  return `${attribute};range=${start}-${start + size - 1}`;
+}
+
+export function formatObjectGuid(bytes: Uint8Array): string {
+  if (bytes.length !== 16) throw new Error(`objectGUID has ${bytes.length} bytes, expected 16`);
+  const hex = (indexes: number[]) => indexes.map((i) => bytes[i]!.toString(16).padStart(2, '0')).join('');
+  return [hex([3, 2, 1, 0]), hex([5, 4]), hex([7, 6]), hex([8, 9]), hex([10, 11, 12, 13, 14, 15])].join('-');
+}

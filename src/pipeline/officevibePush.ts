@@ -1,0 +1,123 @@
+// The Officevibe job: files → checks → request → dump → safety checks → service → state.
+// Nothing is sent unless every file is valid and the safety checks pass.
+import { resolve } from 'node:path';
+import { evaluateGuards } from '../checks/guards.js';
+import { InvalidInputError, SafetyRefusal } from '../errors.js';
+import { writeFileAtomic } from '../file/atomicWrite.js';
+import type { Logger } from '../log/logger.js';
+import { redact } from '../log/redact.js';
+import { asRosterChanges, compareUsers, pushedUsers } from '../officevibe/changes.js';
+import { requirePushSettings, type OfficevibeConfig } from '../officevibe/config.js';
+import { readApiKey, readOfficevibeFiles, warnAboutKeyInText } from '../officevibe/load.js';
+import { buildSyncRequest, serializeRequest, type SyncRequest } from '../officevibe/request.js';
+import { validateFiles } from '../officevibe/validate.js';
+import { postSync } from '../service/officevibe/sync.js';
+import { lastOfficevibePushFile, readLastOfficevibePush, recordOfficevibePush } from '../state/officevibe.js';
+
+export interface OfficevibePushOptions {
+  dryRun: boolean;
+  force: boolean;
+  ignoreEncoding: boolean;
+  /** Where to write the request body, or undefined for no dump. */
+  dumpFile: string | undefined;
+}
+
+export interface OfficevibePushResult {
+  outcome: 'pushed' | 'dry-run';
+  users: number;
+  groups: number;
+  mappings: number;
+  added: number;
+  deactivated: number;
+  /** The first people who would be deactivated. */
+  deactivatedExamples: string[];
+  dump: string | undefined;
+  /** Errors the service listed although it reported success. */
+  serviceErrors: string[];
+  message: string;
+}
+
+const PROBLEMS_SHOWN = 30;
+const NAMES_SHOWN = 10;
+
+export async function pushToOfficevibe(config: OfficevibeConfig, options: OfficevibePushOptions, log: Logger): Promise<OfficevibePushResult> {
+  const settings = requirePushSettings(config);
+  warnAboutKeyInText(settings.apiKey, log);
+  const keySource = settings.apiKey.kind === 'env' ? `the environment variable ${settings.apiKey.name} (ApiKeyEnv)`
+    : settings.apiKey.kind === 'file' ? `the file ${settings.apiKey.path} (ApiKeyFile)` : `ApiKey in ${config.file}`;
+  log.debug(`config ${config.file}: sync to ${settings.syncUrl}, key from ${keySource}, state in ${config.stateDir}`);
+  log.debug(`files: ${config.files.users}, ${config.files.groups}, ${config.files.mappings}${options.ignoreEncoding ? ' (BOM not required: --ignore-encoding)' : ' (UTF-8 with BOM required)'}`);
+  const { tables, problems: fileProblems } = readOfficevibeFiles(config, { ignoreEncoding: options.ignoreEncoding }, log);
+  if (tables === undefined || fileProblems.length > 0) throw invalidFiles(fileProblems);
+  const { data, problems } = validateFiles(tables);
+  if (problems.length > 0) throw invalidFiles(problems);
+  log.debug(`files valid: ${data.users.length} users, ${data.groups.length} groups, ${data.mappings.length} mappings; every reference resolves, no nesting cycle`);
+
+  const request = buildSyncRequest({ syncManagerEmail: settings.syncManagerEmail, inviteNewUsers: config.inviteNewUsers }, data);
+  const body = serializeRequest(request);
+  const dump = options.dumpFile === undefined ? undefined : writeDump(options.dumpFile, body, log);
+  const counts = checkSafety(config, request, options.force, log);
+
+  const summary = `${counts.users} users, ${counts.groups} groups, ${counts.mappings} mappings (${counts.added} new, ${counts.deactivated} to be deactivated; new users ${config.inviteNewUsers ? 'are invited' : 'are not invited: InviteNewUsers is false'})`;
+  if (options.dryRun) {
+    return { outcome: 'dry-run', ...counts, dump, serviceErrors: [], message: `officevibe: dry run, nothing sent: ${summary}` };
+  }
+  const apiKey = readApiKey(settings.apiKey);
+  const answer = await postSync({ url: settings.syncUrl, apiKey, keySource, caFile: config.caFile }, body, log);
+  recordOfficevibePush(config.stateDir, body);
+  log.debug(`recorded as the last successful push: ${lastOfficevibePushFile(config.stateDir)}`);
+  for (const error of answer.errors) log.warn(`officevibe: the service accepted the sync but reported: ${error}`);
+  return { outcome: 'pushed', ...counts, dump, serviceErrors: answer.errors, message: `officevibe: pushed ${summary}` };
+}
+
+/** Writes the request body where --dump-request says, before the safety checks, so a refused push can be looked at. */
+function writeDump(file: string, body: string, log: Logger): string {
+  const dump = resolve(file);
+  try {
+    writeFileAtomic(dump, redact(body)); // the body never holds the key; redact() makes sure of it
+  } catch (error) {
+    throw new InvalidInputError(`cannot write the request dump ${dump}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      hint: 'Run from a folder the account may write to, or name another file: --dump-request FILE. Nothing was sent.',
+      cause: error,
+    });
+  }
+  log.info(`request written to ${dump} (${Buffer.byteLength(body)} bytes, no API key in it)`);
+  return dump;
+}
+
+/** The safety checks against the last successful push; throws SafetyRefusal (exit 4) when they refuse. */
+function checkSafety(config: OfficevibeConfig, request: SyncRequest, force: boolean, log: Logger) {
+  const previous = readLastOfficevibePush(config.stateDir);
+  const changes = compareUsers(previous ?? [], pushedUsers(request) ?? []);
+  log.debug(previous === undefined
+    ? 'no previous push to compare with: only the empty-roster check applies'
+    : `against the last push (${previous.length} users): ${changes.added.length} new, ${changes.deactivated.length} would be deactivated`);
+  if (request.users.length === 0) {
+    throw new SafetyRefusal(`officevibe: refused: ${config.files.users} has no users: Officevibe would deactivate everyone${previous ? ` (all ${previous.length} people of the last push)` : ''}`, {
+      hint: 'Check how the file was made; --force does not push an empty roster.',
+    });
+  }
+  const verdict = evaluateGuards({
+    rowCount: request.users.length, previousCount: previous?.length, changes: asRosterChanges(changes), safety: config.safety, force,
+  });
+  if (verdict.fatal !== undefined) throw new SafetyRefusal(`officevibe: refused: ${verdict.fatal}`, { hint: '--force does not push an empty roster.' });
+  if (!verdict.allowed) {
+    throw new SafetyRefusal(`officevibe: refused:\n  - ${verdict.thresholds.join('\n  - ')}`, {
+      hint: `Look at ${config.files.users}. If these deactivations are intended, run again with --force (or raise the limits under "safety").`,
+    });
+  }
+  for (const threshold of verdict.thresholds) log.warn(`officevibe: --force overrides: ${threshold}`);
+  return {
+    users: request.users.length, groups: request.groups.length, mappings: request.mappings.length,
+    added: changes.added.length, deactivated: changes.deactivated.length,
+    deactivatedExamples: changes.deactivated.slice(0, NAMES_SHOWN).map((user) => user.email),
+  };
+}
+
+function invalidFiles(problems: string[]): InvalidInputError {
+  const shown = problems.slice(0, PROBLEMS_SHOWN);
+  const more = problems.length > PROBLEMS_SHOWN ? `\n  - … and ${problems.length - PROBLEMS_SHOWN} more` : '';
+  return new InvalidInputError(`the Officevibe files cannot be sent; nothing was sent:\n  - ${shown.join('\n  - ')}${more}`, {
+    hint: 'Fix these lines (or the way the files are made) and run again.',
+  });
+}

@@ -1,0 +1,120 @@
+// The pure parts of `roster officevibe export` (ranged values, objectGUID, users and groups from
+// directory records) and of reading Officevibe's answer.
+import { expect } from 'chai';
+import type { DirectoryGroup } from '../../src/directory/groups.js';
+import { formatObjectGuid, parseRangedAttribute, rangeRequest } from '../../src/directory/valueRange.js';
+import { CredentialsRejectedError, ExitCode, ServiceError } from '../../src/errors.js';
+import { DEFAULT_USER_ATTRIBUTES } from '../../src/officevibe/config.js';
+import { buildGroupExport } from '../../src/officevibe/directoryGroups.js';
+import { OfficevibeUserCollector, userAttributesNeeded } from '../../src/officevibe/directoryUsers.js';
+import type { DirectoryRecord } from '../../src/mapping/record.js';
+import { interpretSyncAnswer } from '../../src/service/officevibe/answer.js';
+
+describe('AD ranged values and objectGUID', () => {
+  it('reads the range of an attribute name and asks for the next one', () => {
+    expect(parseRangedAttribute('member;range=0-1499')).to.deep.equal({ attribute: 'member', start: 0, end: 1499 });
+    expect(parseRangedAttribute('Member;Range=1500-*')).to.deep.equal({ attribute: 'Member', start: 1500, end: '*' });
+    expect(parseRangedAttribute('member')).to.equal(undefined);
+    expect(rangeRequest('member', 1500, 1500)).to.equal('member;range=1500-2999');
+  });
+
+  it('writes objectGUID as AD and PowerShell show it (first three groups byte-swapped)', () => {
+    const stored = Buffer.from('67452301ab89efcd0123456789abcdef', 'hex');
+    expect(formatObjectGuid(stored)).to.equal('01234567-89ab-cdef-0123-456789abcdef');
+    expect(() => formatObjectGuid(Buffer.alloc(15))).to.throw(/15 bytes/);
+  });
+});
+
+const record = (dn: string, attributes: Record<string, string>): DirectoryRecord => ({
+  dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), [v]])),
+});
+
+describe('users.csv from directory records', () => {
+  it('asks for the attributes of every column', () => {
+    expect(userAttributesNeeded(DEFAULT_USER_ATTRIBUTES)).to.deep.equal(['samaccountname', 'mail', 'userprincipalname', 'givenname', 'sn', 'title']);
+  });
+
+  it('applies the email rules, keeps the account whose DN sorts first for a shared id or email, sorts by email', () => {
+    const collector = new OfficevibeUserCollector(DEFAULT_USER_ATTRIBUTES);
+    collector.add(record('CN=Zed,OU=B', { sAMAccountName: 'zed', mail: ' Zed@X.org ', givenName: ' Zed ', sn: 'Z' }));
+    collector.add(record('CN=Upn,OU=B', { sAMAccountName: 'upn', userPrincipalName: 'Upn@X.org' }));
+    collector.add(record('CN=Twin,OU=B', { sAMAccountName: 'twin2', mail: 'twin@x.org' }));
+    collector.add(record('CN=Twin,OU=A', { sAMAccountName: 'twin1', mail: 'TWIN@x.org' }));
+    collector.add(record('CN=Same Id,OU=B', { sAMAccountName: 'zed', mail: 'other@x.org' }));
+    collector.add(record('CN=No Id,OU=B', { mail: 'noid@x.org' }));
+    collector.add(record('CN=No Mail,OU=B', { sAMAccountName: 'nomail' }));
+    collector.add(record('CN=Bad,OU=B', { sAMAccountName: 'bad', mail: 'bad@' }));
+    const { users, summary } = collector.finish();
+    expect(users.map((u) => [u.values.id, u.values.email, u.values.firstName])).to.deep.equal([
+      ['zed', 'other@x.org', ''], ['twin1', 'twin@x.org', ''], ['upn', 'upn@x.org', ''],
+    ]);
+    expect(summary.skipped).to.deep.equal({ noId: 1, noEmail: 1, invalidEmail: 1, duplicateId: 1, duplicateEmail: 1 });
+    expect(summary.examples.duplicateId).to.deep.equal(['CN=Zed,OU=B (same id "zed" as CN=Same Id,OU=B)']);
+    expect(summary.examples.duplicateEmail).to.deep.equal(['CN=Twin,OU=B (same email as CN=Twin,OU=A)']);
+  });
+});
+
+describe('groups.csv and groups-mapping.csv from directory groups', () => {
+  const user = (dn: string, id: string) => ({ dn, values: { id, email: `${id}@x.org`, firstName: '', lastName: '', jobTitle: '', imageUrl: '', language: '' } });
+  const users = [user('CN=Ann,OU=P', 'ann'), user('CN=Bob,OU=P', 'bob'), user('CN=Cy,OU=P', 'cy')];
+  const group = (dn: string, id: string, name: string, members: string[], managedBy?: string): DirectoryGroup => ({ dn, id, name, members, managedBy });
+
+  it('makes membership lines, a manager line, nesting lines, and counts what it leaves out', () => {
+    const result = buildGroupExport([
+      group('CN=Sales,OU=G', 'g-sales', 'Sales', ['cn=bob,ou=p', 'CN=Ann,OU=P', 'CN=Gone,OU=P', 'CN=East,OU=G', 'CN=Other Group,OU=G'], 'CN=Cy,OU=P'),
+      group('CN=East,OU=G', 'g-east', 'East', ['CN=Ann,OU=P'], 'CN=Ann,OU=P'),
+      group('CN=Sales Copy,OU=G', 'g-sales', 'Sales', []),
+    ], users);
+    expect(result.groups).to.deep.equal([{ id: 'g-east', name: 'East' }, { id: 'g-sales', name: 'Sales' }]);
+    expect(result.mappings).to.deep.equal([
+      { groupId: 'g-east', userId: 'ann', subGroupId: null, isMember: true, isManager: true },
+      { groupId: 'g-sales', userId: 'ann', subGroupId: null, isMember: true, isManager: false },
+      { groupId: 'g-sales', userId: 'bob', subGroupId: null, isMember: true, isManager: false },
+      { groupId: 'g-sales', userId: 'cy', subGroupId: null, isMember: false, isManager: true },
+      { groupId: 'g-sales', userId: null, subGroupId: 'g-east', isMember: null, isManager: null },
+    ]);
+    const sales = result.reports.find((r) => r.name === 'Sales')!;
+    expect(sales).to.deep.include({ members: 2, manager: 'cy@x.org', subGroups: 1, notExported: 2, notExportedExamples: ['CN=Gone,OU=P', 'CN=Other Group,OU=G'] });
+    expect(result.cycles).to.deep.equal([]);
+  });
+
+  it('reports a manager who is not exported, and groups nested in a cycle', () => {
+    const result = buildGroupExport([
+      group('CN=A,OU=G', 'a', 'A', ['CN=B,OU=G'], 'CN=Disabled,OU=P'),
+      group('CN=B,OU=G', 'b', 'B', ['CN=A,OU=G']),
+    ], users);
+    expect(result.managerProblems).to.deep.equal(['A: managedBy CN=Disabled,OU=P is not an exported user (disabled, outside directory.searchBases, or not a person), so the group has no manager in Officevibe']);
+    expect(result.cycles.map((c) => c.path)).to.deep.equal([['a', 'b', 'a']]);
+  });
+});
+
+describe('Officevibe\'s answer to a sync', () => {
+  const URL = 'https://app.officevibe.com/api/v2/sync';
+  const answer = (status: number, contentType: string, body: string) =>
+    () => interpretSyncAnswer(URL, { status, headers: { 'content-type': contentType }, body: Buffer.from(body) }, 'ApiKeyEnv OV_KEY');
+
+  it('accepts {isSuccess: true}, passing on any errors it lists', () => {
+    expect(answer(200, 'application/json; charset=utf-8', '{"isSuccess":true,"errors":[]}')()).to.deep.equal({ status: 200, errors: [] });
+    expect(answer(200, 'application/json', '{"isSuccess":true,"errors":["E7: imageUrl ignored"]}')().errors).to.deep.equal(['E7: imageUrl ignored']);
+  });
+
+  it('takes an HTML page (the sign-in page), 401 or 403 for a key that was not accepted: exit 5', () => {
+    for (const fn of [answer(200, 'text/html', '<!DOCTYPE html><html>Sign in</html>'), answer(200, '', '  <html><body>login'), answer(401, 'application/json', '{}'), answer(403, 'text/plain', 'no')]) {
+      expect(fn).to.throw(CredentialsRejectedError, /^officevibe: the API key was not accepted/).with.property('exitCode', ExitCode.credentialsRejected);
+    }
+    expect(answer(200, 'text/html', '<html>')).to.throw(CredentialsRejectedError).with.property('hint').that.includes('Check the API key in ApiKeyEnv OV_KEY');
+  });
+
+  it('turns isSuccess false into exit 6 listing the errors, whatever their shape', () => {
+    expect(answer(200, 'application/json', '{"isSuccess":false,"errors":["bad user",{"message":"bad group"},{"code":7}]}'))
+      .to.throw(ServiceError, 'officevibe: the service refused the sync (isSuccess: false, HTTP 200):\n  - bad user\n  - bad group\n  - {"code":7}');
+    expect(answer(400, 'application/json', '{"isSuccess":false}')).to.throw(ServiceError, '(no errors listed)');
+  });
+
+  it('exit 6 for anything else: a 5xx, a redirect, a 2xx without the expected JSON', () => {
+    expect(answer(503, 'text/html', '<html>down for maintenance</html>')).to.throw(ServiceError, 'answered HTTP 503: <html>down for maintenance</html>');
+    expect(() => interpretSyncAnswer(URL, { status: 302, headers: { location: 'https://app.officevibe.com/login' }, body: Buffer.alloc(0) }, 'k'))
+      .to.throw(ServiceError, 'redirect (HTTP 302) to https://app.officevibe.com/login');
+    expect(answer(200, 'application/json', '{"ok":true}')).to.throw(ServiceError, 'without the expected {isSuccess, errors} JSON');
+  });
+});
