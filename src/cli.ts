@@ -5,12 +5,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { checkCommand } from './commands/check.js';
 import { exportCommand } from './commands/export.js';
+import { initCommand } from './commands/init.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { officevibeCommand } from './commands/officevibe.js';
 import { syncCommand } from './commands/sync.js';
 import { uploadCommand } from './commands/upload.js';
 import type { GlobalOptions } from './commands/run.js';
 import { ExitCode } from './errors.js';
+import { usageErrorLine } from './log/logger.js';
 import { packageRoot } from './paths.js';
 
 const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,6 +34,9 @@ await cli
   .command(syncCommand)
   .command(uploadCommand)
   .command(officevibeCommand)
+  .command(checkCommand)
+  .command(initCommand)
+  .command(scheduleCommand)
   .demandCommand(1, 'Name a command; see roster --help.')
   .strict()
   .version(version)
@@ -37,7 +44,7 @@ await cli
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((message, error) => {
     if (error) throw error;
-    process.stderr.write(`error: ${message}\nRun "roster --help" for usage.\n`);
+    process.stderr.write(`${usageErrorLine(message, hideBin(process.argv))}\n`);
     process.exit(ExitCode.invalidInput);
   })
   .parseAsync();

@@ -2,13 +2,16 @@
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
+import { writeChangesCsv } from '../file/changesCsv.js';
 import { writeCsvFile } from '../file/csv.js';
 import { describeExtract, extractRows } from '../pipeline/extract.js';
-import { describeChanges } from '../pipeline/preview.js';
+import { changeCounts, changesPerTarget, describeTargetChanges } from '../pipeline/preview.js';
 import { runCommand, type GlobalOptions } from './run.js';
 
 interface ExportOptions extends GlobalOptions {
   out: string | undefined;
+  diffOut: string | undefined;
+  report: string | undefined;
 }
 
 export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
@@ -17,8 +20,11 @@ export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .option('out', { type: 'string', describe: 'Where to write the CSV (default: csv.path from the config)' })
+      .option('diff-out', { type: 'string', describe: 'Also write every row that would be added, changed or disabled (CSV)' })
+      .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file, even when the run fails' })
       .example('$0 export', 'write the CSV named in ./config.json')
-      .example('$0 export --config C:\\roster\\config.json --out preview.csv', 'write it somewhere else') as Argv<ExportOptions>,
+      .example('$0 export --config C:\\roster\\config.json --out preview.csv', 'write it somewhere else')
+      .example('$0 export --diff-out changes.csv', 'and list who would be added, changed and disabled') as unknown as Argv<ExportOptions>,
   handler: (argv: ArgumentsCamelCase<ExportOptions>) =>
     runCommand('export', argv, async ({ log, report }) => {
       const config = loadConfig(argv.config);
@@ -28,7 +34,14 @@ export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
       writeCsvFile(out, extract.rows, { bom: config.csv.bom });
       if (extract.rows.length === 0) log.warn('no rows: the CSV has only its header; sync would refuse to push it');
       Object.assign(report, { csv: out, directory: extract.url, bases: extract.bases, ...extract.summary });
-      const changes = describeChanges(config, extract.rows);
-      log.result(`${describeExtract(extract)}\nCSV: ${out}\n${changes.join('\n')}`, { command: 'export', csv: out, directory: extract.url, ...extract.summary, bases: extract.bases });
+      const changes = changesPerTarget(config, extract.rows);
+      report.changes = changes.map(changeCounts);
+      const diffOut = argv.diffOut === undefined ? undefined : resolve(argv.diffOut);
+      if (diffOut !== undefined) {
+        writeChangesCsv(diffOut, changes);
+        report.diffOut = diffOut;
+      }
+      const text = [describeExtract(extract), `CSV: ${out}`, ...changes.map(describeTargetChanges), ...(diffOut ? [`changes listed in ${diffOut}`] : [])];
+      log.result(text.join('\n'), { command: 'export', csv: out, directory: extract.url, ...extract.summary, bases: extract.bases, changes: report.changes });
     }),
 };

@@ -1,7 +1,11 @@
 // roster sync: export → safety checks → token → upload → record state, for every iLobby target.
+import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
+import { ExitCode } from '../errors.js';
+import { writeChangesCsv } from '../file/changesCsv.js';
 import { describeExtract, extractRows } from '../pipeline/extract.js';
+import type { TargetChanges } from '../pipeline/preview.js';
 import { pushAndReport, targetsOf } from '../pipeline/push.js';
 import { withLock } from '../state/lock.js';
 import { runCommand, type GlobalOptions } from './run.js';
@@ -10,6 +14,7 @@ interface SyncOptions extends GlobalOptions {
   dryRun: boolean;
   force: boolean;
   report: string | undefined;
+  diffOut: string | undefined;
 }
 
 export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
@@ -20,7 +25,9 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
       .option('dry-run', { type: 'boolean', default: false, describe: 'Do everything but get a token and upload' })
       .option('force', { type: 'boolean', default: false, describe: 'Push even if a safety threshold is crossed (never an empty roster)' })
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
+      .option('diff-out', { type: 'string', describe: 'Also write every row added, changed or disabled against the last push (CSV)' })
       .example('$0 sync --dry-run', 'show what would be sent and changed')
+      .example('$0 sync --dry-run --diff-out changes.csv', 'and list every change in a CSV')
       .example('$0 sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log', 'the scheduled job') as unknown as Argv<SyncOptions>,
   handler: (argv: ArgumentsCamelCase<SyncOptions>) =>
     runCommand('sync', argv, async ({ log, report }) => {
@@ -32,7 +39,21 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
         const extract = await extractRows(config, log);
         Object.assign(report, { directory: extract.url, bases: extract.bases, ...extract.summary });
         log.info(describeExtract(extract));
-        return pushAndReport('sync', config, extract.rows, { force: argv.force, dryRun: argv.dryRun }, log, report);
+        const changes: TargetChanges[] = [];
+        const onChanges = (target: TargetChanges) => changes.push(target);
+        const exitCode = await pushAndReport('sync', config, extract.rows, { force: argv.force, dryRun: argv.dryRun, onChanges }, log, report);
+        if (argv.diffOut === undefined) return exitCode;
+        const diffOut = resolve(argv.diffOut);
+        try {
+          writeChangesCsv(diffOut, changes);
+          report.diffOut = diffOut;
+          log.info(`every change is listed in ${diffOut}`);
+        } catch (error) {
+          // A push that went through is not reported as failed because its change list was not written.
+          if (exitCode === ExitCode.ok) throw error;
+          log.warn((error as Error).message);
+        }
+        return exitCode;
       });
     }),
 };

@@ -5,6 +5,18 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/**
+ * JSON has no comments, so an object in config.json or fields.config.json may carry a
+ * "$comment" (a string or a list of strings) that roster never reads (`roster init` writes them).
+ */
+export const COMMENT_KEY = '$comment';
+
+/** Why a "$comment" value is not a string or a list of strings, or undefined when it is fine. */
+export function commentProblem(value: Json): string | undefined {
+  if (typeof value === 'string' || (Array.isArray(value) && value.every((line) => typeof line === 'string'))) return undefined;
+  return `must be a string or a list of strings (a comment), found ${describe(value)}`;
+}
+
 export class Problems {
   readonly list: string[] = [];
   add(path: string, message: string): void {
@@ -109,8 +121,14 @@ export class ObjectReader {
     return undefined;
   }
 
-  /** Reports every key that was never read, with `hints` for keys people commonly get wrong. */
+  /**
+   * Reports every key that was never read, with `hints` for keys people commonly get wrong.
+   * A "$comment" is always allowed (checked only for its type).
+   */
   rejectUnknown(hints: Record<string, string> = {}): void {
+    const comment = this.raw(COMMENT_KEY);
+    const problem = comment === undefined ? undefined : commentProblem(comment);
+    if (problem !== undefined) this.problems.add(this.keyPath(COMMENT_KEY), problem);
     for (const key of Object.keys(this.object)) {
       if (this.seen.has(key)) continue;
       this.problems.add(this.keyPath(key), hints[key] ?? 'unknown key (check its spelling and case)');

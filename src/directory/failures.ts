@@ -55,10 +55,13 @@ export function connectFailure(url: string, error: unknown, caFile: string | und
     });
   }
   if (errorCode !== undefined && CERTIFICATE_CODES.has(errorCode)) {
+    const outOfDate = errorCode === 'CERT_HAS_EXPIRED' || errorCode === 'CERT_NOT_YET_VALID';
     return new DirectoryError(`the TLS certificate of ${url} was not accepted: ${message} (${errorCode})`, {
-      hint: caFile
-        ? `Check that ${caFile} holds the CA that issued the server's certificate and that the URL's host name is in the certificate.`
-        : 'Set directory.caFile to the PEM file of the CA that issued the directory\'s certificate (your enterprise root CA).',
+      hint: outOfDate
+        ? 'The server\'s certificate is outside its validity dates: renew it on the domain controller (or correct this computer\'s clock), then run "roster check" again.'
+        : caFile
+          ? `Check that ${caFile} holds the CA that issued the server's certificate and that the URL's host name is in the certificate.`
+          : 'Set directory.caFile to the PEM file of the CA that issued the directory\'s certificate (your enterprise root CA).',
       cause: error,
     });
   }

@@ -28,26 +28,41 @@ export interface Logger {
 
 const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function createLogger(options: LoggerOptions): Logger {
+/** Where a logger writes; the process's own streams except in unit tests. */
+export interface LogStreams {
+  stdout: Pick<NodeJS.WriteStream, 'write'>;
+  stderr: Pick<NodeJS.WriteStream, 'write' | 'isTTY' | 'columns'>;
+}
+
+/** Carriage return and "erase to end of line": removes a progress line from the terminal. */
+const ERASE_LINE = '\r\x1b[K';
+
+export function createLogger(options: LoggerOptions, streams: LogStreams = process): Logger {
+  const { stdout, stderr } = streams;
   const minimum: Level = options.verbosity === 'verbose' ? 'debug' : options.verbosity === 'quiet' ? 'warn' : 'info';
-  const tty = process.stderr.isTTY === true && options.format === 'text' && options.verbosity !== 'quiet';
+  // A progress line is for a person watching a terminal: never in a pipe, a log file or JSON.
+  const tty = stderr.isTTY === true && options.format === 'text' && options.verbosity !== 'quiet';
   let progressShown = false;
 
   const clearProgress = () => {
-    if (progressShown) process.stderr.write('\r\x1b[K');
+    if (progressShown) stderr.write(ERASE_LINE);
     progressShown = false;
   };
+  // A run that ends (or crashes) right after a progress update must not leave it on the screen.
+  if (tty && streams === process) process.once('exit', clearProgress);
+  const jsonLine = (level: Level | 'result', message: string, fields?: Fields) =>
+    redact(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
   const toFile = (line: string) => {
     if (options.logFile === undefined) return;
     try {
       appendFileSync(options.logFile, `${line}\n`);
     } catch (error) {
+      const message = `cannot append to the log file ${options.logFile}: ${(error as Error).message}; logging to the terminal only`;
       options.logFile = undefined;
-      process.stderr.write(`warn: cannot append to the log file: ${(error as Error).message}; logging to the terminal only\n`);
+      clearProgress();
+      stderr.write(`${options.format === 'json' ? jsonLine('warn', message) : `warn: ${redact(message)}`}\n`);
     }
   };
-  const jsonLine = (level: Level | 'result', message: string, fields?: Fields) =>
-    redact(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
 
   const write = (level: Level, message: string, fields?: Fields) => {
     const text = redact(message);
@@ -55,7 +70,7 @@ export function createLogger(options: LoggerOptions): Logger {
     toFile(fileLine);
     if (RANK[level] < RANK[minimum]) return;
     clearProgress();
-    process.stderr.write(`${options.format === 'json' ? fileLine : `${level === 'info' ? '' : `${level}: `}${text}`}\n`);
+    stderr.write(`${options.format === 'json' ? fileLine : `${level === 'info' ? '' : `${level}: `}${text}`}\n`);
   };
 
   return {
@@ -68,18 +83,32 @@ export function createLogger(options: LoggerOptions): Logger {
       if (options.format === 'json') {
         const line = jsonLine('result', text.split('\n')[0] ?? '', fields);
         toFile(line);
-        process.stdout.write(`${line}\n`);
+        stdout.write(`${line}\n`);
       } else {
         toFile(`${new Date().toISOString()} RESULT ${redact(text).replace(/\n/g, '\n    ')}`);
-        process.stdout.write(`${redact(text)}\n`);
+        stdout.write(`${redact(text)}\n`);
       }
     },
     progress(message) {
       if (!tty) return;
-      process.stderr.write(`\r\x1b[K${redact(message)}`);
+      // One screen line at most: "erase line" cannot remove a line that wrapped onto the next.
+      const width = Math.max(20, (stderr.columns || 80) - 1); // 0 or undefined: a terminal of unknown size
+      const line = redact(message).replace(/\s+/g, ' ');
+      stderr.write(`${ERASE_LINE}${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
       progressShown = true;
     },
   };
+}
+
+/**
+ * The line for a command-line usage error (an unknown option, a missing command), printed before
+ * any logger exists: one JSON object when the command line asks for --log-format json.
+ */
+export function usageErrorLine(message: string, args: readonly string[]): string {
+  const index = args.indexOf('--log-format');
+  const json = args.includes('--log-format=json') || (index >= 0 && args[index + 1] === 'json');
+  if (!json) return `error: ${message}\nRun "roster --help" for usage.`;
+  return JSON.stringify({ time: new Date().toISOString(), level: 'error', message, hint: 'Run "roster --help" for usage.', exitCode: 2 });
 }
 
 /** A logger that drops everything; for unit tests of code that logs. */

@@ -1,7 +1,7 @@
 // fields.config.json: how each of the eight iLobby CSV columns is made from directory attributes.
 // Pure: parseFieldMapping checks the JSON and compiles it; the caller reads the file.
 import { ConfigError } from '../errors.js';
-import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
+import { COMMENT_KEY, ObjectReader, Problems, commentProblem, describe, isObject, type Json } from '../config/reader.js';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { TRANSFORMS, type Transform } from './shape.js';
 
@@ -37,7 +37,12 @@ export function parseFieldMapping(json: Json, file: string): FieldMapping {
   if (!isObject(json)) throw new ConfigError(file, [`must be an object whose keys are the CSV columns, found ${describe(json)}`]);
   const rules: FieldRule[] = [];
   for (const key of Object.keys(json)) {
-    if (key === '$schema') continue;
+    if (key === '$schema') continue; // an editor's schema reference (roster init writes one)
+    if (key === COMMENT_KEY) {
+      const problem = commentProblem(json[key] ?? null);
+      if (problem !== undefined) problems.add(key, problem);
+      continue;
+    }
     if (!(COLUMNS as readonly string[]).includes(key)) {
       problems.add(key, `is not a CSV column; the columns are ${COLUMNS.join(', ')}`);
     }

@@ -1,11 +1,11 @@
 // directory → records → rows: reads the directory and maps every entry, in one pass.
-import type { RosterConfig } from '../config/types.js';
+import type { DirectoryConfig, RosterConfig } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { connectDirectory } from '../directory/connect.js';
 import { buildFilter } from '../directory/filter.js';
-import { searchDirectory, type SearchBaseResult } from '../directory/search.js';
-import { attributesNeeded } from '../mapping/fields.js';
+import { searchDirectory, type SearchBaseResult, type SearchRequest } from '../directory/search.js';
+import { attributesNeeded, type FieldMapping } from '../mapping/fields.js';
 import { loadFieldMapping } from '../mapping/loadFields.js';
 import type { Row } from '../mapping/mapRecord.js';
 import { RowCollector, type RowSummary } from '../mapping/rows.js';
@@ -18,26 +18,35 @@ export interface Extract {
   url: string;
 }
 
-export async function extractRows(config: RosterConfig, log: Logger): Promise<Extract> {
+/** What an extract searches for and how it maps what it finds; `roster check` uses the same plan. */
+export interface SearchPlan {
+  directory: DirectoryConfig;
+  fieldsFile: string;
+  mapping: FieldMapping;
+  request: SearchRequest;
+}
+
+export function planSearch(config: RosterConfig): SearchPlan {
   const directory = config.directory;
   if (directory === undefined) {
     throw new ConfigError(config.file, ['directory: is required to read people from Active Directory or LDAP']);
   }
   const { file: fieldsFile, mapping } = loadFieldMapping(config);
-  log.debug(`mapping from ${fieldsFile}`);
   const filter = buildFilter(directory.filter, { memberOf: directory.memberOf, notExpiredAt: directory.excludeExpired ? new Date() : undefined });
   const attributes = attributesNeeded(mapping);
-  log.debug(`filter ${filter}; attributes ${attributes.join(', ')}`);
+  const request = { searchBases: directory.searchBases, filter, attributes, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds };
+  return { directory, fieldsFile, mapping, request };
+}
+
+export async function extractRows(config: RosterConfig, log: Logger): Promise<Extract> {
+  const { directory, fieldsFile, mapping, request } = planSearch(config);
+  log.debug(`mapping from ${fieldsFile}`);
+  log.debug(`filter ${request.filter}; attributes ${request.attributes.join(', ')}`);
 
   const connection = await connectDirectory(directory, log);
   const collector = new RowCollector(mapping);
   try {
-    const bases = await searchDirectory(
-      connection,
-      { searchBases: directory.searchBases, filter, attributes, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds },
-      (record) => collector.add(record),
-      log,
-    );
+    const bases = await searchDirectory(connection, request, (record) => collector.add(record), log);
     return { ...collector.finish(), bases, url: connection.url };
   } finally {
     await connection.close();

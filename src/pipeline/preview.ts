@@ -1,25 +1,53 @@
-// What a push of these rows would change, per target, against the last successful push.
+// What a push of these rows would change, per target, against the last successful push: the
+// preview `export` and `sync` print, and what --diff-out writes.
 import type { RosterConfig } from '../config/types.js';
-import { diffRows } from '../checks/diff.js';
+import { diffRows, type RosterChanges } from '../checks/diff.js';
 import type { Row } from '../mapping/mapRecord.js';
 import { readLastPush } from '../state/store.js';
 
 const SHOWN = 5;
 
-export function describeChanges(config: RosterConfig, rows: readonly Row[]): string[] {
+export interface TargetChanges {
+  target: string;
+  /** Rows this target would receive (after its `sites` filter). */
+  rows: number;
+  /** Rows of the last successful push; undefined before the first one (then every row is "added"). */
+  previousRows: number | undefined;
+  changes: RosterChanges;
+}
+
+/** The changes for every iLobby target; a config without targets is compared as one target "ilobby". */
+export function changesPerTarget(config: RosterConfig, rows: readonly Row[]): TargetChanges[] {
   const targets = config.ilobby.length > 0 ? config.ilobby : [{ name: 'ilobby', sites: undefined }];
   return targets.map((target) => {
     const sites = target.sites === undefined ? undefined : new Set(target.sites);
     const targetRows = sites === undefined ? rows : rows.filter((row) => sites.has(row.SITE));
     const previous = readLastPush(config.stateDir, target.name);
-    if (previous === undefined) return `${target.name}: no previous push to compare with (${targetRows.length} rows would be sent)`;
-    const changes = diffRows(previous, targetRows);
-    const first = (list: readonly Row[]) => (list.length ? ` (${list.slice(0, SHOWN).map((r) => r.EMAIL).join(', ')}${list.length > SHOWN ? ', …' : ''})` : '');
-    return [
-      `${target.name}, against the last push (${previous.length} rows):`,
-      `  added ${changes.added.length}${first(changes.added)}`,
-      `  changed ${changes.changed.length}${first(changes.changed.map((c) => c.after))}`,
-      `  to be disabled ${changes.disabled.length}${first(changes.disabled)}`,
-    ].join('\n');
+    return { target: target.name, rows: targetRows.length, previousRows: previous?.length, changes: diffRows(previous ?? [], targetRows) };
   });
+}
+
+/** The counts with the first few EMAILs of each, one indented line each. */
+export function changeLines(changes: RosterChanges): string[] {
+  const first = (list: readonly Row[]) => (list.length ? ` (${list.slice(0, SHOWN).map((r) => r.EMAIL).join(', ')}${list.length > SHOWN ? ', …' : ''})` : '');
+  return [
+    `  added ${changes.added.length}${first(changes.added)}`,
+    `  changed ${changes.changed.length}${first(changes.changed.map((c) => c.after))}`,
+    `  to be disabled ${changes.disabled.length}${first(changes.disabled)}`,
+  ];
+}
+
+export function describeTargetChanges(target: TargetChanges): string {
+  if (target.previousRows === undefined) return `${target.target}: no previous push to compare with (${target.rows} rows would be sent)`;
+  return [`${target.target}, against the last push (${target.previousRows} rows):`, ...changeLines(target.changes)].join('\n');
+}
+
+export function describeChanges(config: RosterConfig, rows: readonly Row[]): string[] {
+  return changesPerTarget(config, rows).map(describeTargetChanges);
+}
+
+/** The counts for the run report (the full lists go to --diff-out, not into every report). */
+export function changeCounts(target: TargetChanges): Record<string, unknown> {
+  const { changes } = target;
+  return { target: target.target, rows: target.rows, previousRows: target.previousRows ?? null, added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length };
 }

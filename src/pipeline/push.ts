@@ -12,10 +12,13 @@ import type { Row } from '../mapping/mapRecord.js';
 import { fetchAccessToken } from '../service/ilobby/token.js';
 import { uploadCsv } from '../service/ilobby/upload.js';
 import { readLastPush, recordPush } from '../state/store.js';
+import { changeLines, type TargetChanges } from './preview.js';
 
 export interface PushOptions {
   force: boolean;
   dryRun: boolean;
+  /** Told what each target's push changes (before the checks), e.g. for --diff-out. */
+  onChanges?: (changes: TargetChanges) => void;
 }
 
 export type TargetOutcome = 'uploaded' | 'dry-run' | 'refused' | 'failed';
@@ -66,9 +69,12 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     target: target.name, outcome: 'failed', exitCode: ExitCode.unexpected, csv, rows: rows.length,
     added: 0, changed: 0, disabled: 0, disabledExamples: [], message: '',
   };
+  let preview = ''; // the counts with the first few EMAILs of each, once known
   try {
     const previous = readLastPush(config.stateDir, target.name);
     const changes: RosterChanges = diffRows(previous ?? [], rows);
+    options.onChanges?.({ target: target.name, rows: rows.length, previousRows: previous?.length, changes });
+    preview = `\n${changeLines(changes).join('\n')}`;
     Object.assign(result, {
       added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length,
       disabledExamples: changes.disabled.slice(0, 10).map((row) => row.EMAIL),
@@ -84,18 +90,19 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     for (const threshold of verdict.thresholds) log.warn(`${target.name}: --force overrides: ${threshold}`);
     const summary = `${rows.length} rows (${changes.added.length} added, ${changes.changed.length} changed, ${changes.disabled.length} to be disabled)`;
     if (options.dryRun) {
-      return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}` };
+      return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}${preview}` };
     }
     const token = await fetchAccessToken(target, log);
     const answer = await uploadCsv(target, csv, token, log);
     recordPush(config.stateDir, target.name, csv);
     log.info(`${target.name}: service answered HTTP ${answer.status}: ${answer.answer}`);
-    return { ...result, outcome: 'uploaded', exitCode: ExitCode.ok, message: `${target.name}: uploaded ${summary}`, serviceAnswer: answer.answer };
+    return { ...result, outcome: 'uploaded', exitCode: ExitCode.ok, message: `${target.name}: uploaded ${summary}${preview}`, serviceAnswer: answer.answer };
   } catch (error) {
     if (!(error instanceof RosterError)) throw error;
     // Logged here, not thrown: the other targets still get their push.
     const exitCode = reportFailure(error, log, false);
-    return { ...result, outcome: error instanceof SafetyRefusal ? 'refused' : 'failed', exitCode, message: error.message };
+    const refused = error instanceof SafetyRefusal;
+    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode, message: refused ? `${error.message}${preview}` : error.message };
   }
 }
 

@@ -1,0 +1,132 @@
+// The starter config.json and fields.config.json `roster init` writes, for Active Directory or
+// OpenLDAP. JSON has no comments, so the explanations are "$comment" keys (which the parsers
+// allow in every object) and "$schema" points editors at the JSON Schemas shipped in schema/.
+// Pure: the command decides where the files go.
+import { DEFAULT_AD_FILTER } from '../config/types.js';
+
+export type DirectoryKind = 'ad' | 'openldap';
+
+export interface SchemaReferences {
+  config: string;
+  fields: string;
+}
+
+export interface StarterFiles {
+  config: Record<string, unknown>;
+  fields: Record<string, unknown>;
+}
+
+const SECRETS = 'Secrets never go in this file: roster reads them from the environment variable named by …Env, or from a file named by …File (readable only by the account that runs roster).';
+
+const AD = {
+  description: 'Active Directory',
+  directory: {
+    url: ['ldaps://dc1.corp.example.com', 'ldaps://dc2.corp.example.com'],
+    caFile: 'corp-root-ca.pem',
+    bindDn: 'svc-roster@corp.example.com',
+    searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'],
+    filter: DEFAULT_AD_FILTER,
+  },
+  directoryComment: [
+    'url: your domain controllers, tried in order (ldaps://, port 636; or ldap:// with "startTls": true).',
+    'caFile: your enterprise root CA in PEM ("Base-64 encoded X.509") form, beside this file.',
+    'bindDn: a read-only account (a normal domain user is enough), as user@domain, DOMAIN\\user or a full DN.',
+    'searchBases: the OUs (full DNs) whose whole subtree is read.',
+    'filter: enabled user accounts; contacts and computers are left out. Optional: "memberOf": ["CN=Some Group,…"] keeps only members (nested groups too), "excludeExpired": true leaves out expired accounts.',
+  ],
+  fields: {
+    FIRSTNAME: 'givenName',
+    LASTNAME: 'sn',
+    TITLE: 'title',
+    DIVISION: 'department',
+    EMAIL: ['mail', 'userPrincipalName'],
+    MOBILE: 'mobile',
+    DESKPHONE: 'telephoneNumber',
+    SITE: 'physicalDeliveryOfficeName',
+  },
+};
+
+const OPENLDAP = {
+  description: 'OpenLDAP',
+  directory: {
+    url: ['ldaps://ldap.example.org'],
+    caFile: 'ldap-ca.pem',
+    bindDn: 'cn=roster,ou=Services,dc=example,dc=org',
+    searchBases: ['ou=People,dc=example,dc=org'],
+    filter: '(objectClass=inetOrgPerson)',
+  },
+  directoryComment: [
+    'url: your LDAP servers, tried in order (ldaps://, port 636; or ldap:// with "startTls": true).',
+    'caFile: the PEM file of the CA that issued the servers\' certificate, beside this file.',
+    'bindDn: a read-only account (full DN).',
+    'searchBases: the subtrees whose people are read.',
+    'filter: every inetOrgPerson below the search bases; narrow it if some should be left out.',
+  ],
+  fields: {
+    FIRSTNAME: 'givenName',
+    LASTNAME: 'sn',
+    TITLE: 'title',
+    DIVISION: 'ou',
+    EMAIL: 'mail',
+    MOBILE: 'mobile',
+    DESKPHONE: 'telephoneNumber',
+    SITE: 'l',
+  },
+};
+
+export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences): StarterFiles {
+  const template = kind === 'ad' ? AD : OPENLDAP;
+  const config = {
+    $schema: schemas.config,
+    $comment: [
+      `roster configuration for ${template.description}, written by "roster init". Replace the example values, then run "roster check".`,
+      'Relative paths are relative to this file\'s folder. Every key is described in the README ("config.json"); an editor that reads "$schema" completes and checks them.',
+      SECRETS,
+    ],
+    directory: {
+      $comment: template.directoryComment,
+      url: template.directory.url,
+      caFile: template.directory.caFile,
+      bindDn: template.directory.bindDn,
+      bindPasswordEnv: 'ROSTER_BIND_PASSWORD',
+      searchBases: template.directory.searchBases,
+      filter: template.directory.filter,
+      pageSize: 1000,
+      timeoutSeconds: 120,
+    },
+    fields: 'fields.config.json',
+    csv: {
+      $comment: 'The CSV roster writes (and uploads): look at it after "roster export".',
+      path: 'adextract.csv',
+      bom: false,
+    },
+    ilobby: {
+      $comment: [
+        'The iLobby address book. Its API client id and secret come from iLobby; the secret goes in the variable named by clientSecretEnv.',
+        'For several address books (one API key per site), make this a list of targets, each with a "name" and "sites": ["Toronto"].',
+      ],
+      tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token',
+      uploadUrl: 'https://partnerapi.goilobby.com/addressbook/uploadcsv',
+      clientId: 'your-client-id',
+      clientSecretEnv: 'ROSTER_CLIENT_SECRET',
+    },
+    safety: {
+      $comment: 'iLobby disables everyone missing from an upload: a push that would disable more people than this is refused (exit 4) unless run with --force.',
+      minRows: 1,
+      maxDisableCount: 500,
+      maxDisablePercent: 10,
+    },
+    stateDir: 'state',
+  };
+  const fields = {
+    $schema: schemas.fields,
+    $comment: [
+      `How each CSV column is made from ${template.description} attributes (README, "fields.config.json").`,
+      'A column is an attribute name, a list of them (the first non-empty wins), or an object such as',
+      '{ "attribute": "distinguishedName", "match": "OU=([^,]+),OU=Staff", "map": { "TOR": "Toronto" }, "default": "Head Office" }.',
+      'SITE must match a site name in the iLobby portal exactly.',
+    ],
+    ...template.fields,
+  };
+  return { config, fields };
+}

@@ -1,0 +1,35 @@
+// The starter files `roster init` writes are accepted by roster's parsers and by the JSON Schemas.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config/parse.js';
+import type { Json } from '../../src/config/reader.js';
+import { parseFieldMapping } from '../../src/mapping/fields.js';
+import { starterFiles } from '../../src/init/templates.js';
+import { packageRoot } from '../../src/paths.js';
+import { validate } from '../harness/jsonSchema.js';
+
+const schema = (name: string) => JSON.parse(readFileSync(join(packageRoot, 'schema', name), 'utf8')) as Record<string, unknown>;
+
+describe('roster init templates', () => {
+  for (const kind of ['ad', 'openldap'] as const) {
+    it(`${kind}: parse without problems and validate against the schemas`, () => {
+      const files = starterFiles(kind, { config: 'file:///x/config.schema.json', fields: 'file:///x/fields.schema.json' });
+      const config = parseConfig(files.config as Json, '/etc/roster/config.json', '/etc/roster');
+      expect(config.fieldsFile).to.equal('/etc/roster/fields.config.json');
+      expect(config.ilobby).to.have.length(1);
+      expect(parseFieldMapping(files.fields as Json, '/etc/roster/fields.config.json')).to.have.length(8);
+      expect(validate(schema('config.schema.json'), files.config)).to.deep.equal([]);
+      expect(validate(schema('fields.schema.json'), files.fields)).to.deep.equal([]);
+      expect([files.config.$schema, files.fields.$schema]).to.deep.equal(['file:///x/config.schema.json', 'file:///x/fields.schema.json']);
+    });
+  }
+
+  it('differs where AD and OpenLDAP differ: filter and attributes', () => {
+    const ad = starterFiles('ad', { config: '', fields: '' });
+    const ldap = starterFiles('openldap', { config: '', fields: '' });
+    expect((ad.config.directory as { filter: string }).filter).to.match(/objectCategory=person/);
+    expect((ldap.config.directory as { filter: string }).filter).to.equal('(objectClass=inetOrgPerson)');
+    expect([ad.fields.DIVISION, ad.fields.SITE, ldap.fields.DIVISION, ldap.fields.SITE]).to.deep.equal(['department', 'physicalDeliveryOfficeName', 'ou', 'l']);
+  });
+});

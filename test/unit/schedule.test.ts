@@ -1,0 +1,122 @@
+// The scheduled-job generators: well-formed, correctly quoted for each scheduler, with the options
+// Task Scheduler, systemd and cron need for an unattended daily run.
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { parseConfig } from '../../src/config/parse.js';
+import { crontabLines, shellWord } from '../../src/schedule/cron.js';
+import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../../src/schedule/job.js';
+import { systemdUnits, systemdWord } from '../../src/schedule/systemd.js';
+import { windowsArgument, windowsTaskXml } from '../../src/schedule/windows.js';
+import { child, parseXml } from '../harness/xml.js';
+
+const awkward = '/srv/R&D <roster> 100% "it\'s" $HOME';
+const job: ScheduledJob = {
+  node: '/usr/bin/node', cli: `${awkward}/dist/src/cli.js`, configFile: `${awkward}/config.json`, workingDirectory: awkward,
+  logFile: `${awkward}/roster.log`, at: { hour: 5, minute: 7 }, maxHours: 3, user: 'CORP\\svc-roster',
+  secretVariables: ['ROSTER_BIND_PASSWORD'], environmentFile: `${awkward}/roster.env`,
+};
+
+describe('schedule: Windows Task Scheduler XML', () => {
+  const xml = parseXml(windowsTaskXml(job, new Date(2026, 2, 9)));
+
+  it('is well-formed and keeps awkward paths intact', () => {
+    expect(xml.name).to.equal('Task');
+    expect(xml.attributes.xmlns).to.equal('http://schemas.microsoft.com/windows/2004/02/mit/task');
+    expect(child(xml, 'Actions/Exec/WorkingDirectory').text).to.equal(awkward);
+    expect(child(xml, 'Actions/Exec/Arguments').text).to.equal(`"${awkward.replace(/"/g, '\\"')}/dist/src/cli.js" sync --config "${awkward.replace(/"/g, '\\"')}/config.json" --log-file "${awkward.replace(/"/g, '\\"')}/roster.log"`);
+  });
+
+  it('runs daily, whether anyone is logged on or not, one at a time, stopped after maxHours', () => {
+    expect(child(xml, 'Triggers/CalendarTrigger/StartBoundary').text).to.equal('2026-03-09T05:07:00');
+    expect(child(xml, 'Triggers/CalendarTrigger/ScheduleByDay/DaysInterval').text).to.equal('1');
+    expect(child(xml, 'Principals/Principal/UserId').text).to.equal('CORP\\svc-roster');
+    expect(child(xml, 'Principals/Principal/LogonType').text).to.equal('Password');
+    expect(child(xml, 'Settings/MultipleInstancesPolicy').text).to.equal('IgnoreNew');
+    expect(child(xml, 'Settings/ExecutionTimeLimit').text).to.equal('PT3H');
+    expect(child(xml, 'Settings/StartWhenAvailable').text).to.equal('true');
+  });
+
+  it('quotes Windows arguments as the C runtime reads them', () => {
+    expect(windowsArgument('C:\\roster\\config.json')).to.equal('C:\\roster\\config.json');
+    expect(windowsArgument('C:\\Program Files\\nodejs\\node.exe')).to.equal('"C:\\Program Files\\nodejs\\node.exe"');
+    expect(windowsArgument('C:\\a b\\')).to.equal('"C:\\a b\\\\"');
+    expect(windowsArgument('say "hi"')).to.equal('"say \\"hi\\""');
+  });
+});
+
+describe('schedule: systemd units', () => {
+  const { service, timer } = systemdUnits(job);
+
+  it('has a oneshot service with the secrets file, and a persistent daily timer', () => {
+    expect(service).to.match(/^\[Service\]\nType=oneshot\nUser=CORP\\svc-roster\n/m);
+    expect(service).to.include(`WorkingDirectory=/srv/R&D <roster> 100%% "it's" $HOME\n`);
+    expect(service).to.include(`EnvironmentFile=/srv/R&D <roster> 100%% "it's" $HOME/roster.env\n`);
+    expect(service).to.include('TimeoutStartSec=3h\n');
+    expect(timer).to.match(/^\[Timer\]\nOnCalendar=\*-\*-\* 05:07:00\nPersistent=true\nUnit=roster-sync\.service\n/m);
+    expect(timer).to.match(/^\[Install\]\nWantedBy=timers\.target\n/m);
+  });
+
+  it('escapes ExecStart words: quotes, %, $ and backslashes', () => {
+    expect(systemdWord('/usr/bin/node')).to.equal('/usr/bin/node');
+    expect(systemdWord('/a b/100%')).to.equal('"/a b/100%%"');
+    expect(systemdWord('C:\\x "$y"')).to.equal('"C:\\\\x \\"$$y\\""');
+    const execStart = /^ExecStart=(.*)$/m.exec(service)![1]!;
+    expect(execStart.startsWith('/usr/bin/node "/srv/R&D <roster> 100%% \\"it\'s\\" $$HOME/dist/src/cli.js" sync --config ')).to.equal(true);
+  });
+
+  it('says where secrets come from when config.json names no variable', () => {
+    expect(systemdUnits({ ...job, secretVariables: [] }).service).not.to.include('EnvironmentFile=');
+  });
+});
+
+describe('schedule: crontab line', () => {
+  it('has five time fields and a command that sh runs with the exact arguments', () => {
+    const [comment, line] = crontabLines({ ...job, secretVariables: [] }).split('\n');
+    expect(comment).to.match(/^# roster sync for .*, daily at 05:07\.$/);
+    const fields = line!.split(' ');
+    expect(fields.slice(0, 5)).to.deep.equal(['7', '5', '*', '*', '*']);
+    // cron passes the rest to sh after turning "\%" back into "%"; here sh prints the words it gets.
+    const command = fields.slice(5).join(' ').replace(/\\%/g, '%');
+    const probe = command.replace(/^cd (.*?) && /, '').replace(/ >\/dev\/null$/, '').replace(/^\/usr\/bin\/node /, 'printf "%s\\n" ');
+    const words = execFileSync('sh', ['-c', probe], { encoding: 'utf8' }).split('\n').slice(0, -1);
+    expect(words).to.deep.equal([job.cli, 'sync', '--config', job.configFile, '--log-file', job.logFile, '--quiet']);
+    expect(line).not.to.include('flock');
+  });
+
+  it('loads the secrets file only when config.json takes secrets from the environment', () => {
+    expect(crontabLines(job)).to.include(`set -a && . ${shellWord(job.environmentFile).replace(/%/g, '\\%')} && set +a && `);
+    expect(crontabLines({ ...job, secretVariables: [] })).not.to.include('set -a');
+    expect(shellWord("it's")).to.equal(`'it'\\''s'`);
+  });
+});
+
+describe('schedule: the job', () => {
+  it('parses HH:MM times of day', () => {
+    expect(parseTimeOfDay('06:00')).to.deep.equal({ hour: 6, minute: 0 });
+    expect(parseTimeOfDay('7:05')).to.deep.equal({ hour: 7, minute: 5 });
+    for (const bad of ['24:00', '6', '06:60', '6pm', '']) expect(parseTimeOfDay(bad), bad).to.equal(undefined);
+  });
+
+  it('collects the environment variables config.json takes secrets from', () => {
+    const config = parseConfig({
+      directory: { url: 'ldaps://dc1', bindDn: 'svc', bindPasswordEnv: 'BIND', searchBases: 'OU=Staff' },
+      ilobby: [
+        { name: 'a', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'x', clientSecretEnv: 'SECRET_A' },
+        { name: 'b', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'y', clientSecretFile: 'b.txt' },
+        { name: 'c', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'z', clientSecretEnv: 'SECRET_A' },
+      ],
+    }, '/etc/roster/config.json', '/etc/roster');
+    expect(secretVariablesOf(config)).to.deep.equal(['BIND', 'SECRET_A']);
+  });
+});
+
+describe('the tests\' XML reader', () => {
+  it('rejects what is not well-formed', () => {
+    for (const bad of ['<a><b></a></b>', '<a>x & y</a>', '<a b=c/>', '<a/><b/>', '<a>', '<a b="1" b="2"/>', '<a>&nbsp;</a>', '<a><!-- x -- y --></a>']) {
+      expect(() => parseXml(bad), bad).to.throw(/not well-formed XML/);
+    }
+    expect(parseXml('<?xml version="1.0"?>\n<a x="1&amp;2"><b>t&lt;</b><!-- c --><c/></a>\n')).to.deep.equal({
+      name: 'a', attributes: { x: '1&2' }, text: '', children: [{ name: 'b', attributes: {}, children: [], text: 't<' }, { name: 'c', attributes: {}, children: [], text: '' }],
+    });
+  });
+});
