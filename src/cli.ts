@@ -22,7 +22,13 @@ const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf
 const cli = yargs(hideBin(process.argv))
   .scriptName('roster')
   .usage('$0 <command> [options]\n\nKeeps SaaS people directories in step with Active Directory or LDAP.')
-  .option('config', { type: 'string', default: './config.json', describe: 'The config file', global: true })
+  .option('config', {
+    type: 'string', default: './config.json', describe: 'The config file', global: true,
+    coerce: (value: unknown) => {
+      if (Array.isArray(value)) throw new Error('--config is given more than once; name one config file');
+      return value as string;
+    },
+  })
   .option('verbose', { type: 'boolean', describe: 'Explain each step', global: true })
   .option('quiet', { type: 'boolean', describe: 'Only warnings, errors and the result', global: true })
   .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON object per line', global: true })
@@ -43,8 +49,9 @@ await cli
   .help()
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((message, error) => {
-    if (error) throw error;
-    process.stderr.write(`${usageErrorLine(message, hideBin(process.argv))}\n`);
+    // yargs's own errors (YError, e.g. from an option's coerce) are usage errors; others are bugs.
+    if (error && error.name !== 'YError') throw error;
+    process.stderr.write(`${usageErrorLine(message ?? error?.message ?? 'invalid usage', hideBin(process.argv))}\n`);
     process.exit(ExitCode.invalidInput);
   })
   .parseAsync();

@@ -40,7 +40,9 @@ export function parseConfig(json: Json, configFile: string, configDir: string): 
 
 function parseDirectory(r: ObjectReader, path: (p: string) => string): DirectoryConfig {
   const urls = r.stringList('url', { allowSingle: true }) ?? [];
-  if (!r.has('url')) r.problems.add(r.keyPath('url'), 'is required (e.g. "ldaps://dc1.corp.example.com")');
+  if (urls.length === 0 && !r.problems.list.some((p) => p.startsWith(r.keyPath('url')))) {
+    r.problems.add(r.keyPath('url'), 'is required (e.g. "ldaps://dc1.corp.example.com")');
+  }
   const startTls = r.boolean('startTls', false);
   const allowInsecure = r.boolean('allowInsecure', false);
   urls.forEach((url, index) => {

@@ -41,7 +41,9 @@ export class SocketWatch {
 
   /** Closes every socket of the connection, whatever state ldapts thinks it is in. */
   destroyAll(): void {
-    for (const socket of this.sockets) socket.destroy();
+    // Newest first: a TLS socket before the plain socket under it (StartTLS). The other order
+    // has crashed Node (SIGSEGV) in a StartTLS probe.
+    for (const socket of [...this.sockets].reverse()) socket.destroy();
   }
 
   private watch<T extends Socket | TLSSocket>(socket: T): T {

@@ -94,6 +94,7 @@ describe('config.json parsing', () => {
   it('requires the directory URL and search bases', () => {
     const problems = problemsOf({ directory: { bindDn: 'x', bindPasswordEnv: 'Y' } });
     expect(problems).to.include('directory.url: is required (e.g. "ldaps://dc1.corp.example.com")');
+    expect(problemsOf({ ...minimal, directory: { ...minimal.directory, url: null } })).to.deep.equal(['directory.url: is required (e.g. "ldaps://dc1.corp.example.com")']);
     expect(problems).to.include('directory.searchBases: is required: the OUs to read people from');
   });
 
