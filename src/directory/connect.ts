@@ -14,8 +14,8 @@ import { SocketWatch } from './socketWatch.js';
 export interface DirectoryConnection {
   client: Client;
   url: string;
-  /** Rejects as soon as the connection drops. */
-  lost: Promise<never>;
+  /** Aborted as soon as the connection drops. */
+  lost: AbortSignal;
   close(): Promise<void>;
 }
 

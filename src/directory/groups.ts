@@ -9,6 +9,7 @@ import { filterProblem } from './filter.js';
 import { searchFailure } from './failures.js';
 import { searchDirectory } from './search.js';
 import { formatObjectGuid, parseRangedAttribute, rangeRequest, type ValueRange } from './valueRange.js';
+import { unlessLost } from './socketWatch.js';
 
 export interface DirectoryGroup {
   dn: string;
@@ -108,12 +109,9 @@ function memberValues(entry: Entry): { values: string[]; range: ValueRange | und
 
 async function readEntry(connection: DirectoryConnection, dn: string, attributes: string[], timeoutSeconds: number): Promise<Entry> {
   try {
-    const result = await Promise.race([
-      connection.client.search(dn, {
+    const result = await unlessLost(connection.client.search(dn, {
         scope: 'base', filter: GROUP_CLASSES, attributes, explicitBufferAttributes: GUID_NAMES, sizeLimit: 0, timeLimit: timeoutSeconds,
-      }),
-      connection.lost,
-    ]);
+      }), connection.lost);
     const entry = result.searchEntries[0];
     if (entry === undefined) {
       throw new DirectoryError(`"${dn}" (export.groups) is not a group`, { hint: 'List the DNs of groups in export.groups.dns.' });

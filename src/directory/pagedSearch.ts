@@ -4,9 +4,13 @@
 // pages. A result is complete only when the server's last page carries an empty cookie.
 import {
   FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, StatusCodeParser,
-  type Client, type Entry, type SearchResponse,
+  type Client, type SearchResponse,
 } from 'ldapts';
-import { BINARY_ATTRIBUTES } from './binary.js';
+import type { DirectoryRecord } from '../mapping/record.js';
+import { toRecord } from './toRecord.js';
+import { decodeSearchEntry } from './entryDecoder.js';
+import { divertEntries } from './entryStream.js';
+import { unlessLost } from './socketWatch.js';
 
 /** The two ldapts internals this loop needs; ldapts is pinned to ~8.2 in package.json for them. */
 interface ClientInternals {
@@ -23,23 +27,23 @@ export interface PagedSearch {
 }
 
 export interface Page {
-  entries: Entry[];
+  /** How many entries this page brought (each went to onRecord). */
+  entries: number;
   referrals: string[];
 }
 
 /**
- * Yields page after page until the server says there are no more. `lost` rejects when the
- * connection drops; every page request races it so a cut connection ends the search at once.
+ * Yields page after page until the server says there are no more. `lost` is aborted when the
+ * connection drops; every page request gives up on it, so a cut connection ends the search at once.
  */
-export async function* pagedSearch(client: Client, search: PagedSearch, lost: Promise<never>): AsyncGenerator<Page> {
+export async function* pagedSearch(
+  client: Client, search: PagedSearch, lost: AbortSignal, onRecord: (record: DirectoryRecord) => void,
+): AsyncGenerator<Page> {
   const internals = client as unknown as ClientInternals;
   if (typeof internals._send !== 'function' || typeof internals._nextMessageId !== 'function') {
     throw new Error('this ldapts version lacks the internals roster\'s paged search uses; install the version in package-lock.json');
   }
   const attributes = [...search.attributes];
-  // ldapts decodes every value as UTF-8 text unless told which attributes are binary.
-  const requested = new Set(attributes.map((a) => a.toLowerCase()));
-  const binaryRequested = BINARY_ATTRIBUTES.filter((name) => requested.has(name.toLowerCase()));
   const control = new PagedResultsControl({ value: { size: search.pageSize } });
   const request = new SearchRequest({
     messageId: -1,
@@ -47,26 +51,51 @@ export async function* pagedSearch(client: Client, search: PagedSearch, lost: Pr
     scope: 'sub',
     filter: FilterParser.parseString(search.filter),
     attributes,
-    explicitBufferAttributes: binaryRequested,
+    // Binary values are recognised by name in toRecord.ts and entryDecoder.ts, not by ldapts.
+    explicitBufferAttributes: [],
     returnAttributeValues: true,
     // 0 = no client-side limit: a limit would end the search early without an error.
     sizeLimit: 0,
     timeLimit: search.timeLimitSeconds,
     controls: [control],
   });
-  for (;;) {
+  // While a page arrives its entries are only set aside (entryStream.ts); they are decoded and
+  // handed to onRecord after the next page has been asked for, so the server reads the next page
+  // while roster works through this one. ldapts still handles every other message.
+  let arrived: Buffer[] = [];
+  const stopDiverting = divertEntries(client, () => request.messageId, (message) => arrived.push(message));
+  const ask = () => {
     request.messageId = internals._nextMessageId();
-    const response = await Promise.race([internals._send(request), lost]);
-    if (response.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(response);
-    yield {
-      entries: response.searchEntries.map((entry) => entry.toObject(attributes, binaryRequested)),
-      referrals: response.searchReferences.flatMap((reference) => reference.uris),
-    };
-    const answer = response.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
-    // No paging control in the answer: the server ignored paging and sent everything at once
-    // (a server that truncated would have answered sizeLimitExceeded, which throws above).
-    const cookie = answer?.value?.cookie;
-    if (cookie === undefined || cookie.length === 0) return;
-    control.value = { size: search.pageSize, cookie };
+    const answer = unlessLost(internals._send(request), lost);
+    answer.catch(() => undefined); // awaited below; not unhandled if the caller stops early
+    return answer;
+  };
+  try {
+    let pending = ask();
+    for (;;) {
+      const response = await pending;
+      if (response.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(response);
+      const entries = arrived;
+      arrived = [];
+      const answer = response.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
+      // No paging control in the answer: the server ignored paging and sent everything at once
+      // (a server that truncated would have answered sizeLimitExceeded, which throws above).
+      const cookie = answer?.value?.cookie;
+      const more = cookie !== undefined && cookie.length > 0;
+      if (more) {
+        control.value = { size: search.pageSize, cookie };
+        pending = ask();
+      }
+      for (const message of entries) onRecord(decodeSearchEntry(message));
+      // Entries ldapts parsed itself: all of them when the decoder could not be put in place.
+      for (const entry of response.searchEntries) onRecord(toRecord(entry));
+      yield {
+        entries: entries.length + response.searchEntries.length,
+        referrals: response.searchReferences.flatMap((reference) => reference.uris),
+      };
+      if (!more) return;
+    }
+  } finally {
+    stopDiverting?.();
   }
 }

@@ -2,13 +2,11 @@
 // A result is complete only when the server ends the last page without a paging cookie
 // (pagedSearch.ts); anything else (error, limit, timeout, lost connection) throws and the run
 // pushes nothing.
-import type { Entry } from 'ldapts';
 import type { Logger } from '../log/logger.js';
 import type { DirectoryRecord } from '../mapping/record.js';
 import type { DirectoryConnection } from './connect.js';
 import { searchFailure } from './failures.js';
 import { pagedSearch } from './pagedSearch.js';
-import { binaryAsText, isUndecodable } from './binary.js';
 
 export interface SearchRequest {
   searchBases: readonly string[];
@@ -38,13 +36,10 @@ export async function searchDirectory(
     try {
       const pages = pagedSearch(connection.client, {
         base, filter: request.filter, attributes: request.attributes, pageSize: request.pageSize, timeLimitSeconds: request.timeoutSeconds,
-      }, connection.lost);
+      }, connection.lost, onRecord);
       for await (const page of pages) {
         result.pages += 1;
-        for (const entry of page.entries) {
-          result.entries += 1;
-          onRecord(toRecord(entry));
-        }
+        result.entries += page.entries;
         result.referrals.push(...page.referrals);
         log.progress(`${base}: ${result.entries} entries, ${result.pages} pages`);
       }
@@ -58,24 +53,4 @@ export async function searchDirectory(
     results.push(result);
   }
   return results;
-}
-
-/** Text values only: binary values become their standard text form (GUID, SID) or are left out. */
-function toRecord(entry: Entry): DirectoryRecord {
-  const attributes = new Map<string, string[]>();
-  for (const [name, value] of Object.entries(entry)) {
-    if (name === 'dn') continue;
-    const key = name.toLowerCase();
-    const values: string[] = [];
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (typeof item === 'string') {
-        if (!isUndecodable(item)) values.push(item);
-      } else {
-        const text = binaryAsText(key, item);
-        if (text !== undefined) values.push(text);
-      }
-    }
-    if (values.length > 0) attributes.set(key, values);
-  }
-  return { dn: entry.dn, attributes };
 }

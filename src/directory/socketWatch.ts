@@ -11,18 +11,16 @@ export class ConnectionLostError extends Error {
 }
 
 export class SocketWatch {
-  readonly lost: Promise<never>;
-  private markLost: (error: Error) => void = () => {};
+  private readonly lostController = new AbortController();
+  /**
+   * Aborted, with a ConnectionLostError as its reason, when the connection drops. A signal rather
+   * than a forever-pending promise: Promise.race(request, lost) would add a reaction to `lost` per
+   * request that is never removed and keeps every response (a whole page of entries) alive.
+   */
+  readonly lost: AbortSignal = this.lostController.signal;
   private expectedClose = false;
   private hasLost = false;
   private readonly sockets = new Set<Socket | TLSSocket>();
-
-  constructor() {
-    this.lost = new Promise<never>((_, reject) => {
-      this.markLost = reject;
-    });
-    this.lost.catch(() => undefined); // only awaited during searches
-  }
 
   /** For ldapts's createConnection option. */
   readonly createConnection = ((port: number, host: string) => this.watch(netConnect(port, host))) as unknown as typeof netConnect;
@@ -51,11 +49,24 @@ export class SocketWatch {
     const lose = (reason: string) => {
       if (this.expectedClose || this.hasLost) return;
       this.hasLost = true;
-      this.markLost(new ConnectionLostError(reason));
+      this.lostController.abort(new ConnectionLostError(reason));
     };
     socket.once('end', () => lose('the peer ended the connection'));
     socket.once('close', () => lose('socket closed'));
     socket.on('error', (error: NodeJS.ErrnoException) => lose(error.code ?? error.message));
     return socket;
   }
+}
+
+/** `work`, or a rejection with the signal's reason as soon as the connection is lost; leaves nothing attached to the signal. */
+export function unlessLost<T>(work: Promise<T>, lost: AbortSignal): Promise<T> {
+  if (lost.aborted) return Promise.reject(lost.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onLost = () => reject(lost.reason);
+    lost.addEventListener('abort', onLost, { once: true });
+    work.then(
+      (value) => { lost.removeEventListener('abort', onLost); resolve(value); },
+      (error: unknown) => { lost.removeEventListener('abort', onLost); reject(error); },
+    );
+  });
 }

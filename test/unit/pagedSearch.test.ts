@@ -30,10 +30,11 @@ function scriptedClient(answers: Answer[]): { client: Client; cookiesSent: (stri
 
 async function collect(client: Client): Promise<string[]> {
   const names: string[] = [];
-  const never = new Promise<never>(() => undefined);
-  for await (const page of pagedSearch(client, { base: 'OU=S', filter: '(cn=*)', attributes: ['cn'], pageSize: 2, timeLimitSeconds: 10 }, never)) {
-    names.push(...page.entries.map((entry) => entry.dn));
-  }
+  const never = new AbortController().signal;
+  const pages = pagedSearch(client, { base: 'OU=S', filter: '(cn=*)', attributes: ['cn'], pageSize: 2, timeLimitSeconds: 10 }, never, (record) => names.push(record.dn));
+  let counted = 0;
+  for await (const page of pages) counted += page.entries;
+  expect(counted).to.equal(names.length);
   return names;
 }
 
@@ -71,13 +72,15 @@ describe('the paged search loop', () => {
     let calls = 0;
     // The second page never answers, as on a connection that went away.
     fake._send = (request) => (++calls === 1 ? answerFirstPage(request) : new Promise<SearchResponse>(() => undefined));
-    let loseConnection: (error: Error) => void = () => undefined;
-    const lost = new Promise<never>((_, reject) => { loseConnection = reject; });
+    const connection = new AbortController();
+    const loseConnection = (error: Error) => connection.abort(error);
+    const lost = connection.signal;
     const seen: string[] = [];
     let thrown: unknown;
     try {
-      for await (const page of pagedSearch(client, { base: 'OU=S', filter: '(cn=*)', attributes: ['cn'], pageSize: 2, timeLimitSeconds: 10 }, lost)) {
-        seen.push(...page.entries.map((entry) => entry.dn));
+      const pages = pagedSearch(client, { base: 'OU=S', filter: '(cn=*)', attributes: ['cn'], pageSize: 2, timeLimitSeconds: 10 }, lost, (record) => seen.push(record.dn));
+      for await (const page of pages) {
+        expect(page.entries).to.equal(2);
         loseConnection(new Error('connection closed'));
       }
     } catch (error) {

@@ -1,0 +1,181 @@
+// The search-entry decoder against messages built byte by byte, and against ldapts's own parser
+// (the path every entry took before): both must give the same record.
+import { expect } from 'chai';
+import { BerWriter, MessageParser, type SearchEntry } from 'ldapts';
+import { BerError, MessageFramer, decodeSearchEntry, searchEntryId } from '../../src/directory/entryDecoder.js';
+import { divertEntries } from '../../src/directory/entryStream.js';
+import { toRecord } from '../../src/directory/toRecord.js';
+import type { DirectoryRecord } from '../../src/mapping/record.js';
+import type { Client } from 'ldapts';
+
+type Value = string | Buffer;
+
+/** An LDAPMessage holding a SearchResultEntry (RFC 4511 4.5.2). */
+function entryMessage(messageId: number, dn: string, attributes: Array<[string, Value[]]>): Buffer {
+  const writer = new BerWriter();
+  writer.startSequence();
+  writer.writeInt(messageId);
+  writer.startSequence(0x64);
+  writer.writeString(dn);
+  writer.startSequence();
+  for (const [type, values] of attributes) {
+    writer.startSequence();
+    writer.writeString(type);
+    writer.startSequence(0x31);
+    for (const value of values) {
+      if (typeof value === 'string') writer.writeString(value);
+      else writer.writeBuffer(value, 0x04);
+    }
+    writer.endSequence();
+    writer.endSequence();
+  }
+  writer.endSequence();
+  writer.endSequence();
+  writer.endSequence();
+  return Buffer.from(writer.buffer);
+}
+
+/** A SearchResultDone (success) for `messageId`. */
+function doneMessage(messageId: number): Buffer {
+  const writer = new BerWriter();
+  writer.startSequence();
+  writer.writeInt(messageId);
+  writer.startSequence(0x65);
+  writer.writeEnumeration(0);
+  writer.writeString('');
+  writer.writeString('');
+  writer.endSequence();
+  writer.endSequence();
+  return Buffer.from(writer.buffer);
+}
+
+/** What ldapts's parser and toRecord.ts make of the same bytes. */
+function viaLdapts(message: Buffer): DirectoryRecord {
+  const parser = new MessageParser();
+  let parsed: SearchEntry | undefined;
+  parser.on('message', (m) => { parsed = m as SearchEntry; });
+  parser.on('error', (e: Error) => { throw e; });
+  parser.read(message, new Map());
+  if (parsed === undefined) throw new Error('ldapts parsed nothing');
+  return toRecord(parsed);
+}
+
+const plain = (record: DirectoryRecord | undefined) =>
+  record && { dn: record.dn, attributes: Object.fromEntries([...record.attributes].map(([k, v]) => [k, [...v]])) };
+
+const GUID_BYTES = Buffer.from('0123456789abcdeffedcba9876543210', 'hex');
+const LONG_TITLE = `Head of ${'very '.repeat(60)}long titles`; // > 255 bytes: a two-byte BER length
+
+describe('the search entry decoder', () => {
+  const message = entryMessage(7, 'CN=Zoë Ng,OU=Staff,DC=corp,DC=example,DC=com', [
+    ['givenName', ['Zoë']],
+    ['mail', ['Zoe.Ng@Example.org']],
+    ['title', [LONG_TITLE]],
+    ['proxyAddresses', ['smtp:zoe@old.example.org', 'SMTP:zoe.ng@example.org']],
+    ['description', ['']],
+    ['objectGUID', [GUID_BYTES]],
+    ['thumbnailPhoto', [Buffer.from([0xff, 0xd8, 0xff, 0xe0])]],
+    ['info', [Buffer.from([0x61, 0xff, 0x62])]], // not UTF-8: left out whole
+    ['comment', ['replacement \uFFFD char']], // U+FFFD: binary in disguise, left out
+    ['cn', []],
+  ]);
+
+  it('reads DN, multi-valued, long, non-Latin, empty and binary values', () => {
+    expect(plain(decodeSearchEntry(message))).to.deep.equal({
+      dn: 'CN=Zoë Ng,OU=Staff,DC=corp,DC=example,DC=com',
+      attributes: {
+        givenname: ['Zoë'],
+        mail: ['Zoe.Ng@Example.org'],
+        title: [LONG_TITLE],
+        proxyaddresses: ['smtp:zoe@old.example.org', 'SMTP:zoe.ng@example.org'],
+        description: [''],
+        objectguid: ['67452301-ab89-efcd-fedc-ba9876543210'],
+      },
+    });
+  });
+
+  it('gives the same record as ldapts followed by toRecord', () => {
+    expect(plain(decodeSearchEntry(message))).to.deep.equal(plain(viaLdapts(message)));
+  });
+
+  it('tells entries (and the request they answer) from other messages', () => {
+    expect(searchEntryId(message)).to.equal(7);
+    expect(searchEntryId(entryMessage(300, 'uid=a,dc=example,dc=org', []))).to.equal(300);
+    expect(searchEntryId(doneMessage(7))).to.equal(undefined);
+  });
+
+  it('refuses an entry whose elements run past their container', () => {
+    const broken = Buffer.from(message);
+    broken[broken.indexOf('givenName') - 1] = 0x7f; // the type's length now runs past the attribute
+    expect(() => decodeSearchEntry(broken)).to.throw(BerError);
+  });
+});
+
+describe('the message framer', () => {
+  const first = entryMessage(3, 'uid=a,dc=example,dc=org', [['cn', ['A']]]);
+  const second = entryMessage(3, 'uid=b,dc=example,dc=org', [['title', [LONG_TITLE]]]);
+  const stream = Buffer.concat([first, second, doneMessage(3)]);
+
+  it('finds every message however the stream is cut', () => {
+    for (let cut = 1; cut < stream.length; cut++) {
+      const framer = new MessageFramer();
+      const messages = [...framer.split(stream.subarray(0, cut)), ...framer.split(stream.subarray(cut))];
+      expect(messages.map((m) => m.toString('hex')), `cut at ${cut}`).to.deep.equal([first, second, doneMessage(3)].map((m) => m.toString('hex')));
+      expect(framer.takePending()).to.equal(undefined);
+    }
+  });
+
+  it('keeps an incomplete message until the rest arrives', () => {
+    const framer = new MessageFramer();
+    expect(framer.split(second.subarray(0, 10))).to.deep.equal([]);
+    expect(framer.takePending()?.length).to.equal(10);
+  });
+
+  it('refuses bytes that are not an LDAP message', () => {
+    expect(() => new MessageFramer().split(Buffer.from([0x04, 0x01, 0x41]))).to.throw(BerError);
+  });
+});
+
+describe('diverting entries past ldapts', () => {
+  /** A stand-in for ldapts's Client: what its parser received. */
+  function fakeClient() {
+    const toLdapts: Buffer[] = [];
+    const client = { messageParser: { read: (data: Buffer) => { toLdapts.push(Buffer.from(data)); } }, messageDetailsByMessageId: new Map() };
+    return { client: client as unknown as Client, toLdapts, parser: client.messageParser };
+  }
+
+  it('sets aside entries of the current request and passes everything else on to ldapts', () => {
+    const { client, toLdapts, parser } = fakeClient();
+    const diverted: Buffer[] = [];
+    const stop = divertEntries(client, () => 5, (message) => diverted.push(message));
+    const mine = entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]);
+    const other = entryMessage(4, 'uid=old,dc=example,dc=org', [['cn', ['old']]]);
+    const bytes = Buffer.concat([mine, other, doneMessage(5)]);
+    parser.read(bytes.subarray(0, 7));
+    parser.read(bytes.subarray(7));
+    stop?.();
+    expect(diverted.map((b) => b.toString('hex'))).to.deep.equal([mine.toString('hex')]);
+    expect(toLdapts.map((b) => b.toString('hex'))).to.deep.equal([other.toString('hex'), doneMessage(5).toString('hex')]);
+  });
+
+  it('hands ldapts its parser back, with any half-received message', () => {
+    const { client, toLdapts, parser } = fakeClient();
+    const original = parser.read;
+    const stop = divertEntries(client, () => 5, () => undefined);
+    parser.read(doneMessage(5).subarray(0, 4));
+    stop?.();
+    expect(parser.read).to.equal(original);
+    expect(toLdapts.map((b) => b.toString('hex'))).to.deep.equal([doneMessage(5).subarray(0, 4).toString('hex')]);
+  });
+
+  it('leaves a stream it cannot frame to ldapts from then on', () => {
+    const { client, toLdapts, parser } = fakeClient();
+    const diverted: Buffer[] = [];
+    const stop = divertEntries(client, () => 5, (message) => diverted.push(message));
+    parser.read(Buffer.from([0x04, 0x01, 0x41]));
+    parser.read(entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]));
+    stop?.();
+    expect(diverted).to.deep.equal([]);
+    expect(toLdapts).to.have.length(2);
+  });
+});
