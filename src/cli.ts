@@ -5,13 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { checkCommand } from './commands/check.js';
-import { exportCommand } from './commands/export.js';
-import { initCommand } from './commands/init.js';
-import { scheduleCommand } from './commands/schedule.js';
-import { officevibeCommand } from './commands/officevibe.js';
-import { syncCommand } from './commands/sync.js';
-import { uploadCommand } from './commands/upload.js';
+import type { CommandModule } from 'yargs';
 import type { GlobalOptions } from './commands/run.js';
 import { ExitCode } from './errors.js';
 import { usageErrorLine } from './log/logger.js';
@@ -19,7 +13,25 @@ import { packageRoot } from './paths.js';
 
 const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-const cli = yargs(hideBin(process.argv))
+// Each command module pulls in what only it needs (the HTTP, OAuth and multipart stack, the
+// scheduler, the diagnostics...), so only the commands named on the line are loaded. With no
+// command name on the line (roster --help, a typo) all are, so help and errors list them all.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandModule<GlobalOptions, any>;
+const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
+  export: async () => (await import('./commands/export.js')).exportCommand,
+  sync: async () => (await import('./commands/sync.js')).syncCommand,
+  upload: async () => (await import('./commands/upload.js')).uploadCommand,
+  officevibe: async () => (await import('./commands/officevibe.js')).officevibeCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
+  schedule: async () => (await import('./commands/schedule.js')).scheduleCommand,
+};
+const args = hideBin(process.argv);
+const named = Object.keys(COMMANDS).filter((name) => args.includes(name));
+const commands = await Promise.all((named.length > 0 ? named : Object.keys(COMMANDS)).map((name) => COMMANDS[name]!()));
+
+const cli = yargs(args)
   .scriptName('roster')
   .usage('$0 <command> [options]\n\nKeeps SaaS people directories in step with Active Directory or LDAP.')
   .option('config', {
@@ -36,13 +48,7 @@ const cli = yargs(hideBin(process.argv))
   .conflicts('verbose', 'quiet') as unknown as Argv<GlobalOptions>; // yargs adds the camelCase names (logFormat) at run time
 
 await cli
-  .command(exportCommand)
-  .command(syncCommand)
-  .command(uploadCommand)
-  .command(officevibeCommand)
-  .command(checkCommand)
-  .command(initCommand)
-  .command(scheduleCommand)
+  .command(commands)
   .demandCommand(1, 'Name a command; see roster --help.')
   .strict()
   .version(version)
@@ -51,7 +57,7 @@ await cli
   .fail((message, error) => {
     // yargs's own errors (YError, e.g. from an option's coerce) are usage errors; others are bugs.
     if (error && error.name !== 'YError') throw error;
-    process.stderr.write(`${usageErrorLine(message ?? error?.message ?? 'invalid usage', hideBin(process.argv))}\n`);
+    process.stderr.write(`${usageErrorLine(message ?? error?.message ?? 'invalid usage', args)}\n`);
     process.exit(ExitCode.invalidInput);
   })
   .parseAsync();

@@ -2,8 +2,8 @@
 // Pure: parseFieldMapping checks the JSON and compiles it; the caller reads the file.
 import { ConfigError } from '../errors.js';
 import { COMMENT_KEY, ObjectReader, Problems, commentProblem, describe, isObject, type Json } from '../config/reader.js';
-import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
-import { TRANSFORMS, type Transform } from './shape.js';
+import type { CountryCode } from 'libphonenumber-js';
+import { TRANSFORMS, phoneLibrary, type Transform } from './shape.js';
 
 export const COLUMNS = ['FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'EMAIL', 'MOBILE', 'DESKPHONE', 'SITE'] as const;
 export type Column = (typeof COLUMNS)[number];
@@ -122,7 +122,7 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
   if (phone !== undefined) {
     if (phone !== 'e164') problems.add(`${column}.phone`, `the only format is "e164", found "${phone}"`);
     else if (country === undefined) problems.add(`${column}.country`, 'is required with "phone": the country of numbers written without +, e.g. "CA"');
-    else if (!isSupportedCountry(country.toUpperCase())) problems.add(`${column}.country`, `"${country}" is not a two-letter country code libphonenumber knows`);
+    else if (!phoneLibrary().isSupportedCountry(country.toUpperCase())) problems.add(`${column}.country`, `"${country}" is not a two-letter country code libphonenumber knows`);
     else rule.phoneCountry = country.toUpperCase() as CountryCode;
   } else if (country !== undefined) {
     problems.add(`${column}.country`, 'only goes with "phone": "e164"');

@@ -1,5 +1,15 @@
 // Value shaping for fields.config.json: letter case, phone numbers, length. Pure.
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { createRequire } from 'node:module';
+import type { CountryCode } from 'libphonenumber-js';
+
+/**
+ * libphonenumber-js, loaded the first time a rule needs it: loading it costs ~55 ms, on every
+ * run, and most mappings have no "phone" rule.
+ */
+export function phoneLibrary(): typeof import('libphonenumber-js') {
+  return (loaded ??= createRequire(import.meta.url)('libphonenumber-js') as typeof import('libphonenumber-js'));
+}
+let loaded: typeof import('libphonenumber-js') | undefined;
 
 export const TRANSFORMS = ['upper', 'lower', 'title'] as const;
 export type Transform = (typeof TRANSFORMS)[number];
@@ -16,7 +26,7 @@ export function transformCase(value: string, transform: Transform): string {
  * text is not a valid number for `country` or internationally: such values are left as they were.
  */
 export function toE164(value: string, country: CountryCode): string | undefined {
-  const parsed = parsePhoneNumberFromString(value, country);
+  const parsed = phoneLibrary().parsePhoneNumberFromString(value, country);
   if (parsed === undefined || !parsed.isValid()) return undefined;
   return parsed.ext ? `${parsed.number} x${parsed.ext}` : parsed.number;
 }
