@@ -4,7 +4,7 @@
 // Only entries take this path: every other message (the page's end with its cookie, referrals,
 // errors) is left to ldapts. No I/O.
 import { isUtf8 } from 'node:buffer';
-import type { DirectoryRecord } from '../mapping/record.js';
+import type { AttributeValues, DirectoryRecord } from '../mapping/record.js';
 import { BINARY_ATTRIBUTES, binaryAsText } from './binary.js';
 
 const SEQUENCE = 0x30;
@@ -58,35 +58,42 @@ class Reader {
   }
 }
 
+/** Where one message lies: bytes[start..end). Messages are passed this way, not as a Buffer each. */
+export type OnMessage = (bytes: Buffer, start: number, end: number) => void;
+
 /**
  * Splits the byte stream from the server into whole LDAPMessages. A message split across reads
  * is kept until the rest arrives.
  */
 export class MessageFramer {
-  private pending: Buffer | undefined;
+  /** Bytes received but not yet handed over: bytes[at..]. */
+  private bytes: Buffer | undefined;
+  private at = 0;
 
-  /** The complete messages, in order; throws BerError when the stream is not a sequence of messages. */
-  split(chunk: Buffer): Buffer[] {
-    const bytes = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pending = undefined;
-    const messages: Buffer[] = [];
-    let at = 0;
-    while (at < bytes.length) {
+  /**
+   * Hands each complete message to `onMessage`, in order. Throws BerError when the stream is not
+   * a sequence of messages; takePending() then gives the bytes from the offending message on.
+   */
+  split(chunk: Buffer, onMessage: OnMessage): void {
+    const rest = this.takePending();
+    const bytes = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+    this.bytes = bytes;
+    this.at = 0;
+    while (this.at < bytes.length) {
+      const at = this.at;
       if (bytes[at] !== SEQUENCE) throw new BerError(`an LDAP message starts with 0x30, found 0x${bytes[at]!.toString(16)}`);
       const found = readLength(bytes, at + 1, bytes.length);
       if (found === undefined || found[1] + found[0] > bytes.length) break;
-      messages.push(bytes.subarray(at, found[1] + found[0]));
-      at = found[1] + found[0];
+      this.at = found[1] + found[0];
+      onMessage(bytes, at, this.at);
     }
-    if (at < bytes.length) this.pending = bytes.subarray(at);
-    return messages;
   }
 
-  /** Bytes of a message not yet complete, if any. */
+  /** Bytes not yet handed over (a message not yet complete), if any. */
   takePending(): Buffer | undefined {
-    const pending = this.pending;
-    this.pending = undefined;
-    return pending;
+    const { bytes, at } = this;
+    this.bytes = undefined;
+    return bytes === undefined || at >= bytes.length ? undefined : bytes.subarray(at);
   }
 }
 
@@ -94,9 +101,10 @@ export class MessageFramer {
  * The message ID of `message` when it is a SearchResultEntry; undefined for any other message
  * (the end of a page, a referral, an error). Reads only the message's first few bytes.
  */
-export function searchEntryId(message: Buffer): number | undefined {
+export function searchEntryId(message: Buffer, start = 0, end = message.length): number | undefined {
   const reader = new Reader(message);
-  const messageEnd = reader.enter(SEQUENCE, message.length);
+  reader.at = start;
+  const messageEnd = reader.enter(SEQUENCE, end);
   const idEnd = reader.enter(INTEGER, messageEnd);
   if (idEnd - reader.at < 1 || idEnd - reader.at > 4) return undefined;
   let id = 0;
@@ -105,16 +113,17 @@ export function searchEntryId(message: Buffer): number | undefined {
 }
 
 /** The record in a SearchResultEntry message; throws BerError when it is malformed. */
-export function decodeSearchEntry(message: Buffer): DirectoryRecord {
+export function decodeSearchEntry(message: Buffer, start = 0, end = message.length): DirectoryRecord {
   const reader = new Reader(message);
-  const messageEnd = reader.enter(SEQUENCE, message.length);
+  reader.at = start;
+  const messageEnd = reader.enter(SEQUENCE, end);
   reader.at = reader.enter(INTEGER, messageEnd);
   const entryEnd = reader.enter(SEARCH_RESULT_ENTRY, messageEnd);
   const nameEnd = reader.enter(OCTET_STRING, entryEnd);
   const dn = message.toString('utf8', reader.at, nameEnd);
   reader.at = nameEnd;
   const listEnd = reader.enter(SEQUENCE, entryEnd);
-  const attributes = new Map<string, string[]>();
+  const attributes = new EntryAttributes();
   while (reader.at < listEnd) {
     const attributeEnd = reader.enter(SEQUENCE, listEnd);
     const typeEnd = reader.enter(OCTET_STRING, attributeEnd);
@@ -122,10 +131,35 @@ export function decodeSearchEntry(message: Buffer): DirectoryRecord {
     reader.at = typeEnd;
     const setEnd = reader.enter(SET, attributeEnd);
     const values = readValues(reader, setEnd, key);
-    if (values.length > 0) attributes.set(key, values);
+    if (values.length > 0) attributes.add(key, values);
     reader.at = attributeEnd;
   }
   return { dn, attributes };
+}
+
+/**
+ * An entry's attributes as two short lists side by side: lighter than a Map for the ten or so
+ * attributes an entry brings, and made 100,000 times in a large export. A name repeated in one
+ * entry (never, from a conforming server) keeps its first values, as a lookup in order finds them.
+ */
+class EntryAttributes implements AttributeValues {
+  private readonly names: string[] = [];
+  private readonly values: string[][] = [];
+
+  add(name: string, values: string[]): void {
+    this.names.push(name);
+    this.values.push(values);
+  }
+
+  get(name: string): readonly string[] | undefined {
+    const at = this.names.indexOf(name);
+    return at === -1 ? undefined : this.values[at];
+  }
+
+  /** [name, values] in the order the server sent them (for diagnostics and tests). */
+  entries(): Array<[string, readonly string[]]> {
+    return this.names.map((name, i) => [name, this.values[i]!]);
+  }
 }
 
 // Every entry names the same few attributes, spelled the same way: their lower-cased names are
@@ -157,19 +191,26 @@ function attributeKey(message: Buffer, start: number, end: number): string {
  */
 function readValues(reader: Reader, end: number, key: string): string[] {
   const message = reader.bytes;
-  const values: string[] = [];
   const binary = BINARY.has(key) || key.endsWith(';binary');
+  let values: string[] | undefined;
   while (reader.at < end) {
     const itemEnd = reader.enter(OCTET_STRING, end);
+    let text: string | undefined;
     if (binary) {
-      const text = binaryAsText(key, message.subarray(reader.at, itemEnd));
-      if (text !== undefined) values.push(text);
+      text = binaryAsText(key, message.subarray(reader.at, itemEnd));
     } else {
-      const text = message.toString('utf8', reader.at, itemEnd);
-      if (!text.includes('\uFFFD')) values.push(text);
-      else if (!isUtf8(message.subarray(reader.at, itemEnd))) return [];
+      text = message.toString('utf8', reader.at, itemEnd);
+      if (text.includes('\uFFFD')) {
+        if (!isUtf8(message.subarray(reader.at, itemEnd))) return [];
+        text = undefined;
+      }
     }
     reader.at = itemEnd;
+    if (text === undefined) continue;
+    // Most attributes have one value: an array made for it holds one slot, where an empty array
+    // grown by push() would reserve seventeen.
+    if (values === undefined) values = [text];
+    else values.push(text);
   }
-  return values;
+  return values ?? [];
 }

@@ -9,7 +9,7 @@ import {
 import type { DirectoryRecord } from '../mapping/record.js';
 import { toRecord } from './toRecord.js';
 import { decodeSearchEntry } from './entryDecoder.js';
-import { divertEntries } from './entryStream.js';
+import { ArrivedEntries, divertEntries } from './entryStream.js';
 import { unlessLost } from './socketWatch.js';
 
 /** The two ldapts internals this loop needs; ldapts is pinned to ~8.2 in package.json for them. */
@@ -62,8 +62,8 @@ export async function* pagedSearch(
   // While a page arrives its entries are only set aside (entryStream.ts); they are decoded and
   // handed to onRecord after the next page has been asked for, so the server reads the next page
   // while roster works through this one. ldapts still handles every other message.
-  let arrived: Buffer[] = [];
-  const stopDiverting = divertEntries(client, () => request.messageId, (message) => arrived.push(message));
+  let arrived = new ArrivedEntries();
+  const stopDiverting = divertEntries(client, () => request.messageId, (bytes, start, end) => arrived.add(bytes, start, end));
   const ask = () => {
     request.messageId = internals._nextMessageId();
     const answer = unlessLost(internals._send(request), lost);
@@ -76,7 +76,7 @@ export async function* pagedSearch(
       const response = await pending;
       if (response.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(response);
       const entries = arrived;
-      arrived = [];
+      arrived = new ArrivedEntries();
       const answer = response.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
       // No paging control in the answer: the server ignored paging and sent everything at once
       // (a server that truncated would have answered sizeLimitExceeded, which throws above).
@@ -86,11 +86,11 @@ export async function* pagedSearch(
         control.value = { size: search.pageSize, cookie };
         pending = ask();
       }
-      for (const message of entries) onRecord(decodeSearchEntry(message));
+      entries.forEach((bytes, start, end) => onRecord(decodeSearchEntry(bytes, start, end)));
       // Entries ldapts parsed itself: all of them when the decoder could not be put in place.
       for (const entry of response.searchEntries) onRecord(toRecord(entry));
       yield {
-        entries: entries.length + response.searchEntries.length,
+        entries: entries.count + response.searchEntries.length,
         referrals: response.searchReferences.flatMap((reference) => reference.uris),
       };
       if (!more) return;

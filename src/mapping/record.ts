@@ -3,7 +3,13 @@
 
 export interface DirectoryRecord {
   dn: string;
-  attributes: ReadonlyMap<string, readonly string[]>;
+  /** A Map will do; the search decoder uses something lighter (entryDecoder.ts). */
+  attributes: AttributeValues;
+}
+
+export interface AttributeValues {
+  /** The values of the attribute with this lower-cased name, if the entry has any. */
+  get(name: string): readonly string[] | undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { BerWriter, MessageParser, type SearchEntry } from 'ldapts';
 import { BerError, MessageFramer, decodeSearchEntry, searchEntryId } from '../../src/directory/entryDecoder.js';
-import { divertEntries } from '../../src/directory/entryStream.js';
+import { ArrivedEntries, divertEntries } from '../../src/directory/entryStream.js';
 import { toRecord } from '../../src/directory/toRecord.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
 import type { Client } from 'ldapts';
@@ -60,8 +60,19 @@ function viaLdapts(message: Buffer): DirectoryRecord {
   return toRecord(parsed);
 }
 
+/** The record as plain data; both the decoder's attributes and a Map list their entries. */
 const plain = (record: DirectoryRecord | undefined) =>
-  record && { dn: record.dn, attributes: Object.fromEntries([...record.attributes].map(([k, v]) => [k, [...v]])) };
+  record && {
+    dn: record.dn,
+    attributes: Object.fromEntries([...(record.attributes as unknown as { entries(): Iterable<[string, readonly string[]]> }).entries()].map(([k, v]) => [k, [...v]])),
+  };
+
+/** Every message the framer hands over for these chunks, each as its own Buffer. */
+function splitAll(framer: MessageFramer, ...chunks: Buffer[]): Buffer[] {
+  const messages: Buffer[] = [];
+  for (const chunk of chunks) framer.split(chunk, (bytes, start, end) => messages.push(Buffer.from(bytes.subarray(start, end))));
+  return messages;
+}
 
 const GUID_BYTES = Buffer.from('0123456789abcdeffedcba9876543210', 'hex');
 const LONG_TITLE = `Head of ${'very '.repeat(60)}long titles`; // > 255 bytes: a two-byte BER length
@@ -119,7 +130,7 @@ describe('the message framer', () => {
   it('finds every message however the stream is cut', () => {
     for (let cut = 1; cut < stream.length; cut++) {
       const framer = new MessageFramer();
-      const messages = [...framer.split(stream.subarray(0, cut)), ...framer.split(stream.subarray(cut))];
+      const messages = splitAll(framer, stream.subarray(0, cut), stream.subarray(cut));
       expect(messages.map((m) => m.toString('hex')), `cut at ${cut}`).to.deep.equal([first, second, doneMessage(3)].map((m) => m.toString('hex')));
       expect(framer.takePending()).to.equal(undefined);
     }
@@ -127,12 +138,12 @@ describe('the message framer', () => {
 
   it('keeps an incomplete message until the rest arrives', () => {
     const framer = new MessageFramer();
-    expect(framer.split(second.subarray(0, 10))).to.deep.equal([]);
+    expect(splitAll(framer, second.subarray(0, 10))).to.deep.equal([]);
     expect(framer.takePending()?.length).to.equal(10);
   });
 
   it('refuses bytes that are not an LDAP message', () => {
-    expect(() => new MessageFramer().split(Buffer.from([0x04, 0x01, 0x41]))).to.throw(BerError);
+    expect(() => splitAll(new MessageFramer(), Buffer.from([0x04, 0x01, 0x41]))).to.throw(BerError);
   });
 });
 
@@ -147,7 +158,7 @@ describe('diverting entries past ldapts', () => {
   it('sets aside entries of the current request and passes everything else on to ldapts', () => {
     const { client, toLdapts, parser } = fakeClient();
     const diverted: Buffer[] = [];
-    const stop = divertEntries(client, () => 5, (message) => diverted.push(message));
+    const stop = divertEntries(client, () => 5, (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))));
     const mine = entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]);
     const other = entryMessage(4, 'uid=old,dc=example,dc=org', [['cn', ['old']]]);
     const bytes = Buffer.concat([mine, other, doneMessage(5)]);
@@ -171,11 +182,41 @@ describe('diverting entries past ldapts', () => {
   it('leaves a stream it cannot frame to ldapts from then on', () => {
     const { client, toLdapts, parser } = fakeClient();
     const diverted: Buffer[] = [];
-    const stop = divertEntries(client, () => 5, (message) => diverted.push(message));
+    const stop = divertEntries(client, () => 5, (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))));
     parser.read(Buffer.from([0x04, 0x01, 0x41]));
     parser.read(entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]));
     stop?.();
     expect(diverted).to.deep.equal([]);
     expect(toLdapts).to.have.length(2);
+  });
+
+  it('hands ldapts only what it has not handed over when the stream breaks mid-read', () => {
+    const { client, toLdapts, parser } = fakeClient();
+    const diverted: Buffer[] = [];
+    const stop = divertEntries(client, () => 5, (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))));
+    const mine = entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]);
+    const garbage = Buffer.from([0x04, 0x01, 0x41]);
+    parser.read(Buffer.concat([mine, garbage]));
+    stop?.();
+    expect(diverted.map((b) => b.toString('hex'))).to.deep.equal([mine.toString('hex')]);
+    expect(toLdapts.map((b) => b.toString('hex'))).to.deep.equal([garbage.toString('hex')]);
+  });
+});
+
+describe('a page of entries set aside', () => {
+  it('keeps copies of the entries, in order, wherever they arrived', () => {
+    const arrived = new ArrivedEntries();
+    const small = entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]);
+    const huge = entryMessage(5, 'uid=b,dc=example,dc=org', [['description', ['x'.repeat(70_000)]]]); // more than a 64 KB block
+    const socketRead = Buffer.concat([small, huge, small]);
+    arrived.add(socketRead, 0, small.length);
+    arrived.add(socketRead, small.length, small.length + huge.length);
+    for (let i = 0; i < 400; i++) arrived.add(socketRead, small.length + huge.length, socketRead.length); // past one block
+    socketRead.fill(0); // the socket's buffer is reused: the page must not care
+    const seen: string[] = [];
+    arrived.forEach((bytes, start, end) => seen.push(decodeSearchEntry(bytes, start, end).dn));
+    expect(arrived.count).to.equal(402);
+    expect(seen.slice(0, 3)).to.deep.equal(['uid=a,dc=example,dc=org', 'uid=b,dc=example,dc=org', 'uid=a,dc=example,dc=org']);
+    expect(new Set(seen.slice(2))).to.deep.equal(new Set(['uid=a,dc=example,dc=org']));
   });
 });
