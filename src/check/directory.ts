@@ -9,7 +9,7 @@ import { searchDirectory } from '../directory/search.js';
 import { DirectoryError, RosterError } from '../errors.js';
 import { formatCsv } from '../file/csv.js';
 import type { Logger } from '../log/logger.js';
-import { RowCollector, type RowSummary } from '../mapping/rows.js';
+import { RowCollector, type RowSummary } from '../rows/collector.js';
 import type { SearchPlan } from '../pipeline/extract.js';
 import { describeCertificate, RENEW_WARNING_DAYS, validityOf } from './certificate.js';
 import { connectTcp, endpointOf, peekCertificate, probeTls, resolveHost, type Endpoint } from './probe.js';
@@ -127,7 +127,7 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
       if (rows.length === 0) {
         checks.warn('search', url, text, 'This search base gives no rows: check directory.searchBases and directory.filter, and that the bind account may read the OU.', details);
       } else {
-        const sample = formatCsv(rows.slice(0, SAMPLE_ROWS), { bom: false }).trimEnd();
+        const sample = formatCsv(rows.first(SAMPLE_ROWS), { bom: false }).trimEnd();
         checks.pass('search', url, `${text}; the first ${Math.min(SAMPLE_ROWS, rows.length)} as the CSV would have them:\n${sample}`, details);
       }
     } catch (error) {

@@ -3,7 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { COLUMNS } from '../mapping/fields.js';
 import type { Row } from '../mapping/mapRecord.js';
-import { isValidEmail } from '../mapping/rows.js';
+import { isValidEmail } from '../rows/collector.js';
 import { CSV_HEADER } from './csv.js';
 
 export interface CsvCheck {

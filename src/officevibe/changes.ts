@@ -3,6 +3,7 @@
 // matched by id, as the service matches them. Pure.
 import type { RosterChanges } from '../checks/diff.js';
 import type { Row } from '../mapping/mapRecord.js';
+import { RowList } from '../rows/rowStore.js';
 import { isObject } from '../config/reader.js';
 import type { SyncRequest } from './request.js';
 
@@ -44,7 +45,7 @@ export function compareUsers(previous: readonly PushedUser[], current: readonly 
 
 /** The same changes in the shape roster's safety checks (checks/guards.ts) evaluate. */
 export function asRosterChanges(changes: UserChanges): RosterChanges {
-  return { added: changes.added.map(toRow), changed: [], disabled: changes.deactivated.map(toRow), unchanged: changes.kept };
+  return { added: RowList.of(changes.added.map(toRow)), changed: [], disabled: changes.deactivated.map(toRow), unchanged: changes.kept };
 }
 
 function toRow(user: PushedUser): Row {

@@ -10,7 +10,7 @@ import { parseConfig } from '../config/parse.js';
 import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
 import type { DirectoryConfig, SafetyConfig, SecretSource } from '../config/types.js';
 import { ConfigError } from '../errors.js';
-import { isValidEmail } from '../mapping/rows.js';
+import { isValidEmail } from '../rows/collector.js';
 
 /** The key straight from config.json's text (the original tool's way), or roster's env/file sources. */
 export type ApiKeySource = { kind: 'config'; value: string; configKey: 'ApiKey' } | SecretSource;

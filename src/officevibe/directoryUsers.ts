@@ -2,7 +2,7 @@
 // (trimmed, lower-cased, must look like an address). Every record left out is counted by reason.
 // Pure; the search itself is the same as roster's directory export.
 import { valuesOf, type DirectoryRecord } from '../mapping/record.js';
-import { isValidEmail } from '../mapping/rows.js';
+import { isValidEmail } from '../rows/collector.js';
 import { USER_COLUMNS, type UserColumn } from './config.js';
 
 export interface DirectoryUser {

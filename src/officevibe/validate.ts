@@ -1,7 +1,7 @@
 // Checks the three files together before anything is sent: ids present and unique, emails valid
 // and unique, every reference resolvable, booleans well formed, no group nested in itself.
 // Every problem names the file, the line and the value. Pure.
-import { isValidEmail } from '../mapping/rows.js';
+import { isValidEmail } from '../rows/collector.js';
 import { findNestingCycles, type Nesting } from './cycles.js';
 import { at, type Table } from './files.js';
 

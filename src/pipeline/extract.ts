@@ -7,11 +7,11 @@ import { buildFilter } from '../directory/filter.js';
 import { searchDirectory, type SearchBaseResult, type SearchRequest } from '../directory/search.js';
 import { attributesNeeded, type FieldMapping } from '../mapping/fields.js';
 import { loadFieldMapping } from '../mapping/loadFields.js';
-import type { Row } from '../mapping/mapRecord.js';
-import { RowCollector, type RowSummary } from '../mapping/rows.js';
+import { RowCollector, type RowSummary } from '../rows/collector.js';
+import type { RowList } from '../rows/rowStore.js';
 
 export interface Extract {
-  rows: Row[];
+  rows: RowList;
   summary: RowSummary;
   bases: SearchBaseResult[];
   /** The domain controller that answered. */

@@ -3,6 +3,7 @@
 import type { RosterConfig } from '../config/types.js';
 import { diffRows, type RosterChanges } from '../checks/diff.js';
 import type { Row } from '../mapping/mapRecord.js';
+import type { RowList } from '../rows/rowStore.js';
 import { readLastPush } from '../state/store.js';
 
 const SHOWN = 5;
@@ -17,7 +18,7 @@ export interface TargetChanges {
 }
 
 /** The changes for every iLobby target; a config without targets is compared as one target "ilobby". */
-export function changesPerTarget(config: RosterConfig, rows: readonly Row[]): TargetChanges[] {
+export function changesPerTarget(config: RosterConfig, rows: RowList): TargetChanges[] {
   const targets = config.ilobby.length > 0 ? config.ilobby : [{ name: 'ilobby', sites: undefined }];
   return targets.map((target) => {
     const sites = target.sites === undefined ? undefined : new Set(target.sites);
@@ -29,9 +30,9 @@ export function changesPerTarget(config: RosterConfig, rows: readonly Row[]): Ta
 
 /** The counts with the first few EMAILs of each, one indented line each. */
 export function changeLines(changes: RosterChanges): string[] {
-  const first = (list: readonly Row[]) => (list.length ? ` (${list.slice(0, SHOWN).map((r) => r.EMAIL).join(', ')}${list.length > SHOWN ? ', …' : ''})` : '');
+  const first = (list: readonly Row[], length = list.length) => (length ? ` (${list.slice(0, SHOWN).map((r) => r.EMAIL).join(', ')}${length > SHOWN ? ', …' : ''})` : '');
   return [
-    `  added ${changes.added.length}${first(changes.added)}`,
+    `  added ${changes.added.length}${first(changes.added.first(SHOWN), changes.added.length)}`,
     `  changed ${changes.changed.length}${first(changes.changed.map((c) => c.after))}`,
     `  to be disabled ${changes.disabled.length}${first(changes.disabled)}`,
   ];
@@ -42,7 +43,7 @@ export function describeTargetChanges(target: TargetChanges): string {
   return [`${target.target}, against the last push (${target.previousRows} rows):`, ...changeLines(target.changes)].join('\n');
 }
 
-export function describeChanges(config: RosterConfig, rows: readonly Row[]): string[] {
+export function describeChanges(config: RosterConfig, rows: RowList): string[] {
   return changesPerTarget(config, rows).map(describeTargetChanges);
 }
 

@@ -8,7 +8,7 @@ import { ConfigError, ExitCode, RosterError, SafetyRefusal } from '../errors.js'
 import { writeCsvFile } from '../file/csv.js';
 import { reportFailure } from '../log/failure.js';
 import type { Logger } from '../log/logger.js';
-import type { Row } from '../mapping/mapRecord.js';
+import type { RowList } from '../rows/rowStore.js';
 import { fetchAccessToken } from '../service/ilobby/token.js';
 import { uploadCsv } from '../service/ilobby/upload.js';
 import { readLastPush, recordPush } from '../state/store.js';
@@ -53,7 +53,7 @@ export function csvFileFor(config: RosterConfig, target: IlobbyTarget): string {
   return join(dirname(path), `${basename(path, extname(path))}-${target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}${extension}`);
 }
 
-export async function pushToTargets(config: RosterConfig, rows: readonly Row[], options: PushOptions, log: Logger): Promise<TargetResult[]> {
+export async function pushToTargets(config: RosterConfig, rows: RowList, options: PushOptions, log: Logger): Promise<TargetResult[]> {
   const results: TargetResult[] = [];
   for (const target of targetsOf(config)) {
     results.push(await pushToTarget(config, target, rows, options, log));
@@ -61,7 +61,7 @@ export async function pushToTargets(config: RosterConfig, rows: readonly Row[], 
   return results;
 }
 
-async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows: readonly Row[], options: PushOptions, log: Logger): Promise<TargetResult> {
+async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows: RowList, options: PushOptions, log: Logger): Promise<TargetResult> {
   const sites = target.sites === undefined ? undefined : new Set(target.sites);
   const rows = sites === undefined ? allRows : allRows.filter((row) => sites.has(row.SITE));
   const csv = csvFileFor(config, target);
@@ -113,7 +113,7 @@ export function exitCodeOf(results: readonly TargetResult[]): ExitCode {
 
 /** Pushes to every target and tells the operator how each went; returns the run's exit code. */
 export async function pushAndReport(
-  command: string, config: RosterConfig, rows: readonly Row[], options: PushOptions, log: Logger, report: Record<string, unknown>,
+  command: string, config: RosterConfig, rows: RowList, options: PushOptions, log: Logger, report: Record<string, unknown>,
 ): Promise<ExitCode> {
   const targets = await pushToTargets(config, rows, options, log);
   report.targets = targets;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { diffRows } from '../../src/checks/diff.js';
 import { evaluateGuards } from '../../src/checks/guards.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
+import { RowList } from '../../src/rows/rowStore.js';
 
 const row = (email: string, title = ''): Row => ({ FIRSTNAME: '', LASTNAME: '', TITLE: title, DIVISION: '', EMAIL: email, MOBILE: '', DESKPHONE: '', SITE: '' });
 const people = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => row(`${prefix}${i}@x.org`));
@@ -9,8 +10,8 @@ const safety = { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10 };
 
 describe('changes against the last push', () => {
   it('counts added, changed, disabled and unchanged by email, case-insensitively', () => {
-    const changes = diffRows([row('a@x.org'), row('B@x.org', 'Chef'), row('c@x.org')], [row('b@x.org', 'Chef'), row('c@x.org', 'New'), row('d@x.org')]);
-    expect(changes.added.map((r) => r.EMAIL)).to.deep.equal(['d@x.org']);
+    const changes = diffRows([row('a@x.org'), row('B@x.org', 'Chef'), row('c@x.org')], RowList.of([row('b@x.org', 'Chef'), row('c@x.org', 'New'), row('d@x.org')]));
+    expect([...changes.added].map((r) => r.EMAIL)).to.deep.equal(['d@x.org']);
     // B@x.org vs b@x.org is the same person whose EMAIL changed case: a change, not a disable.
     expect(changes.changed.map((c) => [c.after.EMAIL, c.columns])).to.deep.equal([['b@x.org', ['EMAIL']], ['c@x.org', ['TITLE']]]);
     expect(changes.disabled.map((r) => r.EMAIL)).to.deep.equal(['a@x.org']);
@@ -20,7 +21,7 @@ describe('changes against the last push', () => {
 
 describe('safety checks', () => {
   const verdict = (previous: Row[] | undefined, current: Row[], force = false, limits = safety) =>
-    evaluateGuards({ rowCount: current.length, previousCount: previous?.length, changes: diffRows(previous ?? [], current), safety: limits, force });
+    evaluateGuards({ rowCount: current.length, previousCount: previous?.length, changes: diffRows(previous ?? [], RowList.of(current)), safety: limits, force });
 
   it('refuses an empty roster, even with --force', () => {
     const v = verdict(people(20), [], true);

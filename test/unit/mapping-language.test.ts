@@ -4,7 +4,7 @@ import { binaryAsText, guidText, isUndecodable, sidText } from '../../src/direct
 import { parseFieldMapping } from '../../src/mapping/fields.js';
 import { mapRecord } from '../../src/mapping/mapRecord.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
-import { RowCollector } from '../../src/mapping/rows.js';
+import { RowCollector } from '../../src/rows/collector.js';
 import { toE164, transformCase, truncate } from '../../src/mapping/shape.js';
 
 function record(dn: string, attributes: Record<string, string | string[]>): DirectoryRecord {
@@ -51,7 +51,7 @@ describe('the mapping language', () => {
     collector.add(record('CN=A', { mail: 'a@x.org', sn: 'lovelace', mobile: '416 555 0100', title: 'Analyst' }));
     collector.add(record('CN=B', { mail: 'b@x.org', sn: 'turing', mobile: 'call reception', title: 'Head of Cryptanalysis' }));
     const { rows, summary } = collector.finish();
-    expect(rows.map((r) => [r.LASTNAME, r.MOBILE, r.TITLE])).to.deep.equal([
+    expect([...rows].map((r) => [r.LASTNAME, r.MOBILE, r.TITLE])).to.deep.equal([
       ['LOVELACE', '+14165550100', 'Analyst'],
       ['TURING', 'call reception', 'Head of Cr'],
     ]);

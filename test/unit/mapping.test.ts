@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/errors.js';
 import { attributesNeeded, parseFieldMapping } from '../../src/mapping/fields.js';
 import { mapRecord } from '../../src/mapping/mapRecord.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
-import { isValidEmail, RowCollector } from '../../src/mapping/rows.js';
+import { isValidEmail, RowCollector } from '../../src/rows/collector.js';
 
 function record(dn: string, attributes: Record<string, string | string[]>): DirectoryRecord {
   return { dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]])) };
@@ -85,9 +85,9 @@ describe('email rules and rows', () => {
     collector.add(record('CN=Dup A,OU=S', { mail: 'dup@corp.example.com', givenName: 'First' }));
     collector.add(record('CN=Amy,OU=S', { mail: 'amy@corp.example.com' }));
     const { rows, summary } = collector.finish();
-    expect(rows.map((r) => r.EMAIL)).to.deep.equal(['amy@corp.example.com', 'dup@corp.example.com', 'zed@corp.example.com']);
+    expect([...rows].map((r) => r.EMAIL)).to.deep.equal(['amy@corp.example.com', 'dup@corp.example.com', 'zed@corp.example.com']);
     // The duplicate kept is the one whose DN sorts first, whatever order the server used.
-    expect(rows[1]?.FIRSTNAME).to.equal('First');
+    expect([...rows][1]?.FIRSTNAME).to.equal('First');
     expect(summary.entriesFound).to.equal(6);
     expect(summary.rowsWritten).to.equal(3);
     expect(summary.skipped).to.deep.equal({ noEmail: 1, invalidEmail: 1, duplicateEmail: 1, notAllowed: 0 });

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { diffRows } from '../../src/checks/diff.js';
 import { CHANGES_HEADER, formatChangesCsv } from '../../src/file/changesCsv.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
+import { RowList } from '../../src/rows/rowStore.js';
 import { changeLines, describeTargetChanges } from '../../src/pipeline/preview.js';
 
 const person = (email: string, title = 'Analyst', site = 'Toronto'): Row => ({
@@ -13,7 +14,7 @@ const person = (email: string, title = 'Analyst', site = 'Toronto'): Row => ({
 describe('change preview', () => {
   const previous = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => person(`${n}@example.org`));
   const current = [person('a@example.org', 'Senior, "Lead" Analyst', 'Montreal'), person('b@example.org'), person('new@example.org')];
-  const changes = diffRows(previous, current);
+  const changes = diffRows(previous, RowList.of(current));
 
   it('prints the counts with the first five EMAILs of each kind', () => {
     expect(changeLines(changes)).to.deep.equal([
@@ -42,6 +43,6 @@ describe('change preview', () => {
   });
 
   it('writes only the header when nothing changes', () => {
-    expect(formatChangesCsv([{ target: 'ilobby', changes: diffRows(previous, previous) }])).to.equal(`${CHANGES_HEADER.join(',')}\n`);
+    expect(formatChangesCsv([{ target: 'ilobby', changes: diffRows(previous, RowList.of(previous)) }])).to.equal(`${CHANGES_HEADER.join(',')}\n`);
   });
 });

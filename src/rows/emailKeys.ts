@@ -1,0 +1,54 @@
+// Every stored row's EMAIL, as UTF-8 bytes side by side in one buffer, numbered in the order they
+// came. Written as rows arrive (while the server works on the next page), so that sorting at the
+// end starts at once, on bytes already in place. Pure.
+import type { ByteKeys } from './byteOrder.js';
+
+export class EmailKeys {
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+  private starts: Uint32Array = new Uint32Array(1024);
+  private lengths: Uint32Array = new Uint32Array(1024);
+  private count = 0;
+
+  /** Adds an email; returns its number. */
+  add(email: string): number {
+    const most = email.length * 3;
+    if (this.used + most > this.bytes.length) {
+      const larger = Buffer.allocUnsafe(Math.max(this.used + most, this.bytes.length * 2));
+      this.bytes.copy(larger, 0, 0, this.used);
+      this.bytes = larger;
+    }
+    if (this.count === this.starts.length) {
+      this.starts = grown(this.starts);
+      this.lengths = grown(this.lengths);
+    }
+    const length = this.bytes.write(email, this.used, 'utf8');
+    this.starts[this.count] = this.used;
+    this.lengths[this.count] = length;
+    this.used += length;
+    return this.count++;
+  }
+
+  email(number: number): string {
+    const start = this.starts[number]!;
+    return this.bytes.toString('utf8', start, start + this.lengths[number]!);
+  }
+
+  /** The emails with these numbers, as keys for sortByBytes (no bytes are copied). */
+  keys(numbers: Uint32Array): ByteKeys {
+    const starts = new Uint32Array(numbers.length);
+    const lengths = new Uint32Array(numbers.length);
+    for (let i = 0; i < numbers.length; i++) {
+      starts[i] = this.starts[numbers[i]!]!;
+      lengths[i] = this.lengths[numbers[i]!]!;
+    }
+    return { bytes: this.bytes, starts, lengths };
+  }
+}
+
+/** A copy of `array` twice as long. */
+function grown(array: Uint32Array): Uint32Array {
+  const larger = new Uint32Array(array.length * 2);
+  larger.set(array);
+  return larger;
+}
