@@ -45,14 +45,15 @@ export async function extractRows(config: RosterConfig, log: Logger): Promise<Ex
 
   const connection = await connectDirectory(directory, log);
   const collector = new RowCollector(mapping);
+  let bases: SearchBaseResult[];
   try {
-    const bases = await searchDirectory(connection, request, (record) => collector.add(record), log);
-    return { ...collector.finish(), bases, url: connection.url };
+    bases = await searchDirectory(connection, request, (record) => collector.add(record), log);
   } finally {
-    // Not awaited: the unbind overlaps sorting and writing the CSV. close() never throws, and
-    // the process does not exit before the socket is closed.
+    // Not awaited: the unbind and the socket's close overlap sorting and writing the CSV.
+    // close() never throws, and the process does not exit before the socket is closed.
     void connection.close();
   }
+  return { ...collector.finish(), bases, url: connection.url };
 }
 
 /** The summary lines every command that extracts prints. */

@@ -34,8 +34,8 @@ export function isValidEmail(email: string): boolean {
 
 export class RowCollector {
   private readonly store = new RowStore();
-  /** One row per email: the handle of its row (and DN) in `store`. */
-  private readonly handleByEmail = new EmailIndex((handle) => this.store.email(handle));
+  /** One row per email: the number of its row (and DN) in `store`. */
+  private readonly rowByEmail = new EmailIndex((row) => this.store.email(row));
   private entriesFound = 0;
   private readonly skipped: Record<SkipReason, number> = { noEmail: 0, invalidEmail: 0, duplicateEmail: 0, notAllowed: 0 };
   private readonly examples: Record<SkipReason, string[]> = { noEmail: [], invalidEmail: [], duplicateEmail: [], notAllowed: [] };
@@ -57,9 +57,9 @@ export class RowCollector {
     row.EMAIL = row.EMAIL.toLowerCase();
     if (row.EMAIL === '') return this.skip('noEmail', record.dn);
     if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} ("${row.EMAIL}")`);
-    const existing = this.handleByEmail.get(row.EMAIL);
+    const existing = this.rowByEmail.get(row.EMAIL);
     if (existing === undefined) {
-      this.handleByEmail.set(row.EMAIL, this.store.put(row, record.dn));
+      this.rowByEmail.set(row.EMAIL, this.store.put(row, record.dn));
       return;
     }
     // Keep the account whose DN sorts first, so the result does not depend on the order the
@@ -67,12 +67,12 @@ export class RowCollector {
     const existingDn = this.store.dn(existing);
     const keepNew = record.dn.toLowerCase() < existingDn.toLowerCase();
     this.skip('duplicateEmail', `${keepNew ? existingDn : record.dn} (same EMAIL as ${keepNew ? record.dn : existingDn})`);
-    if (keepNew) this.handleByEmail.set(row.EMAIL, this.store.put(row, record.dn));
+    if (keepNew) this.rowByEmail.set(row.EMAIL, this.store.put(row, record.dn));
   }
 
   /** The rows sorted by EMAIL (so two runs can be compared line by line) and the summary. */
   finish(): { rows: RowList; summary: RowSummary } {
-    const rows = new RowList(this.store, this.store.sortByEmail(this.handleByEmail.handles()));
+    const rows = new RowList(this.store, this.store.sortByEmail(this.rowByEmail.rows()));
     return {
       rows,
       summary: {

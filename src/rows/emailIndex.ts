@@ -11,16 +11,16 @@ export function hashOf(email: string): number {
 }
 
 /**
- * An open-addressing hash table from email to handle (a RowStore handle). The emails themselves
+ * An open-addressing hash table from email to row number (in a RowStore). The emails themselves
  * stay in the store: `emailOf` reads one back, and is called only when two 32-bit hashes agree.
  */
 export class EmailIndex {
-  /** handle + 1 per slot; 0 is an empty slot. */
+  /** row number + 1 per slot; 0 is an empty slot. */
   private slots = new Uint32Array(1024);
   private hashes = new Uint32Array(1024);
   private count = 0;
 
-  constructor(private readonly emailOf: (handle: number) => string) {}
+  constructor(private readonly emailOf: (row: number) => string) {}
 
   get size(): number {
     return this.count;
@@ -31,25 +31,25 @@ export class EmailIndex {
     return this.slots[slot] === 0 ? undefined : this.slots[slot]! - 1;
   }
 
-  /** Adds the email, or points it at another handle if it is already here. */
-  set(email: string, handle: number): void {
+  /** Adds the email, or points it at another row if it is already here. */
+  set(email: string, row: number): void {
     const hash = hashOf(email);
     const slot = this.find(email, hash);
     if (this.slots[slot] === 0) {
       this.count += 1;
       this.hashes[slot] = hash;
     }
-    this.slots[slot] = handle + 1;
+    this.slots[slot] = row + 1;
     // At most half full, so a lookup of a missing email meets an empty slot after a probe or two.
     if (this.count * 2 > this.slots.length) this.grow();
   }
 
-  /** Every handle, in no particular order. */
-  handles(): Uint32Array {
-    const handles = new Uint32Array(this.count);
+  /** Every row number, in no particular order. */
+  rows(): Uint32Array {
+    const rows = new Uint32Array(this.count);
     let n = 0;
-    for (const slot of this.slots) if (slot !== 0) handles[n++] = slot - 1;
-    return handles;
+    for (const slot of this.slots) if (slot !== 0) rows[n++] = slot - 1;
+    return rows;
   }
 
   /** The slot holding `email`, or the empty slot where it would go. */

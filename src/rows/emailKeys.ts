@@ -2,6 +2,7 @@
 // came. Written as rows arrive (while the server works on the next page), so that sorting at the
 // end starts at once, on bytes already in place. Pure.
 import type { ByteKeys } from './byteOrder.js';
+import { doubled } from './growable.js';
 
 export class EmailKeys {
   private bytes = Buffer.allocUnsafe(1 << 16);
@@ -19,8 +20,8 @@ export class EmailKeys {
       this.bytes = larger;
     }
     if (this.count === this.starts.length) {
-      this.starts = grown(this.starts);
-      this.lengths = grown(this.lengths);
+      this.starts = doubled(this.starts);
+      this.lengths = doubled(this.lengths);
     }
     const length = this.bytes.write(email, this.used, 'utf8');
     this.starts[this.count] = this.used;
@@ -44,11 +45,4 @@ export class EmailKeys {
     }
     return { bytes: this.bytes, starts, lengths };
   }
-}
-
-/** A copy of `array` twice as long. */
-function grown(array: Uint32Array): Uint32Array {
-  const larger = new Uint32Array(array.length * 2);
-  larger.set(array);
-  return larger;
 }

@@ -1,33 +1,41 @@
 // Rows kept compactly. A large directory's rows must be held (to drop duplicate emails and to
 // sort) and as JavaScript objects each costs about 300 bytes of garbage-collected heap, which also
 // makes V8 double its young generation. Here a row is kept as the bytes of its CSV line, in 1 MB
-// buffers outside the heap, found by a number (its handle): the CSV file is then written by
-// copying bytes, and a row becomes a Row object again only while something reads it.
+// buffers outside the heap, and known by its number (the order rows were stored in): the CSV
+// file is then written by copying bytes, and a row becomes a Row object again only while
+// something reads it.
 import { csvField, csvLineEnd, csvLineStart, parseCsvLine } from '../file/csvLine.js';
 import { sortByBytes } from './byteOrder.js';
 import { EmailKeys } from './emailKeys.js';
+import { doubled } from './growable.js';
 import type { Row } from '../mapping/mapRecord.js';
 
 const CHUNK_BYTES = 1 << 20;
-/** A handle is chunk * CHUNK_BYTES + offset; kept below 2^32 - 1 so a handle + 1 fits a Uint32Array too. */
-const MAX_CHUNKS = 2 ** 32 / CHUNK_BYTES - 1;
-/** A record's header: the byte lengths of its line and DN, and the number of its EMAIL in `emails`. */
-const HEADER_BYTES = 12;
+/** A record's place is chunk * CHUNK_BYTES + offset, which a Uint32Array holds up to 4 GB of rows. */
+const MAX_CHUNKS = 2 ** 32 / CHUNK_BYTES;
+/** Row numbers stay below 2^32 - 1, so that a number + 1 fits a Uint32Array too (emailIndex.ts). */
+const MAX_ROWS = 2 ** 32 - 2;
+/** A record's header: the byte lengths of its line and of its DN. */
+const HEADER_BYTES = 8;
 const NEWLINE = 0x0a;
 
 /**
- * Append-only storage for rows and the DN each came from. A record is its header (three 32-bit
+ * Append-only storage for rows and the DN each came from. A record is its header (two 32-bit
  * numbers), the row's CSV line (no line end) and the DN, in UTF-8. The EMAIL is also kept apart,
- * in EmailKeys: it is read on its own, to find duplicates and to sort.
+ * in EmailKeys under the same number: it is read on its own, to find duplicates and to sort.
  */
 export class RowStore {
   private readonly emails = new EmailKeys();
   private readonly chunks: Buffer[] = [];
   private chunk: Buffer = Buffer.alloc(0);
   private used = 0;
+  /** Where each row's record is, by row number. */
+  private places: Uint32Array = new Uint32Array(1024);
+  private count = 0;
 
-  /** Stores a row and its DN; returns the handle to read them back with. */
+  /** Stores a row and its DN; returns its number, to read them back with. */
   put(row: Row, dn: string): number {
+    if (this.count > MAX_ROWS) throw new RangeError(`more than ${MAX_ROWS} rows`);
     const text = csvLineStart(row) + csvField(row.EMAIL) + csvLineEnd(row) + dn;
     // UTF-8 takes at most 3 bytes per UTF-16 unit; the exact size is only worked out near a chunk's end.
     let size = HEADER_BYTES + text.length * 3;
@@ -41,38 +49,38 @@ export class RowStore {
     const dnBytes = Buffer.byteLength(dn, 'utf8');
     chunk.writeUInt32LE(bytes - dnBytes, at);
     chunk.writeUInt32LE(dnBytes, at + 4);
-    chunk.writeUInt32LE(this.emails.add(row.EMAIL), at + 8);
     this.used = at + HEADER_BYTES + bytes;
-    return (this.chunks.length - 1) * CHUNK_BYTES + at;
+    this.emails.add(row.EMAIL);
+    if (this.count === this.places.length) this.places = doubled(this.places);
+    this.places[this.count] = (this.chunks.length - 1) * CHUNK_BYTES + at;
+    return this.count++;
   }
 
-  row(handle: number): Row {
-    const { chunk, line, lineBytes } = this.locate(handle);
+  row(number: number): Row {
+    const { chunk, line, lineBytes } = this.locate(number);
     return parseCsvLine(chunk.toString('utf8', line, line + lineBytes));
   }
 
   /** The EMAIL as the row holds it. */
-  email(handle: number): string {
-    return this.emails.email(this.emailNumber(handle));
+  email(number: number): string {
+    return this.emails.email(number);
   }
 
-  dn(handle: number): string {
-    const { chunk, line, lineBytes } = this.locate(handle);
-    return chunk.toString('utf8', line + lineBytes, line + lineBytes + chunk.readUInt32LE(handle % CHUNK_BYTES + 4));
+  dn(number: number): string {
+    const { chunk, line, lineBytes } = this.locate(number);
+    return chunk.toString('utf8', line + lineBytes, line + lineBytes + chunk.readUInt32LE(line - 4));
   }
 
   /**
-   * The handles in the order of their EMAILs' bytes, which for UTF-8 is Unicode code point order
+   * The row numbers in the order of their EMAILs' bytes, which for UTF-8 is Unicode code point order
    * (the same as comparing the strings, but for characters beyond U+FFFF). Sorted as bytes, with
    * no string made: 100,000 emails as strings would live long enough to make V8 double its young
    * generation.
    */
-  sortByEmail(handles: Uint32Array): Uint32Array {
-    const numbers = new Uint32Array(handles.length);
-    for (let i = 0; i < handles.length; i++) numbers[i] = this.emailNumber(handles[i]!);
+  sortByEmail(numbers: Uint32Array): Uint32Array {
     const order = sortByBytes(this.emails.keys(numbers));
     const sorted = new Uint32Array(order.length);
-    for (let i = 0; i < order.length; i++) sorted[i] = handles[order[i]!]!;
+    for (let i = 0; i < order.length; i++) sorted[i] = numbers[order[i]!]!;
     return sorted;
   }
 
@@ -80,12 +88,12 @@ export class RowStore {
    * The lines of these rows, each ending in a line feed, in pieces of about 64 KB (small enough to
    * stay out of V8's large-object space).
    */
-  *lines(handles: Uint32Array): Generator<Buffer> {
+  *lines(numbers: Uint32Array): Generator<Buffer> {
     const PIECE = 1 << 16;
     let piece = Buffer.allocUnsafe(PIECE);
     let used = 0;
-    for (const handle of handles) {
-      const { chunk, line, lineBytes } = this.locate(handle);
+    for (const number of numbers) {
+      const { chunk, line, lineBytes } = this.locate(number);
       if (used + lineBytes + 1 > piece.length) {
         if (used > 0) yield piece.subarray(0, used);
         piece = Buffer.allocUnsafe(Math.max(PIECE, lineBytes + 1));
@@ -98,24 +106,17 @@ export class RowStore {
     if (used > 0) yield piece.subarray(0, used);
   }
 
-  private locate(handle: number): { chunk: Buffer; line: number; lineBytes: number } {
-    const chunk = this.chunkOf(handle);
-    const at = handle % CHUNK_BYTES;
+  private locate(number: number): { chunk: Buffer; line: number; lineBytes: number } {
+    const place = this.places[number]!;
+    const chunk = this.chunks[Math.floor(place / CHUNK_BYTES)]!;
+    const at = place % CHUNK_BYTES;
     return { chunk, line: at + HEADER_BYTES, lineBytes: chunk.readUInt32LE(at) };
-  }
-
-  private emailNumber(handle: number): number {
-    return this.chunkOf(handle).readUInt32LE(handle % CHUNK_BYTES + 8);
-  }
-
-  private chunkOf(handle: number): Buffer {
-    return this.chunks[Math.floor(handle / CHUNK_BYTES)]!;
   }
 
   private newChunk(minimum: number): void {
     if (this.chunks.length >= MAX_CHUNKS) throw new RangeError(`more than ${MAX_CHUNKS * CHUNK_BYTES} bytes of rows`);
     // A record larger than a chunk (a multi-megabyte value) gets a chunk of exactly its size, so
-    // nothing follows it there: every record's offset, and so its handle, stays below CHUNK_BYTES.
+    // nothing follows it there: every record's offset, and so its place, stays below CHUNK_BYTES.
     this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, minimum));
     this.chunks.push(this.chunk);
     this.used = 0;
@@ -127,41 +128,42 @@ export class RowStore {
  * fresh Row object per row, so a caller that keeps only a few rows keeps only those in memory.
  */
 export class RowList implements Iterable<Row> {
-  constructor(private readonly store: RowStore, private readonly handles: Uint32Array) {}
+  /** `numbers`: the rows, by their number in `store`, in this list's order. */
+  constructor(private readonly store: RowStore, private readonly numbers: Uint32Array) {}
 
   /** Rows from a list (a file read for upload, a test), in the order given. */
   static of(rows: Iterable<Row>): RowList {
     const store = new RowStore();
-    const handles: number[] = [];
-    for (const row of rows) handles.push(store.put(row, ''));
-    return new RowList(store, Uint32Array.from(handles));
+    const numbers: number[] = [];
+    for (const row of rows) numbers.push(store.put(row, ''));
+    return new RowList(store, Uint32Array.from(numbers));
   }
 
   get length(): number {
-    return this.handles.length;
+    return this.numbers.length;
   }
 
   *[Symbol.iterator](): Iterator<Row> {
-    for (const handle of this.handles) yield this.store.row(handle);
+    for (const number of this.numbers) yield this.store.row(number);
   }
 
   /** Their CSV lines, each ending in a line feed, in pieces of about 64 KB. */
   csvLines(): Iterable<Buffer> {
-    return this.store.lines(this.handles);
+    return this.store.lines(this.numbers);
   }
 
   /** The first `count` rows (a sample, the first few of a change list). */
   first(count: number): Row[] {
-    return [...this.handles.subarray(0, count)].map((handle) => this.store.row(handle));
+    return [...this.numbers.subarray(0, count)].map((number) => this.store.row(number));
   }
 
   /** The rows at these positions (ascending), sharing this list's storage. */
   at(positions: readonly number[]): RowList {
-    return new RowList(this.store, Uint32Array.from(positions, (position) => this.handles[position]!));
+    return new RowList(this.store, Uint32Array.from(positions, (position) => this.numbers[position]!));
   }
 
   /** The rows `keep` says yes to, in the same order, sharing this list's storage. */
   filter(keep: (row: Row) => boolean): RowList {
-    return new RowList(this.store, this.handles.filter((handle) => keep(this.store.row(handle))));
+    return new RowList(this.store, this.numbers.filter((number) => keep(this.store.row(number))));
   }
 }

@@ -1,5 +1,5 @@
 // The compact row storage behind every extract: rows kept as CSV line bytes, found again by
-// handle, sorted by email as bytes, and a hash table from email to handle.
+// number, sorted by email as bytes, and a hash table from email to row number.
 import { expect } from 'chai';
 import { sortByBytes } from '../../src/rows/byteOrder.js';
 import { EmailIndex, hashOf } from '../../src/rows/emailIndex.js';
@@ -30,7 +30,7 @@ describe('a CSV line', () => {
 });
 
 describe('the row store', () => {
-  it('gives back each row, its DN and its EMAIL by handle', () => {
+  it('gives back each row, its DN and its EMAIL by number', () => {
     const store = new RowStore();
     const a = store.put(awkward, 'CN=Zoë,OU=Staff,DC=corp,DC=example,DC=com');
     const b = store.put(row('plain@x.org'), '');
@@ -43,24 +43,24 @@ describe('the row store', () => {
 
   it('keeps an EMAIL that needed quoting as it was given', () => {
     const store = new RowStore();
-    const handle = store.put(row('"odd, one"@x.org'), 'CN=Odd');
-    expect(store.email(handle)).to.equal('"odd, one"@x.org');
-    expect(store.row(handle).EMAIL).to.equal('"odd, one"@x.org');
+    const number = store.put(row('"odd, one"@x.org'), 'CN=Odd');
+    expect(store.email(number)).to.equal('"odd, one"@x.org');
+    expect(store.row(number).EMAIL).to.equal('"odd, one"@x.org');
   });
 
   it('keeps rows across many 1 MB buffers, and a row larger than one', () => {
     const store = new RowStore();
     const huge = row('huge@x.org', { TITLE: 'é'.repeat(700_000) }); // 1.4 MB in UTF-8
-    const handles: number[] = [];
+    const numbers: number[] = [];
     for (let i = 0; i < 30_000; i++) {
-      handles.push(store.put(row(`p${i}@x.org`, { FIRSTNAME: `First ${i}`, SITE: 'Montréal' }), `uid=p${i},dc=x`));
-      if (i === 12_345) handles.push(store.put(huge, 'uid=huge'));
+      numbers.push(store.put(row(`p${i}@x.org`, { FIRSTNAME: `First ${i}`, SITE: 'Montréal' }), `uid=p${i},dc=x`));
+      if (i === 12_345) numbers.push(store.put(huge, 'uid=huge'));
     }
-    expect(store.row(handles[12_346]!)).to.deep.equal(huge);
-    expect(store.dn(handles[12_346]!)).to.equal('uid=huge');
-    expect(store.row(handles[12_347]!)).to.deep.equal(row('p12346@x.org', { FIRSTNAME: 'First 12346', SITE: 'Montréal' }));
-    expect(store.row(handles.at(-1)!)).to.deep.equal(row('p29999@x.org', { FIRSTNAME: 'First 29999', SITE: 'Montréal' }));
-    expect(store.dn(handles[0]!)).to.equal('uid=p0,dc=x');
+    expect(store.row(numbers[12_346]!)).to.deep.equal(huge);
+    expect(store.dn(numbers[12_346]!)).to.equal('uid=huge');
+    expect(store.row(numbers[12_347]!)).to.deep.equal(row('p12346@x.org', { FIRSTNAME: 'First 12346', SITE: 'Montréal' }));
+    expect(store.row(numbers.at(-1)!)).to.deep.equal(row('p29999@x.org', { FIRSTNAME: 'First 29999', SITE: 'Montréal' }));
+    expect(store.dn(numbers[0]!)).to.equal('uid=p0,dc=x');
   });
 
   it('writes the same bytes formatCsv would', () => {
@@ -71,11 +71,11 @@ describe('the row store', () => {
     expect(header + written).to.equal(formatCsv(rows, { bom: false }));
   });
 
-  it('sorts handles by EMAIL bytes: code point order', () => {
+  it('sorts row numbers by EMAIL bytes: code point order', () => {
     const emails = ['b@x', 'a@x', 'ab@x', 'a', '', 'é@x', 'z@x', '😀@x', '\uffff@x', 'aa@x', 'a@x'];
     const store = new RowStore();
-    const handles = Uint32Array.from(emails, (email) => store.put(row(email), ''));
-    const sorted = [...store.sortByEmail(handles)].map((handle) => store.email(handle));
+    const numbers = Uint32Array.from(emails, (email) => store.put(row(email), ''));
+    const sorted = [...store.sortByEmail(numbers)].map((number) => store.email(number));
     const byCodePoint = [...emails].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
     expect(sorted).to.deep.equal(byCodePoint);
     // Unlike UTF-16 order, which puts U+FFFF after the emoji's surrogates.
@@ -102,16 +102,16 @@ describe('sorting byte strings', () => {
 });
 
 describe('the email index', () => {
-  it('finds every email, replaces a handle, and answers undefined for one it never saw', () => {
+  it('finds every email, points an email at another row, and answers undefined for one it never saw', () => {
     const emails = Array.from({ length: 200_000 }, (_, i) => `user${i}@example.org`);
-    const index = new EmailIndex((handle) => emails[handle]!);
-    emails.forEach((email, handle) => index.set(email, handle));
+    const index = new EmailIndex((number) => emails[number]!);
+    emails.forEach((email, number) => index.set(email, number));
     expect(index.size).to.equal(200_000);
-    expect(emails.every((email, handle) => index.get(email) === handle)).to.equal(true);
+    expect(emails.every((email, number) => index.get(email) === number)).to.equal(true);
     index.set('user5@example.org', 5);
     expect(index.size).to.equal(200_000);
     expect(index.get('nobody@example.org')).to.equal(undefined);
-    expect([...index.handles()].sort((a, b) => a - b)).to.deep.equal(emails.map((_, handle) => handle));
+    expect([...index.rows()].sort((a, b) => a - b)).to.deep.equal(emails.map((_, number) => number));
   });
 
   it('tells apart two emails whose 32-bit hashes are the same', () => {
@@ -127,7 +127,7 @@ describe('the email index', () => {
     const [first, second] = pair;
     expect(hashOf(first)).to.equal(hashOf(second));
     const emails = [first, second];
-    const index = new EmailIndex((handle) => emails[handle]!);
+    const index = new EmailIndex((number) => emails[number]!);
     index.set(first, 0);
     expect(index.get(second)).to.equal(undefined);
     index.set(second, 1);
