@@ -62,7 +62,10 @@ export async function* pagedSearch(
   // While a page arrives its entries are only set aside (entryStream.ts); they are decoded and
   // handed to onRecord after the next page has been asked for, so the server reads the next page
   // while roster works through this one. ldapts still handles every other message.
+  // Two pages at most are held: the one being worked through and the one arriving. Each one's
+  // storage is used again for the page after next.
   let arrived = new ArrivedEntries();
+  let spare = new ArrivedEntries();
   const stopDiverting = divertEntries(client, () => request.messageId, (bytes, start, end) => arrived.add(bytes, start, end));
   const ask = () => {
     request.messageId = internals._nextMessageId();
@@ -76,7 +79,7 @@ export async function* pagedSearch(
       const response = await pending;
       if (response.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(response);
       const entries = arrived;
-      arrived = new ArrivedEntries();
+      arrived = spare;
       const answer = response.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
       // No paging control in the answer: the server ignored paging and sent everything at once
       // (a server that truncated would have answered sizeLimitExceeded, which throws above).
@@ -87,10 +90,13 @@ export async function* pagedSearch(
         pending = ask();
       }
       entries.forEach((bytes, start, end) => onRecord(decodeSearchEntry(bytes, start, end)));
+      const count = entries.count;
+      entries.clear();
+      spare = entries;
       // Entries ldapts parsed itself: all of them when the decoder could not be put in place.
       for (const entry of response.searchEntries) onRecord(toRecord(entry));
       yield {
-        entries: entries.count + response.searchEntries.length,
+        entries: count + response.searchEntries.length,
         referrals: response.searchReferences.flatMap((reference) => reference.uris),
       };
       if (!more) return;

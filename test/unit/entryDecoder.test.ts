@@ -219,4 +219,19 @@ describe('a page of entries set aside', () => {
     expect(seen.slice(0, 3)).to.deep.equal(['uid=a,dc=example,dc=org', 'uid=b,dc=example,dc=org', 'uid=a,dc=example,dc=org']);
     expect(new Set(seen.slice(2))).to.deep.equal(new Set(['uid=a,dc=example,dc=org']));
   });
+
+  it('holds the next page in the same blocks once cleared', () => {
+    const arrived = new ArrivedEntries();
+    const first = entryMessage(5, 'uid=first,dc=example,dc=org', [['cn', ['x'.repeat(40_000)]]]);
+    const second = entryMessage(6, 'uid=second,dc=example,dc=org', [['cn', ['y'.repeat(70_000)]]]); // needs a larger block
+    arrived.add(first, 0, first.length);
+    arrived.add(first, 0, first.length);
+    arrived.clear();
+    expect(arrived.count).to.equal(0);
+    arrived.add(second, 0, second.length);
+    arrived.add(first, 0, first.length);
+    const seen: string[] = [];
+    arrived.forEach((bytes, start, end) => seen.push(decodeSearchEntry(bytes, start, end).dn));
+    expect(seen).to.deep.equal(['uid=second,dc=example,dc=org', 'uid=first,dc=example,dc=org']);
+  });
 });
