@@ -1,4 +1,5 @@
-// Where roster's own files are once built (dist/src/paths.js → the package folder).
+// Where roster's own files are once built: two levels up from dist/src/paths.js, or from the
+// bundle's chunk in dist/bin/ that holds this code.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 

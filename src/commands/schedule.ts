@@ -1,9 +1,8 @@
 // roster schedule: prints (or writes) a ready-to-install daily job for the current config: a
 // Windows Task Scheduler task, a systemd service + timer, or a crontab line.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
 import { InvalidInputError } from '../errors.js';
@@ -103,7 +102,8 @@ export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
       const folder = dirname(config.file);
       const job: ScheduledJob = {
         node: process.execPath,
-        cli: fileURLToPath(new URL('../cli.js', import.meta.url)),
+        // The file this process was started from (the installed bundle, dist/bin/cli.js), links resolved.
+        cli: realpathSync(process.argv[1]!),
         configFile: config.file,
         workingDirectory: folder,
         logFile: resolve(argv.syncLog ?? join(folder, 'roster.log')),

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+/** The bundle npm run build makes (dist/bin/cli.js): what a user runs. */
+export const CLI = fileURLToPath(new URL('../../bin/cli.js', import.meta.url));
 
 export interface CliRun {
   code: number | null;
