@@ -37,27 +37,27 @@ export function sortByBytes(keys: ByteKeys): Uint32Array {
       insertionSort(keys, order, from, to, depth * 4);
       continue;
     }
-    // Keys often come in order already (or agree on these bytes): then there is nothing to sort.
-    if (!packWords(keys, order, halves, from, to, depth * 4)) {
-      packed.subarray(from, to).sort();
-      unpack(order, halves, from, to);
-    }
-    queueTies(keys, order, halves, groups, from, to, depth);
+    const shortest = orderByWord(keys, order, packed, halves, from, to, depth * 4);
+    queueTies(keys, order, halves, groups, from, to, depth, shortest);
   }
   return order;
 }
 
 /**
- * Packs position and bytes skip..skip+3 (big-endian, zeros past the end) of each key in
- * order[from..to) into `halves`; true when those words are already in order.
+ * Orders order[from..to) by bytes skip..skip+3 of each key (big-endian, zeros past the end),
+ * leaving each key's position and word in `halves`; returns the shortest key's length.
  */
-function packWords({ bytes, starts, lengths }: ByteKeys, order: Uint32Array, halves: Uint32Array, from: number, to: number, skip: number): boolean {
+function orderByWord(
+  { bytes, starts, lengths }: ByteKeys, order: Uint32Array, packed: BigUint64Array, halves: Uint32Array, from: number, to: number, skip: number,
+): number {
   let ordered = true;
   let previous = 0;
+  let shortest = Infinity;
   for (let i = from; i < to; i++) {
     const key = order[i]!;
     const at = starts[key]! + skip;
     const left = lengths[key]! - skip;
+    if (lengths[key]! < shortest) shortest = lengths[key]!;
     const word = left >= 4
       ? ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
       : ((left > 0 ? bytes[at]! << 24 : 0) | (left > 1 ? bytes[at + 1]! << 16 : 0) | (left > 2 ? bytes[at + 2]! << 8 : 0)) >>> 0;
@@ -66,24 +66,27 @@ function packWords({ bytes, starts, lengths }: ByteKeys, order: Uint32Array, hal
     halves[2 * i] = key;
     halves[2 * i + 1] = word;
   }
-  return ordered;
-}
-
-function unpack(order: Uint32Array, halves: Uint32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) order[i] = halves[2 * i]!;
+  // Keys often come in order already (or agree on these bytes): then there is nothing to sort.
+  if (!ordered) {
+    packed.subarray(from, to).sort();
+    for (let i = from; i < to; i++) order[i] = halves[2 * i]!;
+  }
+  return shortest;
 }
 
 /**
  * For each run of keys with the same four bytes: those that end within them go first (shortest
- * first); the rest are queued to be sorted on the next four bytes.
+ * first); the rest are queued to be sorted on the next four bytes. `shortest`: when no key of the
+ * group ends within these bytes, there is nothing to move.
  */
-function queueTies(keys: ByteKeys, order: Uint32Array, halves: Uint32Array, groups: number[], from: number, to: number, depth: number): void {
+function queueTies(keys: ByteKeys, order: Uint32Array, halves: Uint32Array, groups: number[], from: number, to: number, depth: number, shortest: number): void {
+  const covered = depth * 4 + 4;
   for (let start = from; start < to;) {
     const word = halves[2 * start + 1];
     let end = start + 1;
     while (end < to && halves[2 * end + 1] === word) end++;
     if (end - start > 1) {
-      const going = settleEnded(keys, order, start, end, depth * 4 + 4);
+      const going = shortest > covered ? start : settleEnded(keys, order, start, end, covered);
       if (end - going > 1) groups.push(going, end, depth + 1);
     }
     start = end;
