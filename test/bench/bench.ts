@@ -7,8 +7,8 @@
 // What it does, in one process, cleaning up every server and temp file at the end (or on Ctrl-C):
 //   1. slapd with 10,000 and with 100,000 generated inetOrgPerson entries (slapadd), and a Samba
 //      AD DC with its fixture plus 10,000 generated users in OU=Bench (loaded offline);
-//   2. per directory: one warm-up of each client (so neither pays for a cold server cache), then
-//      `--runs` (default 3) alternating runs of
+//   2. per directory: two warm-ups of each client (so neither pays for a cold server cache, and a
+//      freshly loaded Samba has settled), then `--runs` (default 7) alternating runs of
 //        ldapsearch -E pr=1000/noprompt   same base, filter, attributes; LDIF to a file; LDAPS
 //        roster export                    the built CLI spawned as a user would; CSV; LDAPS
 //      each checked (ldapsearch: every entry in its LDIF; roster: exit 0 and a CSV byte-identical
@@ -56,7 +56,7 @@ interface Result {
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '7' },
     only: { type: 'string' },
   },
 });
@@ -157,9 +157,11 @@ async function benchmark(directory: Directory): Promise<Result> {
     return m;
   };
 
-  say(`${directory.label}: warm-up`);
-  await ldapsearch();
-  await roster();
+  for (const round of [1, 2]) {
+    say(`${directory.label}: warm-up ${round}/2`);
+    await ldapsearch();
+    await roster();
+  }
   const result: Result = { directory, ldapsearch: [], roster: [] };
   for (let run = 1; run <= RUNS; run++) {
     result.ldapsearch.push(await ldapsearch());
@@ -224,7 +226,7 @@ const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
 function table(results: Result[]): string {
   const lines = [
-    `roster export vs ldapsearch -E pr=${PAGE_SIZE}/noprompt over LDAPS: median of ${RUNS} alternating runs after one warm-up each`,
+    `roster export vs ldapsearch -E pr=${PAGE_SIZE}/noprompt over LDAPS: median of ${RUNS} alternating runs after two warm-ups each`,
     `machine: ${machineLine()}`,
     `peak RSS: ${rssMethod()}`,
     '',
@@ -250,6 +252,12 @@ function table(results: Result[]): string {
   if (small !== undefined && large !== undefined) {
     const growth = (large - small) / 1024;
     lines.push('', `peak RSS growth, slapd 10,000 → 100,000 entries: ${growth >= 0 ? '+' : ''}${Math.round(growth)} MB ${mark(growth < TARGETS.rssGrowthMb)} < ${TARGETS.rssGrowthMb} MB`);
+  }
+  // Every pair, so the spread behind each median is visible (a server's own pace varies run to run).
+  lines.push('', 'each run, ldapsearch / roster (ratio):');
+  for (const { directory, ldapsearch, roster } of results) {
+    const pairs = ldapsearch.map((l, i) => `${(l.wallMs / 1000).toFixed(2)}/${(roster[i]!.wallMs / 1000).toFixed(2)} (${(roster[i]!.wallMs / l.wallMs).toFixed(2)})`);
+    lines.push(`- ${directory.label}: ${pairs.join(', ')}`);
   }
   return lines.join('\n');
 }
