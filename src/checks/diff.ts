@@ -13,27 +13,38 @@ export interface RosterChanges {
   unchanged: number;
 }
 
-export function diffRows(previous: readonly Row[], current: RowList): RosterChanges {
-  if (previous.length === 0) return { added: current, changed: [], disabled: [], unchanged: 0 };
-  const before = new Map(previous.map((row) => [row.EMAIL.toLowerCase(), row]));
-  const changes: RosterChanges = { added: current.at([]), changed: [], disabled: [], unchanged: 0 };
+/**
+ * Walks both lists in EMAIL order side by side (EMAIL lower-cased, as the services match it), so
+ * neither is ever held as objects: only the rows that differ become Row objects. `previous` is
+ * undefined before the first push: then every row is added.
+ */
+export function diffRows(previous: RowList | undefined, current: RowList): RosterChanges {
+  if (previous === undefined || previous.length === 0) return { added: current, changed: [], disabled: [], unchanged: 0 };
+  const before = previous.byEmail();
+  const now = current.byEmail();
+  const changes: RosterChanges = { added: now, changed: [], disabled: [], unchanged: 0 };
   const addedAt: number[] = [];
-  const seen = new Set<string>();
-  let position = -1;
-  for (const row of current) {
-    position += 1;
-    const email = row.EMAIL.toLowerCase();
-    seen.add(email);
-    const old = before.get(email);
-    if (old === undefined) {
-      addedAt.push(position);
-      continue;
+  let i = 0;
+  let j = 0;
+  while (i < now.length || j < before.length) {
+    const order = i === now.length ? 1 : j === before.length ? -1 : now.compareEmails(i, before, j);
+    if (order < 0) {
+      addedAt.push(i++);
+    } else if (order > 0) {
+      changes.disabled.push(before.row(j++));
+    } else {
+      if (now.sameRow(i, before, j)) {
+        changes.unchanged += 1;
+      } else {
+        const [old, row] = [before.row(j), now.row(i)];
+        const columns = COLUMNS.filter((column) => old[column] !== row[column]);
+        if (columns.length > 0) changes.changed.push({ before: old, after: row, columns });
+        else changes.unchanged += 1;
+      }
+      i++;
+      j++;
     }
-    const columns = COLUMNS.filter((column) => old[column] !== row[column]);
-    if (columns.length > 0) changes.changed.push({ before: old, after: row, columns });
-    else changes.unchanged += 1;
   }
-  for (const [email, row] of before) if (!seen.has(email)) changes.disabled.push(row);
-  changes.added = current.at(addedAt);
+  changes.added = now.at(addedAt);
   return changes;
 }

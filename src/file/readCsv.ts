@@ -1,58 +1,73 @@
 // Checks an iLobby address-book CSV: one made elsewhere (`roster upload`) or roster's own
-// last push (the state). Problems carry line numbers. Pure: the caller passes the bytes.
-import { parse } from 'csv-parse/sync';
+// last push (the state). Problems carry line numbers. Pure: the caller passes the bytes. The rows
+// are kept as the export's are (src/rows/), so a 100,000-row file costs about what its rows do.
 import { COLUMNS } from '../mapping/fields.js';
 import type { Row } from '../mapping/mapRecord.js';
 import { isValidEmail } from '../rows/collector.js';
-import { CSV_HEADER } from './csv.js';
+import { EmailIndex } from '../rows/emailIndex.js';
+import { RowList, RowStore } from '../rows/rowStore.js';
+import { CSV_HEADER } from './csvLine.js';
+import { CsvSyntaxError, forEachRecord } from './csvRecords.js';
 
 export interface CsvCheck {
-  rows: Row[];
+  /** In the file's order; EMAIL trimmed and lower-cased, as the service matches it. */
+  rows: RowList;
   problems: string[];
 }
 
 const MAX_PROBLEMS = 20;
 
 export function checkIlobbyCsv(bytes: Uint8Array): CsvCheck {
+  const store = new RowStore();
+  const numbers: number[] = [];
+  const none = (problems: string[]): CsvCheck => ({ rows: new RowList(store, new Uint32Array(0)), problems });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return { rows: [], problems: [`line ${lineOfFirstInvalidByte(bytes)}: not UTF-8 text; save the file as UTF-8 (in Excel: "CSV UTF-8")`] };
+    return none([`line ${lineOfFirstInvalidByte(bytes)}: not UTF-8 text; save the file as UTF-8 (in Excel: "CSV UTF-8")`]);
   }
   text = text.replace(/^\uFEFF/, '');
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
-  } catch (error) {
-    return { rows: [], problems: [`not valid CSV: ${(error as Error).message}`] };
-  }
   const problems: string[] = [];
-  const header = records.shift();
-  if (header === undefined) return { rows: [], problems: ['the file is empty: expected the header line'] };
-  if (header.record.join(',') !== CSV_HEADER) {
-    problems.push(`line 1: the header must be exactly ${CSV_HEADER}, found ${header.record.join(',')}`);
-    return { rows: [], problems };
+  let header: string[] | undefined;
+  /** The line each stored row came from, by row number, to name the first of two equal EMAILs. */
+  const lineOf: number[] = [];
+  const rowByEmail = new EmailIndex((row) => store.email(row));
+  try {
+    forEachRecord(text, (fields, line) => {
+      if (header === undefined) {
+        header = fields;
+        return fields.join(',') === CSV_HEADER;
+      }
+      if (fields.length !== COLUMNS.length) {
+        problems.push(`line ${line}: ${fields.length} fields, expected ${COLUMNS.length}`);
+        return;
+      }
+      const row = {} as Row;
+      COLUMNS.forEach((column, i) => { row[column] = fields[i]!; });
+      // The same email rule as an export: the service matches people by EMAIL, case-insensitively.
+      const given = row.EMAIL;
+      row.EMAIL = given.trim().toLowerCase();
+      const valid = isValidEmail(row.EMAIL);
+      if (row.EMAIL === '') problems.push(`line ${line}: EMAIL is empty`);
+      else if (!valid) problems.push(`line ${line}: EMAIL "${given}" is not a valid address`);
+      const earlier = valid ? rowByEmail.get(row.EMAIL) : undefined;
+      if (earlier !== undefined) {
+        problems.push(`line ${line}: EMAIL ${row.EMAIL} already on line ${lineOf[earlier]}`);
+        return;
+      }
+      const number = store.put(row, '');
+      lineOf[number] = line;
+      numbers.push(number);
+      if (valid) rowByEmail.set(row.EMAIL, number);
+    });
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    return none([`not valid CSV: ${error.message}`]);
   }
-  const rows: Row[] = [];
-  const firstLineOf = new Map<string, number>();
-  for (const { record, info } of records) {
-    const line = info.lines;
-    if (record.length !== COLUMNS.length) {
-      problems.push(`line ${line}: ${record.length} fields, expected ${COLUMNS.length}`);
-      continue;
-    }
-    const row = Object.fromEntries(COLUMNS.map((column, index) => [column, record[index] ?? ''])) as Row;
-    // The same email rule as an export: the service matches people by EMAIL, case-insensitively.
-    const email = row.EMAIL.trim().toLowerCase();
-    const given = row.EMAIL;
-    row.EMAIL = email;
-    if (email === '') problems.push(`line ${line}: EMAIL is empty`);
-    else if (!isValidEmail(email)) problems.push(`line ${line}: EMAIL "${given}" is not a valid address`);
-    else if (firstLineOf.has(email)) problems.push(`line ${line}: EMAIL ${email} already on line ${firstLineOf.get(email)}`);
-    else firstLineOf.set(email, line);
-    rows.push(row);
-  }
+  if (header === undefined) return none(['the file is empty: expected the header line']);
+  if (header.join(',') !== CSV_HEADER) return none([`line 1: the header must be exactly ${CSV_HEADER}, found ${header.join(',')}`]);
+  const rows = new RowList(store, Uint32Array.from(numbers));
   return { rows, problems: problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more`] : problems };
 }
 

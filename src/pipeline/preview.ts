@@ -24,7 +24,7 @@ export function changesPerTarget(config: RosterConfig, rows: RowList): TargetCha
     const sites = target.sites === undefined ? undefined : new Set(target.sites);
     const targetRows = sites === undefined ? rows : rows.filter((row) => sites.has(row.SITE));
     const previous = readLastPush(config.stateDir, target.name);
-    return { target: target.name, rows: targetRows.length, previousRows: previous?.length, changes: diffRows(previous ?? [], targetRows) };
+    return { target: target.name, rows: targetRows.length, previousRows: previous?.length, changes: diffRows(previous, targetRows) };
   });
 }
 

@@ -72,7 +72,7 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
   let preview = ''; // the counts with the first few EMAILs of each, once known
   try {
     const previous = readLastPush(config.stateDir, target.name);
-    const changes: RosterChanges = diffRows(previous ?? [], rows);
+    const changes: RosterChanges = diffRows(previous, rows);
     options.onChanges?.({ target: target.name, rows: rows.length, previousRows: previous?.length, changes });
     preview = `\n${changeLines(changes).join('\n')}`;
     Object.assign(result, {

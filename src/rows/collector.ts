@@ -72,7 +72,7 @@ export class RowCollector {
 
   /** The rows sorted by EMAIL (so two runs can be compared line by line) and the summary. */
   finish(): { rows: RowList; summary: RowSummary } {
-    const rows = new RowList(this.store, this.store.sortByEmail(this.rowByEmail.rows()));
+    const rows = new RowList(this.store, this.store.sortByEmail(this.rowByEmail.rows()), true);
     return {
       rows,
       summary: {

@@ -35,6 +35,17 @@ export class EmailKeys {
     return this.bytes.toString('utf8', start, start + this.lengths[number]!);
   }
 
+  /** Compares email `a` here with email `b` of `other`, byte by byte (the order sortByBytes gives). */
+  compare(a: number, other: EmailKeys, b: number): number {
+    const [startA, startB, lengthA, lengthB] = [this.starts[a]!, other.starts[b]!, this.lengths[a]!, other.lengths[b]!];
+    const [bytesA, bytesB] = [this.bytes, other.bytes];
+    for (let i = 0; i < lengthA && i < lengthB; i++) {
+      const difference = bytesA[startA + i]! - bytesB[startB + i]!;
+      if (difference !== 0) return difference;
+    }
+    return lengthA - lengthB;
+  }
+
   /** The emails with these numbers, as keys for sortByBytes (no bytes are copied). */
   keys(numbers: Uint32Array): ByteKeys {
     const starts = new Uint32Array(numbers.length);

@@ -50,7 +50,7 @@ export class RowStore {
     chunk.writeUInt32LE(bytes - dnBytes, at);
     chunk.writeUInt32LE(dnBytes, at + 4);
     this.used = at + HEADER_BYTES + bytes;
-    this.emails.add(row.EMAIL);
+    this.emails.add(row.EMAIL.toLowerCase());
     if (this.count === this.places.length) this.places = doubled(this.places);
     this.places[this.count] = (this.chunks.length - 1) * CHUNK_BYTES + at;
     return this.count++;
@@ -61,9 +61,22 @@ export class RowStore {
     return parseCsvLine(chunk.toString('utf8', line, line + lineBytes));
   }
 
-  /** The EMAIL as the row holds it. */
+  /** The row's EMAIL lower-cased: what rows are matched (and sorted) by, as the services do. */
   email(number: number): string {
     return this.emails.email(number);
+  }
+
+  /** Compares the EMAIL of row `a` here with that of row `b` in `other`, as sortByEmail orders them. */
+  compareEmails(a: number, other: RowStore, b: number): number {
+    return this.emails.compare(a, other.emails, b);
+  }
+
+  /** Whether row `a` here and row `b` in `other` have the very same line. */
+  sameLine(a: number, other: RowStore, b: number): boolean {
+    const mine = this.locate(a);
+    const theirs = other.locate(b);
+    return mine.lineBytes === theirs.lineBytes &&
+      mine.chunk.compare(theirs.chunk, theirs.line, theirs.line + theirs.lineBytes, mine.line, mine.line + mine.lineBytes) === 0;
   }
 
   dn(number: number): string {
@@ -128,8 +141,11 @@ export class RowStore {
  * fresh Row object per row, so a caller that keeps only a few rows keeps only those in memory.
  */
 export class RowList implements Iterable<Row> {
-  /** `numbers`: the rows, by their number in `store`, in this list's order. */
-  constructor(private readonly store: RowStore, private readonly numbers: Uint32Array) {}
+  /**
+   * `numbers`: the rows, by their number in `store`, in this list's order. `inEmailOrder`: that order
+   * is already sortByEmail's (an extract's rows are), so byEmail() has nothing to do.
+   */
+  constructor(private readonly store: RowStore, private readonly numbers: Uint32Array, private readonly inEmailOrder = false) {}
 
   /** Rows from a list (a file read for upload, a test), in the order given. */
   static of(rows: Iterable<Row>): RowList {
@@ -137,6 +153,26 @@ export class RowList implements Iterable<Row> {
     const numbers: number[] = [];
     for (const row of rows) numbers.push(store.put(row, ''));
     return new RowList(store, Uint32Array.from(numbers));
+  }
+
+  /** The same rows in EMAIL order (lower-cased, byte order). */
+  byEmail(): RowList {
+    return this.inEmailOrder ? this : new RowList(this.store, this.store.sortByEmail(this.numbers), true);
+  }
+
+  /** The row at `position`. */
+  row(position: number): Row {
+    return this.store.row(this.numbers[position]!);
+  }
+
+  /** Compares the EMAIL at `position` with the one at `theirs` in `other`, as byEmail() orders them. */
+  compareEmails(position: number, other: RowList, theirs: number): number {
+    return this.store.compareEmails(this.numbers[position]!, other.store, other.numbers[theirs]!);
+  }
+
+  /** Whether the row at `position` and the one at `theirs` in `other` are the very same line. */
+  sameRow(position: number, other: RowList, theirs: number): boolean {
+    return this.store.sameLine(this.numbers[position]!, other.store, other.numbers[theirs]!);
   }
 
   get length(): number {
@@ -159,11 +195,11 @@ export class RowList implements Iterable<Row> {
 
   /** The rows at these positions (ascending), sharing this list's storage. */
   at(positions: readonly number[]): RowList {
-    return new RowList(this.store, Uint32Array.from(positions, (position) => this.numbers[position]!));
+    return new RowList(this.store, Uint32Array.from(positions, (position) => this.numbers[position]!), this.inEmailOrder);
   }
 
   /** The rows `keep` says yes to, in the same order, sharing this list's storage. */
   filter(keep: (row: Row) => boolean): RowList {
-    return new RowList(this.store, this.numbers.filter((number) => keep(this.store.row(number))));
+    return new RowList(this.store, this.numbers.filter((number) => keep(this.store.row(number))), this.inEmailOrder);
   }
 }

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { SafetyRefusal } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import { checkIlobbyCsv } from '../file/readCsv.js';
-import type { Row } from '../mapping/mapRecord.js';
+import type { RowList } from '../rows/rowStore.js';
 
 export function lastPushFile(stateDir: string, target: string): string {
   return join(stateDir, safeName(target), 'last-push.csv');
 }
 
 /** The rows of the last successful push to `target`, or undefined if there was none. */
-export function readLastPush(stateDir: string, target: string): Row[] | undefined {
+export function readLastPush(stateDir: string, target: string): RowList | undefined {
   const file = lastPushFile(stateDir, target);
   let bytes: Buffer;
   try {

@@ -14,7 +14,7 @@ const person = (email: string, title = 'Analyst', site = 'Toronto'): Row => ({
 describe('change preview', () => {
   const previous = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => person(`${n}@example.org`));
   const current = [person('a@example.org', 'Senior, "Lead" Analyst', 'Montreal'), person('b@example.org'), person('new@example.org')];
-  const changes = diffRows(previous, RowList.of(current));
+  const changes = diffRows(RowList.of(previous), RowList.of(current));
 
   it('prints the counts with the first five EMAILs of each kind', () => {
     expect(changeLines(changes)).to.deep.equal([
@@ -43,6 +43,6 @@ describe('change preview', () => {
   });
 
   it('writes only the header when nothing changes', () => {
-    expect(formatChangesCsv([{ target: 'ilobby', changes: diffRows(previous, RowList.of(previous)) }])).to.equal(`${CHANGES_HEADER.join(',')}\n`);
+    expect(formatChangesCsv([{ target: 'ilobby', changes: diffRows(RowList.of(previous), RowList.of(previous)) }])).to.equal(`${CHANGES_HEADER.join(',')}\n`);
   });
 });
