@@ -1,6 +1,6 @@
-#!/usr/bin/env node
-// roster's entry point: global options and the command modules. Each command lives in
-// src/commands/; failures become exit codes in commands/run.ts.
+// roster's command line: global options and the command modules. Each command lives in
+// src/commands/; failures become exit codes in commands/run.ts. What a user runs is the bundle of
+// this file that launcher.cts starts (no top-level await here: the bundle is CommonJS).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -27,37 +27,46 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   init: async () => (await import('./commands/init.js')).initCommand,
   schedule: async () => (await import('./commands/schedule.js')).scheduleCommand,
 };
-const args = hideBin(process.argv);
-const named = Object.keys(COMMANDS).filter((name) => args.includes(name));
-const commands = await Promise.all((named.length > 0 ? named : Object.keys(COMMANDS)).map((name) => COMMANDS[name]!()));
 
-const cli = yargs(args)
-  .scriptName('roster')
-  .usage('$0 <command> [options]\n\nKeeps SaaS people directories in step with Active Directory or LDAP.')
-  .option('config', {
-    type: 'string', default: './config.json', describe: 'The config file', global: true,
-    coerce: (value: unknown) => {
-      if (Array.isArray(value)) throw new Error('--config is given more than once; name one config file');
-      return value as string;
-    },
-  })
-  .option('verbose', { type: 'boolean', describe: 'Explain each step', global: true })
-  .option('quiet', { type: 'boolean', describe: 'Only warnings, errors and the result', global: true })
-  .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON object per line', global: true })
-  .option('log-file', { type: 'string', describe: 'Append log lines to this file', global: true })
-  .conflicts('verbose', 'quiet') as unknown as Argv<GlobalOptions>; // yargs adds the camelCase names (logFormat) at run time
+async function main(): Promise<void> {
+  const args = hideBin(process.argv);
+  const named = Object.keys(COMMANDS).filter((name) => args.includes(name));
+  const commands = await Promise.all((named.length > 0 ? named : Object.keys(COMMANDS)).map((name) => COMMANDS[name]!()));
 
-await cli
-  .command(commands)
-  .demandCommand(1, 'Name a command; see roster --help.')
-  .strict()
-  .version(version)
-  .help()
-  .wrap(Math.min(110, process.stdout.columns || 100))
-  .fail((message, error) => {
-    // yargs's own errors (YError, e.g. from an option's coerce) are usage errors; others are bugs.
-    if (error && error.name !== 'YError') throw error;
-    process.stderr.write(`${usageErrorLine(message ?? error?.message ?? 'invalid usage', args)}\n`);
-    process.exit(ExitCode.invalidInput);
-  })
-  .parseAsync();
+  const cli = yargs(args)
+    .scriptName('roster')
+    .usage('$0 <command> [options]\n\nKeeps SaaS people directories in step with Active Directory or LDAP.')
+    .option('config', {
+      type: 'string', default: './config.json', describe: 'The config file', global: true,
+      coerce: (value: unknown) => {
+        if (Array.isArray(value)) throw new Error('--config is given more than once; name one config file');
+        return value as string;
+      },
+    })
+    .option('verbose', { type: 'boolean', describe: 'Explain each step', global: true })
+    .option('quiet', { type: 'boolean', describe: 'Only warnings, errors and the result', global: true })
+    .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON object per line', global: true })
+    .option('log-file', { type: 'string', describe: 'Append log lines to this file', global: true })
+    .conflicts('verbose', 'quiet') as unknown as Argv<GlobalOptions>; // yargs adds the camelCase names (logFormat) at run time
+
+  await cli
+    .command(commands)
+    .demandCommand(1, 'Name a command; see roster --help.')
+    .strict()
+    .version(version)
+    .help()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      // yargs's own errors (YError, e.g. from an option's coerce) are usage errors; others are bugs.
+      if (error && error.name !== 'YError') throw error;
+      process.stderr.write(`${usageErrorLine(message ?? error?.message ?? 'invalid usage', args)}\n`);
+      process.exit(ExitCode.invalidInput);
+    })
+    .parseAsync();
+}
+
+// Commands turn their own failures into exit codes (commands/run.ts); what reaches here is a bug.
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = ExitCode.unexpected;
+});

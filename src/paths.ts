@@ -1,5 +1,5 @@
 // Where roster's own files are once built: two levels up from dist/src/paths.js, or from the
-// bundle's chunk in dist/bin/ that holds this code.
+// bundle in dist/bin/ that holds this code (build/bundle.ts gives it its own URL as import.meta.url).
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 

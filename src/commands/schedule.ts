@@ -102,7 +102,7 @@ export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
       const folder = dirname(config.file);
       const job: ScheduledJob = {
         node: process.execPath,
-        // The file this process was started from (the installed bundle, dist/bin/cli.js), links resolved.
+        // The file this process was started from (the installed executable, dist/bin/roster.cjs), links resolved.
         cli: realpathSync(process.argv[1]!),
         configFile: config.file,
         workingDirectory: folder,

@@ -5,7 +5,7 @@ import type { RosterConfig } from '../config/types.js';
 export interface ScheduledJob {
   /** Absolute path of the Node.js executable running roster now. */
   node: string;
-  /** Absolute path of roster's cli.js. */
+  /** Absolute path of roster's executable (dist/bin/roster.cjs). */
   cli: string;
   configFile: string;
   /** The config's folder: relative paths in config.json are resolved against it anyway. */
@@ -41,7 +41,7 @@ export function formatTimeOfDay(at: TimeOfDay): string {
   return `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
 }
 
-/** roster's arguments after the executable and cli.js. */
+/** roster's arguments after node and roster's executable. */
 export function syncArguments(job: ScheduledJob): string[] {
   return ['sync', '--config', job.configFile, '--log-file', job.logFile];
 }

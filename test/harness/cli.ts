@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The bundle npm run build makes (dist/bin/cli.js): what a user runs. */
-export const CLI = fileURLToPath(new URL('../../bin/cli.js', import.meta.url));
+/** The executable npm run build makes (dist/bin/roster.cjs, package.json's bin): what a user runs. */
+export const CLI = fileURLToPath(new URL('../../bin/roster.cjs', import.meta.url));
 
 export interface CliRun {
   code: number | null;
