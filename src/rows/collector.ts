@@ -2,10 +2,11 @@
 // email and counts every skipped record by reason. Pure; the CSV writer gets `finish()`'s rows,
 // kept compactly in a RowStore.
 import type { FieldMapping } from '../mapping/fields.js';
-import { mapRecord } from '../mapping/mapRecord.js';
+import { mapRecord, type Row } from '../mapping/mapRecord.js';
 import type { DirectoryRecord } from '../mapping/record.js';
 import { EmailIndex } from './emailIndex.js';
 import { RowList, RowStore } from './rowStore.js';
+import { SortedRuns } from './sortedRuns.js';
 
 export type SkipReason = 'noEmail' | 'invalidEmail' | 'duplicateEmail' | 'notAllowed';
 
@@ -36,6 +37,9 @@ export class RowCollector {
   private readonly store = new RowStore();
   /** One row per email: the number of its row (and DN) in `store`. */
   private readonly rowByEmail = new EmailIndex((row) => this.store.email(row));
+  /** Every stored row, put in EMAIL order as rows come; `replaced` are the rows a duplicate took the place of. */
+  private readonly inEmailOrder = new SortedRuns(this.store);
+  private readonly replaced = new Set<number>();
   private entriesFound = 0;
   private readonly skipped: Record<SkipReason, number> = { noEmail: 0, invalidEmail: 0, duplicateEmail: 0, notAllowed: 0 };
   private readonly examples: Record<SkipReason, string[]> = { noEmail: [], invalidEmail: [], duplicateEmail: [], notAllowed: [] };
@@ -59,7 +63,7 @@ export class RowCollector {
     if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} ("${row.EMAIL}")`);
     const existing = this.rowByEmail.get(row.EMAIL);
     if (existing === undefined) {
-      this.rowByEmail.set(row.EMAIL, this.store.put(row, record.dn));
+      this.rowByEmail.set(row.EMAIL, this.keep(row, record.dn));
       return;
     }
     // Keep the account whose DN sorts first, so the result does not depend on the order the
@@ -67,12 +71,16 @@ export class RowCollector {
     const existingDn = this.store.dn(existing);
     const keepNew = record.dn.toLowerCase() < existingDn.toLowerCase();
     this.skip('duplicateEmail', `${keepNew ? existingDn : record.dn} (same EMAIL as ${keepNew ? record.dn : existingDn})`);
-    if (keepNew) this.rowByEmail.set(row.EMAIL, this.store.put(row, record.dn));
+    if (keepNew) {
+      this.replaced.add(existing);
+      this.rowByEmail.set(row.EMAIL, this.keep(row, record.dn));
+    }
   }
 
   /** The rows sorted by EMAIL (so two runs can be compared line by line) and the summary. */
   finish(): { rows: RowList; summary: RowSummary } {
-    const rows = new RowList(this.store, this.store.sortByEmail(this.rowByEmail.rows()), true);
+    const numbers = this.inEmailOrder.finish(this.replaced.size === 0 ? undefined : (number) => !this.replaced.has(number));
+    const rows = new RowList(this.store, numbers, true);
     return {
       rows,
       summary: {
@@ -80,6 +88,12 @@ export class RowCollector {
         warnings: { ...this.warnings }, warningExamples: structuredClone(this.warningExamples),
       },
     };
+  }
+
+  private keep(row: Row, dn: string): number {
+    const number = this.store.put(row, dn);
+    this.inEmailOrder.add(number);
+    return number;
   }
 
   private warn(reason: WarningReason, example: string): void {

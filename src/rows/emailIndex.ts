@@ -44,14 +44,6 @@ export class EmailIndex {
     if (this.count * 2 > this.slots.length) this.grow();
   }
 
-  /** Every row number, in no particular order. */
-  rows(): Uint32Array {
-    const rows = new Uint32Array(this.count);
-    let n = 0;
-    for (const slot of this.slots) if (slot !== 0) rows[n++] = slot - 1;
-    return rows;
-  }
-
   /** The slot holding `email`, or the empty slot where it would go. */
   private find(email: string, hash: number): number {
     const mask = this.slots.length - 1;

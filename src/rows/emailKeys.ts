@@ -37,13 +37,17 @@ export class EmailKeys {
 
   /** Compares email `a` here with email `b` of `other`, byte by byte (the order sortByBytes gives). */
   compare(a: number, other: EmailKeys, b: number): number {
-    const [startA, startB, lengthA, lengthB] = [this.starts[a]!, other.starts[b]!, this.lengths[a]!, other.lengths[b]!];
-    const [bytesA, bytesB] = [this.bytes, other.bytes];
-    for (let i = 0; i < lengthA && i < lengthB; i++) {
+    // Plain locals: this runs for every step of a merge, often before V8 has optimised it.
+    const bytesA = this.bytes;
+    const bytesB = other.bytes;
+    const startA = this.starts[a]!;
+    const startB = other.starts[b]!;
+    const shorter = Math.min(this.lengths[a]!, other.lengths[b]!);
+    for (let i = 0; i < shorter; i++) {
       const difference = bytesA[startA + i]! - bytesB[startB + i]!;
       if (difference !== 0) return difference;
     }
-    return lengthA - lengthB;
+    return this.lengths[a]! - other.lengths[b]!;
   }
 
   /** The emails with these numbers, as keys for sortByBytes (no bytes are copied). */

@@ -71,6 +71,11 @@ export class RowStore {
     return this.emails.compare(a, other.emails, b);
   }
 
+  /** compareEmails for two rows of this store. */
+  compareOwnEmails(a: number, b: number): number {
+    return this.emails.compare(a, this.emails, b);
+  }
+
   /** Whether row `a` here and row `b` in `other` have the very same line. */
   sameLine(a: number, other: RowStore, b: number): boolean {
     const mine = this.locate(a);
