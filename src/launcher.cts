@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // roster's executable (dist/bin/roster.cjs once built). `npm run build` bundles all of roster into
 // one file next to this one and runs it once to keep the code V8 compiled for it (the code
-// cache). Here that code is handed back to V8, which then skips parsing and compiling most of
-// roster: a run reaches the directory about 20 ms sooner, which is most of what roster adds to
-// ldapsearch's time on a small directory. The cache is used only with the very bundle it was made
-// from (its SHA-256 heads the cache file) and only by the Node.js build that made it (V8 checks
-// its version and flags); otherwise the bundle is compiled as usual, just slower.
+// cache, build/bundle.ts). Here that code is handed back to V8, which then skips parsing and
+// compiling most of roster: an export of 10,000 entries ends about 20 ms sooner. The cache is
+// used only with the very bundle it was made from (its SHA-256 heads the cache file) and only by
+// the Node.js build that made it (V8 checks its version and flags); otherwise the bundle is
+// compiled as usual, just slower.
 // CommonJS on purpose: Node loads a CommonJS entry faster than an ES module one.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';

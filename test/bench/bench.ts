@@ -10,7 +10,8 @@
 //   2. per directory: two warm-ups of each client (so neither pays for a cold server cache, and a
 //      freshly loaded Samba has settled), then `--runs` (default 7) alternating runs of
 //        ldapsearch -E pr=1000/noprompt   same base, filter, attributes; LDIF to a file; LDAPS
-//        roster export                    the built CLI spawned as a user would; CSV; LDAPS
+//        roster export                    the built CLI spawned as a cron job would; CSV; LDAPS
+//      both with a scheduled job's environment, not this session's (measure.ts says why);
 //      each checked (ldapsearch: every entry in its LDIF; roster: exit 0 and a CSV byte-identical
 //      to the one the generator says it must be), so a fast wrong run cannot count;
 //   3. a Markdown table with the medians, their ratio, rows per second, roster's peak RSS and the
@@ -27,7 +28,7 @@ import { FIELD_MAPPING, FILTER, SEARCH_BASE, writeGeneratedExpectedCsv, writePeo
 import { SAMBA_BINARY, startSamba } from '../harness/samba.js';
 import { SLAPADD, SLAPD, startSlapd } from '../harness/slapd.js';
 import { BENCH_OU, writeAdPeopleLdif } from './ad-people.js';
-import { killRunning, machineLine, measure, median, rssMethod, type Measured } from './measure.js';
+import { killRunning, machineLine, measure, median, rssMethod, startupLine, type Measured } from './measure.js';
 
 const LDAPSEARCH = '/usr/bin/ldapsearch';
 const PAGE_SIZE = 1000;
@@ -229,6 +230,7 @@ function table(results: Result[]): string {
     `roster export vs ldapsearch -E pr=${PAGE_SIZE}/noprompt over LDAPS: median of ${RUNS} alternating runs after two warm-ups each`,
     `machine: ${machineLine()}`,
     `peak RSS: ${rssMethod()}`,
+    startupLine(),
     '',
     '| directory | entries | ldapsearch | roster export | roster / ldapsearch | roster rows/s | roster peak RSS |',
     '|---|---:|---:|---:|---:|---:|---:|',

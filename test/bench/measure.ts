@@ -1,11 +1,17 @@
-// Runs one command the way a user or a cron job would and measures it: wall time from spawn to
-// exit, and the peak resident set size of the process.
+// Runs one command the way a cron job would and measures it: wall time from spawn to exit, and
+// the peak resident set size of the process.
+//
+// The environment is a scheduled job's (cron, a systemd timer, Task Scheduler): PATH, HOME and the
+// locale, plus what the command is given, not the variables of the session running the bench. A
+// session's can cost one client and not the other: Node.js 20 parses the file NODE_EXTRA_CA_CERTS
+// names at every start, ~40 ms for a system CA bundle, which ldapsearch never reads. The bench
+// prints what that costs on its machine (startupLine()).
 //
 // Peak RSS comes from GNU time (`/usr/bin/time -v`, Debian package `time`) when it is installed:
 // it reads the kernel's own maximum (getrusage ru_maxrss) at exit. Without it, the child's
 // /proc/<pid>/status VmHWM (the kernel's high-water mark, which only ever grows) is read every
 // 5 ms; the last reading before exit is kept, which can miss at most the final few milliseconds.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +67,7 @@ export async function measure(command: string, args: string[], options: RunOptio
   const started = process.hrtime.bigint();
   const child = spawn(file, argv, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...scheduledJobEnvironment(), ...options.env },
     stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
     // Its own process group, so killRunning() reaches the command under GNU time too.
     detached: true,
@@ -107,6 +113,35 @@ function readVmHwmKb(pid: number | undefined): number {
   } catch {
     return 0; // exited between two samples
   }
+}
+
+/** What a scheduled job starts with: PATH, HOME and the locale, from this process's environment. */
+export function scheduledJobEnvironment(): NodeJS.ProcessEnv {
+  const kept = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ'].filter((name) => process.env[name] !== undefined);
+  return Object.fromEntries(kept.map((name) => [name, process.env[name]]));
+}
+
+/**
+ * How long Node.js takes to start and exit (node -e 0, median of 15) as a scheduled job starts it,
+ * and with this session's environment when that differs: the part of roster's time that is not
+ * roster's.
+ */
+export function startupLine(): string {
+  const startup = (env: NodeJS.ProcessEnv): number => {
+    const times = Array.from({ length: 15 }, () => {
+      const started = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', '0'], { env });
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    });
+    return median(times);
+  };
+  const scheduled = scheduledJobEnvironment();
+  const extra = Object.keys(process.env).filter((name) => name.startsWith('NODE_') && scheduled[name] === undefined);
+  let line = `Node.js start-up (node -e 0): ${startup(scheduled).toFixed(0)} ms with a scheduled job's environment (PATH, HOME, locale), as every run above`;
+  if (extra.length > 0) {
+    line += `; ${startup(process.env).toFixed(0)} ms with this session's (${extra.map((name) => `${name}=${process.env[name]}`).join(', ')})`;
+  }
+  return line;
 }
 
 export function median(values: readonly number[]): number {
