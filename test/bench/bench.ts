@@ -8,7 +8,7 @@
 //   1. slapd with 10,000 and with 100,000 generated inetOrgPerson entries (slapadd), and a Samba
 //      AD DC with its fixture plus 10,000 generated users in OU=Bench (loaded offline);
 //   2. per directory: two warm-ups of each client (so neither pays for a cold server cache, and a
-//      freshly loaded Samba has settled), then `--runs` (default 7) alternating runs of
+//      freshly loaded Samba has settled), then `--runs` (default 11) alternating runs of
 //        ldapsearch -E pr=1000/noprompt   same base, filter, attributes; LDIF to a file; LDAPS
 //        roster export                    the built CLI spawned as a cron job would; CSV; LDAPS
 //      both with a scheduled job's environment, not this session's (measure.ts says why);
@@ -57,7 +57,7 @@ interface Result {
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: 'string', default: '7' },
+    runs: { type: 'string', default: '11' },
     only: { type: 'string' },
   },
 });
