@@ -1,7 +1,8 @@
 // Notices at once when the directory connection drops. ldapts leaves a pending request waiting
 // for its timeout in some cases of a cut connection; roster races every request against `lost`.
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { connect as tlsConnect, TLSSocket } from 'node:tls';
+import { connectTls } from './tlsReads.js';
 
 export class ConnectionLostError extends Error {
   constructor(reason: string) {
@@ -26,7 +27,7 @@ export class SocketWatch {
   readonly createConnection = ((port: number, host: string) => this.watch(netConnect(port, host))) as unknown as typeof netConnect;
 
   /** For ldapts's createSecureConnection option (ldaps:// and the StartTLS upgrade). */
-  readonly createSecureConnection = ((...args: Parameters<typeof tlsConnect>) => this.watch(tlsConnect(...args))) as typeof tlsConnect;
+  readonly createSecureConnection = ((...args: Parameters<typeof connectTls>) => this.watch(connectTls(...args))) as unknown as typeof tlsConnect;
 
   get isLost(): boolean {
     return this.hasLost;
