@@ -64,6 +64,8 @@ export async function* pagedSearch(
   // while roster works through this one. ldapts still handles every other message.
   // Two pages at most are held: the one being worked through and the one arriving. Each one's
   // storage is used again for the page after next.
+  // One function for every page: V8 optimises forEach for the function it is given.
+  const decodeEach = (bytes: Buffer, start: number, end: number) => onRecord(decodeSearchEntry(bytes, start, end));
   let arrived = new ArrivedEntries();
   let spare = new ArrivedEntries();
   const stopDiverting = divertEntries(client, () => request.messageId, (bytes, start, end) => arrived.add(bytes, start, end));
@@ -89,7 +91,7 @@ export async function* pagedSearch(
         control.value = { size: search.pageSize, cookie };
         pending = ask();
       }
-      entries.forEach((bytes, start, end) => onRecord(decodeSearchEntry(bytes, start, end)));
+      entries.forEach(decodeEach);
       const count = entries.count;
       entries.clear();
       spare = entries;

@@ -41,17 +41,19 @@ export class SortedRuns {
     }
   }
 
-  /** One sorted list of two; of two equal emails (a row and the duplicate that replaced it), `a`'s first. */
+  /**
+   * One sorted list of two; of two equal emails (a row and the duplicate that replaced it), `a`'s
+   * first. One loop, the end of either list included: V8 optimises this loop while it runs, and
+   * separate loops for the rest of a list, never run by then, would throw that code away again.
+   */
   private merge(a: Uint32Array, b: Uint32Array): Uint32Array {
     const merged = new Uint32Array(a.length + b.length);
     let i = 0;
     let j = 0;
-    let k = 0;
-    while (i < a.length && j < b.length) {
-      merged[k++] = this.store.compareOwnEmails(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+    for (let k = 0; k < merged.length; k++) {
+      const fromA = j === b.length || (i < a.length && this.store.compareOwnEmails(a[i]!, b[j]!) <= 0);
+      merged[k] = fromA ? a[i++]! : b[j++]!;
     }
-    while (i < a.length) merged[k++] = a[i++]!;
-    while (j < b.length) merged[k++] = b[j++]!;
     return merged;
   }
 }
