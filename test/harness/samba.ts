@@ -21,13 +21,14 @@
 // - like AD it refuses a simple bind without TLS (strongerAuthRequired, 8), answers a wrong
 //   password with 49 "... data 52e", and accepts UPN, DOMAIN\user and full-DN bind names.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { makeCa, makeServerCert } from './certs.js';
 import { startDaemon, waitForPort, type Daemon } from './daemon.js';
+import { alive, descendants } from './processTree.js';
 import { BASE_DN, DNS_DOMAIN, LDIF_PATH, SERVICE_ACCOUNT } from './ad-fixture.js';
 
 export interface SambaDirectory {
@@ -47,6 +48,8 @@ export interface SambaDirectory {
   dcHostname: string;
   /** How long each step took, in milliseconds. */
   timings: { provisionMs: number; loadMs: number; startMs: number };
+  /** samba's processes now: the one started and all it forked (the LDAP workers among them). */
+  pids(): number[];
   /**
    * Stops samba and removes its folder (idempotent). Suites sharing the directory should not call
    * it: it happens on process exit (and on SIGTERM/SIGHUP). A later startSamba() provisions anew.
@@ -199,33 +202,6 @@ async function waitForTls(caFile: string, timeoutMs: number, daemon: Daemon): Pr
   }
 }
 
-/** The pids below `pid` (samba forks a tfork waiter, a prefork master and its workers). */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try { stat = readFileSync(`/proc/${name}/stat`, 'utf8'); } catch { continue; }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-  }
-  const out: number[] = [];
-  const todo = [pid];
-  while (todo.length) for (const c of children.get(todo.pop()!) ?? []) { out.push(c); todo.push(c); }
-  return out;
-}
-
-/** Running, i.e. present and not a zombie (our own dead child stays a zombie until reaped). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -349,6 +325,10 @@ async function launch(extraLdifFiles: string[]): Promise<SambaDirectory> {
       adminPassword: ADMIN_PASSWORD,
       dcHostname: DC_HOSTNAME,
       timings: { provisionMs, loadMs, startMs },
+      pids() {
+        const pid = started.process.pid;
+        return pid && alive(pid) ? [pid, ...descendants(pid)] : [];
+      },
       stop() {
         stopping ??= (async () => {
           forget();
