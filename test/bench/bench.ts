@@ -15,7 +15,8 @@
 //      each checked (ldapsearch: every entry in its LDIF; roster: exit 0 and a CSV byte-identical
 //      to the one the generator says it must be), so a fast wrong run cannot count;
 //   3. a Markdown table with the medians, their ratio, rows per second, roster's peak RSS and the
-//      issue's targets, headed by the machine it ran on.
+//      issue's targets, headed by the machine it ran on; then what the server's processes did
+//      while each client ran (CPU time, and time waiting for a CPU: serverCpu.ts).
 // Not part of npm test: the file names do not end in .test.ts.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { SAMBA_BINARY, startSamba } from '../harness/samba.js';
 import { SLAPADD, SLAPD, startSlapd } from '../harness/slapd.js';
 import { BENCH_OU, writeAdPeopleLdif } from './ad-people.js';
 import { killRunning, machineLine, measure, median, rssMethod, startupLine, type Measured } from './measure.js';
+import { serverCpuBetween, serverCpuSoFar, type ServerCpu } from './serverCpu.js';
 
 const LDAPSEARCH = '/usr/bin/ldapsearch';
 const PAGE_SIZE = 1000;
@@ -47,12 +49,17 @@ interface Directory {
   fields: Record<string, string | string[]>;
   /** The CSV roster must write. */
   expectedCsv: string;
+  /** The server's processes. */
+  serverPids(): number[];
 }
 
 interface Result {
   directory: Directory;
   ldapsearch: Measured[];
   roster: Measured[];
+  /** What the server did during each run above (undefined: no schedstat on this kernel). */
+  serverDuringLdapsearch: Array<ServerCpu | undefined>;
+  serverDuringRoster: Array<ServerCpu | undefined>;
 }
 
 const { values: args } = parseArgs({
@@ -163,10 +170,17 @@ async function benchmark(directory: Directory): Promise<Result> {
     await ldapsearch();
     await roster();
   }
-  const result: Result = { directory, ldapsearch: [], roster: [] };
+  const result: Result = { directory, ldapsearch: [], roster: [], serverDuringLdapsearch: [], serverDuringRoster: [] };
+  // After the warm-ups: Samba's LDAP workers are all forked by then.
+  const pids = directory.serverPids();
+  const watched = async (run: () => Promise<Measured>, measured: Measured[], server: Array<ServerCpu | undefined>) => {
+    const before = serverCpuSoFar(pids);
+    measured.push(await run());
+    server.push(serverCpuBetween(before, serverCpuSoFar(pids)));
+  };
   for (let run = 1; run <= RUNS; run++) {
-    result.ldapsearch.push(await ldapsearch());
-    result.roster.push(await roster());
+    await watched(ldapsearch, result.ldapsearch, result.serverDuringLdapsearch);
+    await watched(roster, result.roster, result.serverDuringRoster);
     const [l, r] = [result.ldapsearch.at(-1)!, result.roster.at(-1)!];
     say(`${directory.label}: run ${run}/${RUNS}: ldapsearch ${seconds(l.wallMs)}, roster ${seconds(r.wallMs)} (${mb(r.peakRssKb)})`);
   }
@@ -189,7 +203,7 @@ async function slapdResults(people: number[]): Promise<Result[]> {
       results.push(await benchmark({
         label: `slapd ${count}`, entries: count, url: slapd.ldapsUrl, caFile: slapd.caFile,
         bindDn: slapd.bindDn, bindPassword: slapd.bindPassword, base: SEARCH_BASE, filter: FILTER,
-        fields: { ...FIELD_MAPPING }, expectedCsv,
+        fields: { ...FIELD_MAPPING }, expectedCsv, serverPids: () => (slapd.process.pid === undefined ? [] : [slapd.process.pid]),
       }));
     } finally {
       await slapd.stop();
@@ -210,7 +224,7 @@ async function sambaResult(count: number): Promise<Result> {
     return await benchmark({
       label: `Samba AD ${count}`, entries: count, url: samba.ldapsUrl, caFile: samba.caFile,
       bindDn: samba.bindDn, bindPassword: samba.bindPassword, base: BENCH_OU, filter: DEFAULT_FILTER,
-      fields: { ...DEFAULT_FIELDS }, expectedCsv,
+      fields: { ...DEFAULT_FIELDS }, expectedCsv, serverPids: () => samba.pids(),
     });
   } finally {
     await samba.stop();
@@ -255,6 +269,7 @@ function table(results: Result[]): string {
     const growth = (large - small) / 1024;
     lines.push('', `peak RSS growth, slapd 10,000 → 100,000 entries: ${growth >= 0 ? '+' : ''}${Math.round(growth)} MB ${mark(growth < TARGETS.rssGrowthMb)} < ${TARGETS.rssGrowthMb} MB`);
   }
+  lines.push('', ...serverTable(results));
   // Every pair, so the spread behind each median is visible (a server's own pace varies run to run).
   lines.push('', 'each run, ldapsearch / roster (ratio):');
   for (const { directory, ldapsearch, roster } of results) {
@@ -262,6 +277,29 @@ function table(results: Result[]): string {
     lines.push(`- ${directory.label}: ${pairs.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The server's side of the same runs. Its CPU time says whether it worked equally hard for both
+ * clients; its wait for a CPU is time its answer was held up by whatever else wanted the cores
+ * (on this bench, chiefly the client: roster's compiler threads, say).
+ */
+function serverTable(results: Result[]): string[] {
+  const lines = [
+    'the server while each client ran, median per run: its CPU time, and its time ready to run but waiting for a CPU (/proc/<pid>/task/*/schedstat)',
+    '',
+    '| directory | entries | server CPU, ldapsearch | server CPU, roster | server waiting, ldapsearch | server waiting, roster |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  const ms = (values: Array<ServerCpu | undefined>, pick: (cpu: ServerCpu) => number) => {
+    const known = values.filter((v): v is ServerCpu => v !== undefined);
+    return known.length === values.length ? `${thousands(median(known.map(pick)))} ms` : 'n/a';
+  };
+  for (const { directory, serverDuringLdapsearch: l, serverDuringRoster: r } of results) {
+    lines.push(`| ${directory.label.replace(/ \d+$/, '')} | ${thousands(directory.entries)} | ` +
+      `${ms(l, (c) => c.runMs)} | ${ms(r, (c) => c.runMs)} | ${ms(l, (c) => c.waitMs)} | ${ms(r, (c) => c.waitMs)} |`);
+  }
+  return lines;
 }
 
 // ---------------------------------------------------------------------------------------------
