@@ -2,7 +2,8 @@
 // to run but waited for a CPU (the kernel's /proc/<pid>/task/<tid>/schedstat: nanoseconds on a
 // CPU, nanoseconds waiting on a run queue, time slices). On a machine whose cores the server
 // shares with the client, the wait is the client's doing: its threads held the cores the server
-// needed. Linux only, like the rest of the bench.
+// needed. A thread that ends between two readings takes its figures with it (slapd's and Samba's
+// threads and workers live as long as the server). Linux only, like the rest of the bench.
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ServerCpu {
