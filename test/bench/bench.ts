@@ -14,9 +14,9 @@
 //      both with a scheduled job's environment, not this session's (measure.ts says why);
 //      each checked (ldapsearch: every entry in its LDIF; roster: exit 0 and a CSV byte-identical
 //      to the one the generator says it must be), so a fast wrong run cannot count;
-//   3. a Markdown table with the medians, their ratio, rows per second, roster's peak RSS and the
-//      issue's targets, headed by the machine it ran on; then what the server's processes did
-//      while each client ran (CPU time, and time waiting for a CPU: serverCpu.ts).
+//   3. report.ts: a Markdown table with the medians, their ratio, rows per second, roster's peak
+//      RSS and the issue's targets, headed by the machine it ran on; then what the server's
+//      processes did while each client ran (CPU time, and time waiting for a CPU: serverCpu.ts).
 // Not part of npm test: the file names do not end in .test.ts.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,39 +29,12 @@ import { FIELD_MAPPING, FILTER, SEARCH_BASE, writeGeneratedExpectedCsv, writePeo
 import { SAMBA_BINARY, startSamba } from '../harness/samba.js';
 import { SLAPADD, SLAPD, startSlapd } from '../harness/slapd.js';
 import { BENCH_OU, writeAdPeopleLdif } from './ad-people.js';
-import { killRunning, machineLine, measure, median, rssMethod, startupLine, type Measured } from './measure.js';
+import { killRunning, measure, type Measured } from './measure.js';
+import { mb, seconds, table, type Directory, type Result } from './report.js';
 import { serverCpuBetween, serverCpuSoFar, type ServerCpu } from './serverCpu.js';
 
 const LDAPSEARCH = '/usr/bin/ldapsearch';
 const PAGE_SIZE = 1000;
-const TARGETS = { slapdRatio: 1.3, sambaRatio: 1.1, rssMb100k: 160, rssGrowthMb: 40 };
-
-interface Directory {
-  label: string;
-  entries: number;
-  url: string;
-  caFile: string;
-  bindDn: string;
-  bindPassword: string;
-  base: string;
-  filter: string;
-  /** fields.config.json */
-  fields: Record<string, string | string[]>;
-  /** The CSV roster must write. */
-  expectedCsv: string;
-  /** The server's processes. */
-  serverPids(): number[];
-}
-
-interface Result {
-  directory: Directory;
-  ldapsearch: Measured[];
-  roster: Measured[];
-  /** What the server did during each run above (undefined: no schedstat on this kernel). */
-  serverDuringLdapsearch: Array<ServerCpu | undefined>;
-  serverDuringRoster: Array<ServerCpu | undefined>;
-}
-
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '11' },
@@ -232,84 +205,13 @@ async function sambaResult(count: number): Promise<Result> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The table
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
-const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
-const mark = (ok: boolean) => (ok ? '✓' : '✗');
-
-function table(results: Result[]): string {
-  const lines = [
-    `roster export vs ldapsearch -E pr=${PAGE_SIZE}/noprompt over LDAPS: median of ${RUNS} alternating runs after two warm-ups each`,
-    `machine: ${machineLine()}`,
-    `peak RSS: ${rssMethod()}`,
-    startupLine(),
-    '',
-    '| directory | entries | ldapsearch | roster export | roster / ldapsearch | roster rows/s | roster peak RSS |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-  ];
-  const rss = new Map<string, number>();
-  for (const { directory, ldapsearch, roster } of results) {
-    const l = median(ldapsearch.map((m) => m.wallMs));
-    const r = median(roster.map((m) => m.wallMs));
-    const peak = median(roster.map((m) => m.peakRssKb));
-    rss.set(directory.label, peak);
-    const ratio = r / l;
-    const ratioTarget = directory.label === 'slapd 100000' ? TARGETS.slapdRatio : directory.label.startsWith('Samba') ? TARGETS.sambaRatio : undefined;
-    const rssTarget = directory.entries === 100_000 ? TARGETS.rssMb100k : undefined;
-    lines.push(`| ${directory.label.replace(/ \d+$/, '')} | ${thousands(directory.entries)} | ${seconds(l)} | ${seconds(r)} | ` +
-      `${ratio.toFixed(2)}×${ratioTarget ? ` ${mark(ratio <= ratioTarget)} ≤ ${ratioTarget}×` : ''} | ` +
-      `${thousands(directory.entries / (r / 1000))} | ` +
-      `${mb(peak)}${rssTarget ? ` ${mark(peak / 1024 <= rssTarget)} ≤ ${rssTarget} MB` : ''} |`);
-  }
-  const small = rss.get('slapd 10000');
-  const large = rss.get('slapd 100000');
-  if (small !== undefined && large !== undefined) {
-    const growth = (large - small) / 1024;
-    lines.push('', `peak RSS growth, slapd 10,000 → 100,000 entries: ${growth >= 0 ? '+' : ''}${Math.round(growth)} MB ${mark(growth < TARGETS.rssGrowthMb)} < ${TARGETS.rssGrowthMb} MB`);
-  }
-  lines.push('', ...serverTable(results));
-  // Every pair, so the spread behind each median is visible (a server's own pace varies run to run).
-  lines.push('', 'each run, ldapsearch / roster (ratio):');
-  for (const { directory, ldapsearch, roster } of results) {
-    const pairs = ldapsearch.map((l, i) => `${(l.wallMs / 1000).toFixed(2)}/${(roster[i]!.wallMs / 1000).toFixed(2)} (${(roster[i]!.wallMs / l.wallMs).toFixed(2)})`);
-    lines.push(`- ${directory.label}: ${pairs.join(', ')}`);
-  }
-  return lines.join('\n');
-}
-
-/**
- * The server's side of the same runs. Its CPU time says whether it worked equally hard for both
- * clients; its wait for a CPU is time its answer was held up by whatever else wanted the cores
- * (on this bench, chiefly the client: roster's compiler threads, say).
- */
-function serverTable(results: Result[]): string[] {
-  const lines = [
-    'the server while each client ran, median per run: its CPU time, and its time ready to run but waiting for a CPU (/proc/<pid>/task/*/schedstat)',
-    '',
-    '| directory | entries | server CPU, ldapsearch | server CPU, roster | server waiting, ldapsearch | server waiting, roster |',
-    '|---|---:|---:|---:|---:|---:|',
-  ];
-  const ms = (values: Array<ServerCpu | undefined>, pick: (cpu: ServerCpu) => number) => {
-    const known = values.filter((v): v is ServerCpu => v !== undefined);
-    return known.length === values.length ? `${thousands(median(known.map(pick)))} ms` : 'n/a';
-  };
-  for (const { directory, serverDuringLdapsearch: l, serverDuringRoster: r } of results) {
-    lines.push(`| ${directory.label.replace(/ \d+$/, '')} | ${thousands(directory.entries)} | ` +
-      `${ms(l, (c) => c.runMs)} | ${ms(r, (c) => c.runMs)} | ${ms(l, (c) => c.waitMs)} | ${ms(r, (c) => c.waitMs)} |`);
-  }
-  return lines;
-}
-
-// ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   requireBinaries();
   const results: Result[] = [];
   if (ONLY !== 'samba') results.push(...(await slapdResults([10_000, 100_000])));
   if (ONLY !== 'slapd') results.push(await sambaResult(10_000));
-  process.stdout.write(`\n${table(results)}\n`);
+  process.stdout.write(`\n${table(results, { runs: RUNS, pageSize: PAGE_SIZE })}\n`);
 }
 
 try {
