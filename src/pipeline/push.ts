@@ -3,7 +3,7 @@
 import { dirname, extname, join, basename } from 'node:path';
 import type { IlobbyTarget, RosterConfig } from '../config/types.js';
 import { diffRows, type RosterChanges } from '../checks/diff.js';
-import { evaluateGuards } from '../checks/guards.js';
+import { evaluateGuards, NAMES_SHOWN } from '../checks/guards.js';
 import { ConfigError, ExitCode, RosterError, SafetyRefusal } from '../errors.js';
 import { writeCsvFile } from '../file/csv.js';
 import { reportFailure } from '../log/failure.js';
@@ -77,10 +77,13 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     preview = `\n${changeLines(changes).join('\n')}`;
     Object.assign(result, {
       added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length,
-      disabledExamples: changes.disabled.slice(0, 10).map((row) => row.EMAIL),
+      disabledExamples: changes.disabled.slice(0, NAMES_SHOWN).map((row) => row.EMAIL),
     });
     writeCsvFile(csv, rows, { bom: config.csv.bom });
-    const verdict = evaluateGuards({ rowCount: rows.length, previousCount: previous?.length, changes, safety: config.safety, force: options.force });
+    const verdict = evaluateGuards({
+      rowCount: rows.length, previousCount: previous?.length, safety: config.safety, force: options.force,
+      disabled: { count: changes.disabled.length, examples: result.disabledExamples },
+    });
     if (verdict.fatal !== undefined) throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, { hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.' });
     if (!verdict.allowed) {
       throw new SafetyRefusal(`${target.name}: refused:\n  - ${verdict.thresholds.join('\n  - ')}`, {

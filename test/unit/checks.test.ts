@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { diffRows } from '../../src/checks/diff.js';
-import { evaluateGuards } from '../../src/checks/guards.js';
+import { evaluateGuards, NAMES_SHOWN } from '../../src/checks/guards.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
 import { RowList } from '../../src/rows/rowStore.js';
 
@@ -20,8 +20,13 @@ describe('changes against the last push', () => {
 });
 
 describe('safety checks', () => {
-  const verdict = (previous: Row[] | undefined, current: Row[], force = false, limits = safety) =>
-    evaluateGuards({ rowCount: current.length, previousCount: previous?.length, changes: diffRows(previous && RowList.of(previous), RowList.of(current)), safety: limits, force });
+  const verdict = (previous: Row[] | undefined, current: Row[], force = false, limits = safety) => {
+    const { disabled } = diffRows(previous && RowList.of(previous), RowList.of(current));
+    return evaluateGuards({
+      rowCount: current.length, previousCount: previous?.length, safety: limits, force,
+      disabled: { count: disabled.length, examples: disabled.slice(0, NAMES_SHOWN).map((r) => r.EMAIL) },
+    });
+  };
 
   it('refuses an empty roster, even with --force', () => {
     const v = verdict(people(20), [], true);
