@@ -10,7 +10,8 @@ import { searchDirectory, type SearchBaseResult } from '../directory/search.js';
 import { InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import type { Logger } from '../log/logger.js';
-import { compareUsers, pushedUsers } from '../officevibe/changes.js';
+import { pushedState } from '../officevibe/changes.js';
+import { officevibeChangeLines, officevibeChanges } from '../officevibe/guards.js';
 import { requireExportSettings, USER_COLUMNS, type OfficevibeConfig } from '../officevibe/config.js';
 import { buildGroupExport, type GroupExport } from '../officevibe/directoryGroups.js';
 import { OfficevibeUserCollector, userAttributesNeeded, type DirectoryUser, type UserSummary } from '../officevibe/directoryUsers.js';
@@ -25,7 +26,7 @@ export interface OfficevibeExportResult {
   groups: GroupExport['reports'];
   mappings: number;
   /** Against the last successful push, when there was one. */
-  changes: { added: number; deactivated: number; deactivatedExamples: string[] } | undefined;
+  changes: string[] | undefined;
   /** The summary for people. */
   lines: string[];
 }
@@ -77,7 +78,7 @@ export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: st
   ])), outDir);
   if (users.length === 0) log.warn('no users: users.csv has only its header; officevibe push would refuse it');
 
-  const changes = changesAgainstLastPush(config, users);
+  const changes = changesAgainstLastPush(config, users, groupExport);
   return {
     files, directory: connection.url, bases, summary, groups: groupExport.reports, mappings: groupExport.mappings.length, changes,
     lines: describeExport(bases, summary, groupExport, files, changes),
@@ -108,12 +109,12 @@ function csvBoolean(value: boolean | null): string {
   return value === null ? '' : value ? 'TRUE' : 'FALSE';
 }
 
-function changesAgainstLastPush(config: OfficevibeConfig, users: readonly DirectoryUser[]): OfficevibeExportResult['changes'] {
+/** What pushing these files would change, by the same rules as officevibe push; undefined before the first push. */
+function changesAgainstLastPush(config: OfficevibeConfig, users: readonly DirectoryUser[], groups: GroupExport): string[] | undefined {
   const previous = readLastOfficevibePush(config.stateDir);
   if (previous === undefined) return undefined;
-  const current = pushedUsers({ users: users.map((user) => user.values) }) ?? [];
-  const changes = compareUsers(previous, current);
-  return { added: changes.added.length, deactivated: changes.deactivated.length, deactivatedExamples: changes.deactivated.slice(0, 5).map((u) => u.email) };
+  const current = pushedState({ users: users.map((user) => user.values), groups: groups.groups, mappings: groups.mappings });
+  return current === undefined ? undefined : officevibeChangeLines(officevibeChanges(previous, current));
 }
 
 function describeExport(bases: SearchBaseResult[], summary: UserSummary, groups: GroupExport, files: OfficevibeExportResult['files'], changes: OfficevibeExportResult['changes']): string[] {
@@ -133,8 +134,6 @@ function describeExport(bases: SearchBaseResult[], summary: UserSummary, groups:
       group.notExported ? `; ${group.notExported} members left out (not exported users or groups), e.g. ${group.notExportedExamples.join('; ')}` : ''}`);
   }
   lines.push(`files: ${files.users}, ${files.groups}, ${files.mappings}`);
-  lines.push(changes === undefined
-    ? 'officevibe: no previous push to compare with'
-    : `officevibe, against the last push: ${changes.added} new, ${changes.deactivated} to be deactivated${changes.deactivatedExamples.length ? ` (${changes.deactivatedExamples.join(', ')}${changes.deactivated > 5 ? ', …' : ''})` : ''}`);
+  lines.push(...(changes === undefined ? ['officevibe: no previous push to compare with'] : ['officevibe, against the last push (people by email):', ...changes]));
   return lines;
 }

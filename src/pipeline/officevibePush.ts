@@ -1,16 +1,17 @@
 // The Officevibe job: files → checks → request → dump → safety checks → service → state.
 // Nothing is sent unless every file is valid and the safety checks pass.
 import { resolve } from 'node:path';
-import { evaluateGuards } from '../checks/guards.js';
+import { NAMES_SHOWN } from '../checks/guards.js';
 import { InvalidInputError, SafetyRefusal } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import type { Logger } from '../log/logger.js';
 import { redact } from '../log/redact.js';
-import { asRosterChanges, compareUsers, pushedUsers } from '../officevibe/changes.js';
+import { pushedState } from '../officevibe/changes.js';
 import { requirePushSettings, type OfficevibeConfig } from '../officevibe/config.js';
 import { readApiKey, readOfficevibeFiles, warnAboutKeyInText } from '../officevibe/load.js';
 import { buildSyncRequest, serializeRequest, type SyncRequest } from '../officevibe/request.js';
 import { validateFiles } from '../officevibe/validate.js';
+import { evaluateOfficevibeGuards, officevibeChanges, officevibeChangeLines } from '../officevibe/guards.js';
 import { postSync } from '../service/officevibe/sync.js';
 import { lastOfficevibePushFile, readLastOfficevibePush, recordOfficevibePush } from '../state/officevibe.js';
 
@@ -28,9 +29,13 @@ export interface OfficevibePushResult {
   groups: number;
   mappings: number;
   added: number;
+  /** People kept (same email) with another id, name or job title. */
+  changed: number;
   deactivated: number;
-  /** The first people who would be deactivated. */
+  /** The first people who would be deactivated, by email. */
   deactivatedExamples: string[];
+  groupsRemoved: number;
+  groupsRemovedExamples: string[];
   dump: string | undefined;
   /** Errors the service listed although it reported success. */
   serviceErrors: string[];
@@ -38,7 +43,6 @@ export interface OfficevibePushResult {
 }
 
 const PROBLEMS_SHOWN = 30;
-const NAMES_SHOWN = 10;
 
 export async function pushToOfficevibe(config: OfficevibeConfig, options: OfficevibePushOptions, log: Logger): Promise<OfficevibePushResult> {
   const settings = requirePushSettings(config);
@@ -56,9 +60,9 @@ export async function pushToOfficevibe(config: OfficevibeConfig, options: Office
   const request = buildSyncRequest({ syncManagerEmail: settings.syncManagerEmail, inviteNewUsers: config.inviteNewUsers }, data);
   const body = serializeRequest(request);
   const dump = options.dumpFile === undefined ? undefined : writeDump(options.dumpFile, body, log);
-  const counts = checkSafety(config, request, options.force, log);
+  const { counts, preview } = checkSafety(config, request, options.force, log);
 
-  const summary = `${counts.users} users, ${counts.groups} groups, ${counts.mappings} mappings (${counts.added} new, ${counts.deactivated} to be deactivated; new users ${config.inviteNewUsers ? 'are invited' : 'are not invited: InviteNewUsers is false'})`;
+  const summary = `${counts.users} users, ${counts.groups} groups, ${counts.mappings} mappings (${counts.added} new, ${counts.changed} changed, ${counts.deactivated} to be deactivated; new users ${config.inviteNewUsers ? 'are invited' : 'are not invited: InviteNewUsers is false'})${preview}`;
   if (options.dryRun) {
     return { outcome: 'dry-run', ...counts, dump, serviceErrors: [], message: `officevibe: dry run, nothing sent: ${summary}` };
   }
@@ -88,29 +92,36 @@ function writeDump(file: string, body: string, log: Logger): string {
 /** The safety checks against the last successful push; throws SafetyRefusal (exit 4) when they refuse. */
 function checkSafety(config: OfficevibeConfig, request: SyncRequest, force: boolean, log: Logger) {
   const previous = readLastOfficevibePush(config.stateDir);
-  const changes = compareUsers(previous ?? [], pushedUsers(request) ?? []);
-  log.debug(previous === undefined
-    ? 'no previous push to compare with: only the empty-roster check applies'
-    : `against the last push (${previous.length} users): ${changes.added.length} new, ${changes.deactivated.length} would be deactivated`);
+  const current = pushedState(request);
+  if (current === undefined) throw new Error('a built sync request has no users list'); // a bug: buildSyncRequest always makes one
+  const changes = officevibeChanges(previous, current);
+  const preview = previous === undefined
+    ? ['  no previous push to compare with: only the empty-roster check applies']
+    : officevibeChangeLines(changes);
+  log.debug(`against the last push (${previous?.users.length ?? 0} users, ${previous?.groups.length ?? 0} groups), people matched by email:\n${preview.join('\n')}`);
   if (request.users.length === 0) {
-    throw new SafetyRefusal(`officevibe: refused: ${config.files.users} has no users: Officevibe would deactivate everyone${previous ? ` (all ${previous.length} people of the last push)` : ''}`, {
+    throw new SafetyRefusal(`officevibe: refused: ${config.files.users} has no users: Officevibe would deactivate everyone${previous ? ` (all ${previous.users.length} people of the last push)` : ''}`, {
       hint: 'Check how the file was made; --force does not push an empty roster.',
     });
   }
-  const verdict = evaluateGuards({
-    rowCount: request.users.length, previousCount: previous?.length, changes: asRosterChanges(changes), safety: config.safety, force,
-  });
+  const verdict = evaluateOfficevibeGuards(previous, current, changes, config.safety, force);
   if (verdict.fatal !== undefined) throw new SafetyRefusal(`officevibe: refused: ${verdict.fatal}`, { hint: '--force does not push an empty roster.' });
   if (!verdict.allowed) {
     throw new SafetyRefusal(`officevibe: refused:\n  - ${verdict.thresholds.join('\n  - ')}`, {
-      hint: `Look at ${config.files.users}. If these deactivations are intended, run again with --force (or raise the limits under "safety").`,
+      hint: `Look at ${config.files.users}, ${config.files.groups} and ${config.files.mappings}. If these changes are intended, run again with --force (or raise the limits under "safety").`,
     });
   }
   for (const threshold of verdict.thresholds) log.warn(`officevibe: --force overrides: ${threshold}`);
+  const { users, groups } = changes;
   return {
-    users: request.users.length, groups: request.groups.length, mappings: request.mappings.length,
-    added: changes.added.length, deactivated: changes.deactivated.length,
-    deactivatedExamples: changes.deactivated.slice(0, NAMES_SHOWN).map((user) => user.email),
+    counts: {
+      users: request.users.length, groups: request.groups.length, mappings: request.mappings.length,
+      added: users.added.length, changed: users.changed.length, deactivated: users.deactivated.length,
+      deactivatedExamples: users.deactivated.slice(0, NAMES_SHOWN).map((user) => user.email),
+      groupsRemoved: groups.removed.length,
+      groupsRemovedExamples: groups.removed.slice(0, NAMES_SHOWN).map((group) => group.name || group.id),
+    },
+    preview: previous === undefined ? '' : `\n${preview.join('\n')}`,
   };
 }
 

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetyRefusal } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
-import { pushedUsers, type PushedUser } from '../officevibe/changes.js';
+import { pushedState, type PushedState } from '../officevibe/changes.js';
 
 export const OFFICEVIBE_TARGET = 'officevibe';
 
@@ -12,8 +12,8 @@ export function lastOfficevibePushFile(stateDir: string): string {
   return join(stateDir, OFFICEVIBE_TARGET, 'last-push.json');
 }
 
-/** The users of the last successful push, or undefined if there was none. */
-export function readLastOfficevibePush(stateDir: string): PushedUser[] | undefined {
+/** The users, groups and memberships of the last successful push, or undefined if there was none. */
+export function readLastOfficevibePush(stateDir: string): PushedState | undefined {
   const file = lastOfficevibePushFile(stateDir);
   let text: string;
   try {
@@ -22,19 +22,19 @@ export function readLastOfficevibePush(stateDir: string): PushedUser[] | undefin
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  let users: PushedUser[] | undefined;
+  let state: PushedState | undefined;
   try {
-    users = pushedUsers(JSON.parse(text));
+    state = pushedState(JSON.parse(text));
   } catch {
-    users = undefined;
+    state = undefined;
   }
-  if (users === undefined) {
+  if (state === undefined) {
     // Without the last push the deactivation checks cannot be evaluated: refuse rather than guess.
     throw new SafetyRefusal(`the last push's file ${file} is not a readable sync request, so the safety checks cannot be evaluated`, {
       hint: 'Restore it from a backup, or delete it to start over (the next push is then checked only for an empty roster).',
     });
   }
-  return users;
+  return state;
 }
 
 /** Records `body` as the last successful push; atomic, so a crash leaves the previous state. */
