@@ -1,5 +1,5 @@
 // The three CSV files of the Officevibe Enterprise Sync Tool: reading them (encoding, CSV syntax,
-// header, line numbers) and writing them. Pure: callers pass bytes and get text back.
+// header, line numbers) and writing them. Pure: callers pass text (encoding.ts decodes the bytes).
 // What the values must be (ids, emails, references) is validate.ts's job.
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -38,38 +38,9 @@ export const MAPPINGS_SPEC: TableSpec = {
   extraColumns: false,
 };
 
-const UTF8_BOM = [0xef, 0xbb, 0xbf];
-
 /** `file line N: message`, the one shape of every problem found in the files. */
 export function at(file: string, line: number, message: string): string {
   return `${file} line ${line}: ${message}`;
-}
-
-/**
- * The file's text, or why it cannot be read as the original tool's format: UTF-8 with a BOM
- * (without it, the original tool read the file in the Windows code page and mangled accented
- * names). `ignoreEncoding` accepts UTF-8 without a BOM; bytes that are not UTF-8 are refused even
- * then, because a guessed code page would replace people's names with look-alikes.
- */
-export function decodeCsv(bytes: Uint8Array, file: string, options: { ignoreEncoding: boolean }): { text: string } | { problem: string } {
-  if (bytes.length === 0) return { problem: `${file} is empty: expected at least the header line` };
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return { problem: `${file} is UTF-16 text (what PowerShell's Out-File writes); save it as UTF-8 with BOM, e.g. Export-Csv -Encoding UTF8` };
-  }
-  const hasBom = UTF8_BOM.every((byte, index) => bytes[index] === byte);
-  if (!hasBom && !options.ignoreEncoding) {
-    return {
-      problem: `${file} is not UTF-8 with BOM, the format the original tool requires: save it as "CSV UTF-8" in Excel or with Export-Csv -Encoding UTF8, or pass --ignore-encoding if it is UTF-8 without BOM`,
-    };
-  }
-  const body = hasBom ? bytes.subarray(3) : bytes;
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body) };
-  } catch {
-    const lenient = new TextDecoder('utf-8').decode(body);
-    const line = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))).split('\n').length;
-    return { problem: at(file, line, 'not UTF-8 text (probably saved in a Windows code page); save the file as UTF-8 with BOM ("CSV UTF-8" in Excel)') };
-  }
 }
 
 /** Parses CSV text with a header: comma-separated, double quotes escaped by doubling (RFC 4180). */

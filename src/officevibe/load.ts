@@ -8,14 +8,18 @@ import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { registerSecret } from '../log/redact.js';
 import { parseOfficevibeConfig, type ApiKeySource, type OfficevibeConfig } from './config.js';
-import { decodeCsv, GROUPS_SPEC, MAPPINGS_SPEC, readTable, USERS_SPEC, type TableSpec } from './files.js';
+import { decodeCsv } from './encoding.js';
+import { GROUPS_SPEC, MAPPINGS_SPEC, readTable, USERS_SPEC, type TableSpec } from './files.js';
 import type { OfficevibeTables } from './validate.js';
 
-export function loadOfficevibeConfig(configPath: string): OfficevibeConfig {
+export function loadOfficevibeConfig(configPath: string, log: Logger): OfficevibeConfig {
   const file = resolve(configPath);
   protectKeyInText(file);
   const config = parseOfficevibeConfig(readJsonFile(file, 'Officevibe config file'), file, dirname(file));
   if (config.apiKey?.kind === 'config') registerSecret(config.apiKey.value);
+  if (config.ignoredKeys.length > 0) {
+    log.warn(`${file}: roster does not use ${config.ignoredKeys.map((key) => `"${key}"`).join(', ')}; ignored (check the spelling if one of them was meant for roster)`);
+  }
   return config;
 }
 
@@ -66,6 +70,7 @@ export function readOfficevibeFiles(config: OfficevibeConfig, options: { ignoreE
       problems.push(decoded.problem);
       return undefined;
     }
+    if (decoded.warning !== undefined) log.warn(decoded.warning);
     const { table, problems: found } = readTable(decoded.text, file, spec);
     problems.push(...found);
     if (table !== undefined) log.debug(`${file}: ${table.records.length} rows, columns ${table.columns.join(',')}`);

@@ -3,10 +3,10 @@
 import { expect } from 'chai';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
-import { asRosterChanges, compareUsers, pushedUsers } from '../../src/officevibe/changes.js';
 import { parseOfficevibeConfig, requireExportSettings, requirePushSettings } from '../../src/officevibe/config.js';
 import { findNestingCycles } from '../../src/officevibe/cycles.js';
-import { decodeCsv, formatTable, GROUPS_SPEC, MAPPINGS_SPEC, readTable, USERS_SPEC, type TableSpec } from '../../src/officevibe/files.js';
+import { decodeCsv } from '../../src/officevibe/encoding.js';
+import { formatTable, GROUPS_SPEC, MAPPINGS_SPEC, readTable, USERS_SPEC, type TableSpec } from '../../src/officevibe/files.js';
 import { buildSyncRequest } from '../../src/officevibe/request.js';
 import { validateFiles } from '../../src/officevibe/validate.js';
 
@@ -45,7 +45,7 @@ describe('Officevibe config.json', () => {
     expect(problemsOf({ ...original, apiKey: 'other' })).to.deep.equal(['ApiKey: is given twice ("ApiKey" and "apiKey"; keys are case-insensitive, as in the original tool)']);
   });
 
-  it('reports every problem with its key: secrets given twice, booleans, URLs, unknown keys, roster\'s own sections', () => {
+  it('reports every problem with its key: secrets given twice, booleans, URLs, roster\'s own sections (strict)', () => {
     const problems = problemsOf({
       ...original, ApiKeyEnv: 'OV_KEY', InviteNewUsers: 'yes', ApiUrl: 'http://app.officevibe.com', SyncManagerEmail: 'admin',
       Proxy: 'x', safety: { maxDisablePercent: 200 }, directory: { url: 'ldaps://dc1', searchBase: 'OU=x' },
@@ -54,10 +54,16 @@ describe('Officevibe config.json', () => {
     expect(problems).to.include('InviteNewUsers: must be true or false, found string "yes"');
     expect(problems).to.include('ApiUrl: "http://app.officevibe.com" must start with https:// (the API key is sent with every request)');
     expect(problems).to.include('SyncManagerEmail: "admin" is not an email address');
-    expect(problems).to.include('Proxy: unknown key (check its spelling and case)');
+    expect(problems.filter((p) => p.startsWith('Proxy'))).to.deep.equal([]);
     expect(problems).to.include('safety.maxDisablePercent: must be a number from 0 to 100, found number 200');
     expect(problems).to.include('directory.searchBase: unknown key (check its spelling and case)');
     expect(problems).to.include('directory.searchBases: is required: the OUs to read people from');
+  });
+
+  it('lists top-level keys the original tool had and roster does not use, without refusing them', () => {
+    const config = parse({ ...original, Proxy: 'http://proxy:8080', LogLevel: 'Verbose', $comment: 'ok' });
+    expect(config.ignoredKeys).to.deep.equal(['Proxy', 'LogLevel']);
+    expect(parse(original).ignoredKeys).to.deep.equal([]);
   });
 
   it('keeps an ApiUrl that already ends with the sync path, and prefers ApiKeyEnv / ApiKeyFile sources', () => {
@@ -93,13 +99,27 @@ const BOM = '\uFEFF';
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('reading the Officevibe CSV files', () => {
-  it('wants UTF-8 with a BOM unless --ignore-encoding, and never another encoding', () => {
-    expect(decodeCsv(bytes(`${BOM}id,name\n`), 'g.csv', { ignoreEncoding: false })).to.deep.equal({ text: 'id,name\n' });
-    expect(decodeCsv(bytes('id,name\n'), 'g.csv', { ignoreEncoding: false })).to.have.property('problem').that.match(/^g\.csv is not UTF-8 with BOM/);
-    expect(decodeCsv(bytes('id,name\n'), 'g.csv', { ignoreEncoding: true })).to.deep.equal({ text: 'id,name\n' });
-    expect(decodeCsv(Buffer.from('id,name\n1,Caf\xe9\n', 'latin1'), 'g.csv', { ignoreEncoding: true })).to.have.property('problem').that.match(/^g\.csv line 2: not UTF-8 text/);
-    expect(decodeCsv(Buffer.from([0xff, 0xfe, 0x69, 0x00]), 'g.csv', { ignoreEncoding: true })).to.have.property('problem').that.match(/is UTF-16 text/);
-    expect(decodeCsv(new Uint8Array(), 'g.csv', { ignoreEncoding: true })).to.have.property('problem').that.match(/is empty/);
+  it('wants UTF-8 with a BOM, and says what a file is instead', () => {
+    const check = { ignoreEncoding: false };
+    expect(decodeCsv(bytes(`${BOM}id,name\n`), 'g.csv', check)).to.deep.equal({ text: 'id,name\n' });
+    expect(decodeCsv(bytes('id,name\n'), 'g.csv', check)).to.have.property('problem').that.match(/^g\.csv is not UTF-8 with BOM.*\(this file is UTF-8 without a BOM\).*--ignore-encoding/);
+    expect(decodeCsv(Buffer.from('id,name\n1,Caf\xe9\n', 'latin1'), 'g.csv', check)).to.have.property('problem').that.match(/^g\.csv is not UTF-8 with BOM.*\(this file is not UTF-8 at all \(probably Windows-1252/);
+    expect(decodeCsv(Buffer.from([0xff, 0xfe, 0x69, 0x00]), 'g.csv', check)).to.have.property('problem').that.match(/is UTF-16 text/);
+    expect(decodeCsv(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('id,name\n1,Caf\xe9\n', 'latin1')]), 'g.csv', check))
+      .to.have.property('problem').that.match(/^g\.csv line 2: not UTF-8 text although the file starts with a UTF-8 BOM/);
+    expect(decodeCsv(new Uint8Array(), 'g.csv', check)).to.have.property('problem').that.match(/is empty/);
+  });
+
+  it('--ignore-encoding reads what the original read: UTF-8, else Windows-1252 with a warning; UTF-16 by its BOM', () => {
+    const bypass = { ignoreEncoding: true };
+    expect(decodeCsv(bytes('id,name\n1,Café\n'), 'g.csv', bypass)).to.deep.equal({ text: 'id,name\n1,Café\n' });
+    // 0x80 is the euro sign in Windows-1252 (and a control character in ISO-8859-1).
+    const ansi = decodeCsv(Buffer.from([...Buffer.from('id,name\n1,J', 'latin1'), 0xfc, ...Buffer.from('rgen ', 'latin1'), 0x80, 0x0a]), 'g.csv', bypass);
+    expect(ansi).to.have.property('text', 'id,name\n1,Jürgen €\n');
+    expect(ansi).to.have.property('warning').that.match(/^g\.csv is not UTF-8: read as Windows-1252/);
+    expect(decodeCsv(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name\n1,Ñuñez\n', 'utf16le')]), 'g.csv', bypass)).to.deep.equal({ text: 'id,name\n1,Ñuñez\n' });
+    expect(decodeCsv(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('id\n', 'utf16le').swap16()]), 'g.csv', bypass)).to.deep.equal({ text: 'id\n' });
+    expect(decodeCsv(bytes(`${BOM}id,name\n`), 'g.csv', bypass)).to.deep.equal({ text: 'id,name\n' });
   });
 
   it('counts lines as an editor does: CRLF, line breaks inside quotes, empty lines', () => {
@@ -219,21 +239,5 @@ describe('the sync request', () => {
       groups: [{ id: 'G1', name: 'All' }, { id: 'G2', name: 'Sales' }, { id: 'G3', name: 'East' }],
       mappings: [],
     });
-  });
-});
-
-describe('changes against the last Officevibe push', () => {
-  const user = (id: string, email = `${id}@x.org`) => ({ id, email, firstName: '', lastName: '', jobTitle: '' });
-  it('matches users by id, as the service does', () => {
-    const changes = compareUsers([user('U1'), user('U2'), user('U3')], [user('U2', 'new@x.org'), user('U3'), user('U4')]);
-    expect(changes.added.map((u) => u.id)).to.deep.equal(['U4']);
-    expect(changes.deactivated.map((u) => u.id)).to.deep.equal(['U1']);
-    expect(changes.kept).to.equal(2);
-    expect(asRosterChanges(changes).disabled.map((row) => row.EMAIL)).to.deep.equal(['U1@x.org']);
-  });
-  it('reads users back from a recorded request, and refuses anything else', () => {
-    expect(pushedUsers({ users: [{ id: 'U1', email: 'a@x.org', firstName: 'Ann', jobTitle: null }] })).to.deep.equal([{ id: 'U1', email: 'a@x.org', firstName: 'Ann', lastName: '', jobTitle: '' }]);
-    expect(pushedUsers({ users: [{ email: 'a@x.org' }] })).to.equal(undefined);
-    expect(pushedUsers([])).to.equal(undefined);
   });
 });
