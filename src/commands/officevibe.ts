@@ -1,5 +1,6 @@
 // roster officevibe push | export: the job of Officevibe's Enterprise Sync Tool (sync.ps1), from
 // its config.json and three CSV files, or with the files made straight from the directory.
+import { dirname, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadOfficevibeConfig } from '../officevibe/load.js';
 import { exportOfficevibeFiles } from '../pipeline/officevibeExport.js';
@@ -24,8 +25,8 @@ const pushCommand: CommandModule<GlobalOptions, PushOptions> = {
   describe: 'Check users.csv, groups.csv and groups-mapping.csv and send them to Officevibe',
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .option('dump-request', { type: 'string', describe: 'Write the request body (no key in it) to dump.json in the current folder, or to this file' })
-      .option('ignore-encoding', { type: 'boolean', default: false, describe: 'Accept files that are UTF-8 without a BOM' })
+      .option('dump-request', { type: 'string', describe: 'Write the request body (no key in it) to dump.json beside config.json, or to this file' })
+      .option('ignore-encoding', { type: 'boolean', default: false, describe: 'Skip the UTF-8-with-BOM check: read files without a BOM as UTF-8, or as Windows-1252 if they are not UTF-8; UTF-16 with a BOM as such' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Check the files and the safety rules; send nothing' })
       .option('force', { type: 'boolean', default: false, describe: 'Push even if a safety threshold is crossed (never an empty roster)' })
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
@@ -33,7 +34,7 @@ const pushCommand: CommandModule<GlobalOptions, PushOptions> = {
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --log-file C:\\OV_Sync\\roster.log', 'the scheduled job') as unknown as Argv<PushOptions>,
   handler: (argv: ArgumentsCamelCase<PushOptions>) =>
     runCommand('officevibe-push', argv, async ({ log, report }) => {
-      const config = loadOfficevibeConfig(argv.config);
+      const config = loadOfficevibeConfig(argv.config, log);
       report.stateDir = config.stateDir;
       Object.assign(report, { files: config.files });
       await withLock(config.stateDir, log, async () => {
@@ -41,8 +42,9 @@ const pushCommand: CommandModule<GlobalOptions, PushOptions> = {
           dryRun: argv.dryRun,
           force: argv.force,
           ignoreEncoding: argv.ignoreEncoding,
-          // --dump-request without a file name means dump.json in the current folder.
-          dumpFile: argv.dumpRequest === undefined ? undefined : argv.dumpRequest || 'dump.json',
+          // --dump-request without a file name means dump.json beside config.json, where the original
+          // tool wrote it (a scheduled task starts in the system folder, not the tool's).
+          dumpFile: argv.dumpRequest === undefined ? undefined : argv.dumpRequest || join(dirname(config.file), 'dump.json'),
         }, log);
         Object.assign(report, result);
         log.result(result.message, { command: 'officevibe push', ...result });
@@ -60,7 +62,7 @@ const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
       .example('$0 officevibe export --out-dir preview', 'write them somewhere else to look at first') as unknown as Argv<ExportOptions>,
   handler: (argv: ArgumentsCamelCase<ExportOptions>) =>
     runCommand('officevibe-export', argv, async ({ log, report }) => {
-      const config = loadOfficevibeConfig(argv.config);
+      const config = loadOfficevibeConfig(argv.config, log);
       report.stateDir = config.stateDir;
       // The lock keeps a push from reading the three files while they are being replaced.
       await withLock(config.stateDir, log, async () => {

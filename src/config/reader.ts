@@ -121,6 +121,12 @@ export class ObjectReader {
     return undefined;
   }
 
+  /** The keys never read so far (a "$comment" counts as read). */
+  unreadKeys(): string[] {
+    this.seen.add(COMMENT_KEY);
+    return Object.keys(this.object).filter((key) => !this.seen.has(key));
+  }
+
   /**
    * Reports every key that was never read, with `hints` for keys people commonly get wrong.
    * A "$comment" is always allowed (checked only for its type).

@@ -5,6 +5,7 @@
 // JSON properties case-insensitively), in any letter case. roster adds ApiKeyEnv/ApiKeyFile (so the
 // key need not sit in the file), and the sections of its own config.json, with their own names and
 // checks: `directory`, `safety`, `stateDir`, plus `caFile` and `export` (what `officevibe export` reads).
+// Other top-level keys are left alone and listed in `ignoredKeys`.
 import { isAbsolute, resolve } from 'node:path';
 import { parseConfig } from '../config/parse.js';
 import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
@@ -44,6 +45,8 @@ export interface OfficevibeConfig {
   safety: SafetyConfig;
   directory: DirectoryConfig | undefined;
   export: OfficevibeExportConfig;
+  /** Top-level keys roster does not use (the original tool had more): a warning each, not an error. */
+  ignoredKeys: string[];
 }
 
 /** Canonical spelling of every top-level key, found case-insensitively. */
@@ -105,7 +108,9 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
   }
   const exportConfig = parseExport(top.raw('export'), problems);
   top.raw('$schema');
-  top.rejectUnknown();
+  // The original tool's config.json had keys roster does not use: a migrated file must work as it
+  // is, so they are reported, not refused. roster's own sections stay strict.
+  const ignoredKeys = top.unreadKeys();
 
   if (problems.list.length > 0) {
     throw new ConfigError(configFile, problems.list, { hint: 'Fix these keys in the Officevibe config file (see README, "Officevibe") and run again.' });
@@ -117,6 +122,7 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
     safety: sharedConfig?.safety ?? { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10 },
     directory: sharedConfig?.directory,
     export: exportConfig,
+    ignoredKeys,
   };
 }
 
