@@ -111,10 +111,17 @@ describe('Officevibe\'s answer to a sync', () => {
     expect(answer(400, 'application/json', '{"isSuccess":false}')).to.throw(ServiceError, '(no errors listed)');
   });
 
-  it('exit 6 for anything else: a 5xx, a redirect, a 2xx without the expected JSON', () => {
+  it('exit 5 for a redirect to a sign-in page, as for the sign-in page itself', () => {
+    for (const location of ['https://app.officevibe.com/login', '/Account/Login?ReturnUrl=%2Fapi%2Fv2%2Fsync', 'https://login.example.com/signin']) {
+      expect(() => interpretSyncAnswer(URL, { status: 302, headers: { location }, body: Buffer.alloc(0) }, 'k'))
+        .to.throw(CredentialsRejectedError, `the API key was not accepted: ${URL} answered with a redirect (HTTP 302) to its sign-in page`);
+    }
+  });
+
+  it('exit 6 for anything else: a 5xx, another redirect, a 2xx without the expected JSON', () => {
     expect(answer(503, 'text/html', '<html>down for maintenance</html>')).to.throw(ServiceError, 'answered HTTP 503: <html>down for maintenance</html>');
-    expect(() => interpretSyncAnswer(URL, { status: 302, headers: { location: 'https://app.officevibe.com/login' }, body: Buffer.alloc(0) }, 'k'))
-      .to.throw(ServiceError, 'redirect (HTTP 302) to https://app.officevibe.com/login');
+    expect(() => interpretSyncAnswer(URL, { status: 301, headers: { location: 'https://www.officevibe.com/api/v2/sync' }, body: Buffer.alloc(0) }, 'k'))
+      .to.throw(ServiceError, 'redirect (HTTP 301) to https://www.officevibe.com/api/v2/sync');
     expect(answer(200, 'application/json', '{"ok":true}')).to.throw(ServiceError, 'without the expected {isSuccess, errors} JSON');
   });
 });

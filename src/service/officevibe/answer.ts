@@ -1,6 +1,7 @@
 // What Officevibe's answer to a sync means. Pure: looks only at the status, headers and body.
 // The service answers {isSuccess, errors[]}; a wrong key is not a 401 but its HTML sign-in page
-// with status 200, so HTML where JSON was expected means the key was not accepted.
+// with status 200 (or a redirect to it), so HTML where JSON was expected, or a redirect to a sign-in
+// page, means the key was not accepted.
 import type { IncomingHttpHeaders } from 'node:http';
 import { isObject } from '../../config/reader.js';
 import { CredentialsRejectedError, ServiceError } from '../../errors.js';
@@ -28,6 +29,9 @@ export function interpretSyncAnswer(
     const how = html ? 'answered with an HTML page (its sign-in page) instead of JSON' : `answered HTTP ${status}`;
     throw new CredentialsRejectedError(`officevibe: the API key was not accepted: ${url} ${how}`, { hint: keyHint });
   }
+  if (status >= 300 && status < 400 && isSignInPage(response.headers.location)) {
+    throw new CredentialsRejectedError(`officevibe: the API key was not accepted: ${url} answered with a redirect (HTTP ${status}) to its sign-in page ${String(response.headers.location)}`, { hint: keyHint });
+  }
   if (status >= 300 && status < 400) {
     throw new ServiceError(`officevibe: ${url} answered with a redirect (HTTP ${status}) to ${String(response.headers.location ?? '(no location)')}`, {
       hint: 'Check ApiUrl: it must be the address of the Officevibe API itself, e.g. "https://app.officevibe.com".',
@@ -51,6 +55,18 @@ export function interpretSyncAnswer(
   throw new ServiceError(`officevibe: ${url} answered HTTP ${status}: ${excerpt}`, {
     hint: status >= 500 ? 'The service had a problem; roster already retried. Run again later.' : 'The service did not accept the request; the answer above says why.',
   });
+}
+
+/** A redirect to a sign-in page is how a web app answers an unknown key, like the sign-in page itself. */
+function isSignInPage(location: string | undefined): boolean {
+  if (location === undefined) return false;
+  let path: string;
+  try {
+    path = new URL(location, 'https://service.invalid').pathname;
+  } catch {
+    return false;
+  }
+  return /(^|\/)(log-?in|sign-?in|auth(orize)?|sso)(\/|$)/i.test(path);
 }
 
 function parseJson(text: string): unknown {
