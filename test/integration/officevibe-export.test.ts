@@ -101,7 +101,7 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
 
     // A second export compares with that push.
     const again = await roster(dir, ['export']);
-    expect(again.stdout).to.include('officevibe, against the last push: 0 new, 0 to be deactivated');
+    expect(again.stdout).to.include('officevibe, against the last push (people by email):\n  new people 0\n  changed 0\n  to be deactivated 0\n  groups: 0 new, 0 renamed, 0 removed');
   });
 
   it('--out-dir writes the files elsewhere and leaves the configured ones alone', async () => {

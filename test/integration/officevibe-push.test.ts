@@ -1,7 +1,7 @@
 // roster officevibe push with the original Enterprise Sync Tool files (fixtures/officevibe/),
 // against the Officevibe sandbox, driven through the built CLI.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,7 +27,7 @@ describe('roster officevibe push (the original files, against the Officevibe san
     const dir = officevibeWorkspace(service);
     const run = await officevibePush(service, dir, ['--log-file', join(dir, 'roster.log')]);
     expect(run.code, run.all).to.equal(0);
-    expect(run.stdout).to.include('officevibe: pushed 9 users, 4 groups, 18 mappings (9 new, 0 to be deactivated; new users are not invited');
+    expect(run.stdout).to.include('officevibe: pushed 9 users, 4 groups, 18 mappings (9 new, 0 changed, 0 to be deactivated; new users are not invited');
     expect(service.requests).to.have.length(1);
     const request = service.requests[0]!;
     expect(JSON.parse(request.body)).to.deep.equal(expectedRequest);
@@ -52,18 +52,18 @@ describe('roster officevibe push (the original files, against the Officevibe san
     for (const text of [run.all, readFileSync(join(dir, 'roster.log'), 'utf8'), ...reports, request.body]) expect(text).not.to.include(KEY);
   });
 
-  it('--dump-request writes the exact body, without the key, to dump.json in the current folder or to FILE', async () => {
+  it('--dump-request writes the exact body, without the key, to dump.json beside config.json (whatever the current folder) or to FILE', async () => {
     const service = await sandbox();
     const dir = officevibeWorkspace(service);
     const elsewhere = mkdtempSync(join(tmpdir(), 'roster-cwd-'));
     const run = await officevibePush(service, dir, ['--dump-request', '--verbose'], {}, elsewhere);
     expect(run.code, run.all).to.equal(0);
-    const dump = readFileSync(join(elsewhere, 'dump.json'), 'utf8');
+    const dump = readFileSync(join(dir, 'dump.json'), 'utf8');
     expect(dump).to.equal(service.requests[0]!.body);
     expect(JSON.parse(dump)).to.deep.equal(expectedRequest);
     expect(dump).not.to.include(KEY);
-    expect(existsSync(join(dir, 'dump.json'))).to.equal(false);
-    expect(run.stderr).to.include(`request written to ${join(elsewhere, 'dump.json')}`);
+    expect(existsSync(join(elsewhere, 'dump.json'))).to.equal(false);
+    expect(run.stderr).to.include(`request written to ${join(dir, 'dump.json')}`);
     expect(run.stderr).to.match(/debug: POST https:\/\/127\.0\.0\.1:\d+\/api\/v2\/sync \(\d+ bytes, bearer key from ApiKey in /);
     expect(run.all).not.to.include(KEY);
 
@@ -101,20 +101,33 @@ describe('roster officevibe push (the original files, against the Officevibe san
     expect(JSON.parse(service.requests[0]!.body)).to.deep.equal(expectedRequest);
   });
 
-  it('refuses a file in a Windows code page or in UTF-16, even with --ignore-encoding', async () => {
+  it('--ignore-encoding reads a Windows-1252 file as Windows-1252 (names intact) and UTF-16 by its BOM; without it, exit 2 naming the encoding', async () => {
     const service = await sandbox();
     const dir = officevibeWorkspace(service);
     const users = join(dir, 'Data', 'users.csv');
-    const text = readFileSync(users, 'utf8').replace(/^\uFEFF/, '');
-    writeFileSync(users, Buffer.from(text.replace(/[^\x00-\xff]/g, '?'), 'latin1')); // "Émilie Côté" in Windows-1252
+    // What Excel's plain "CSV" or PowerShell 5.1's Export-Csv writes on a Western Windows: no BOM, ANSI code page.
+    const text = readFileSync(users, 'utf8').replace(/^\uFEFF/, '').replace("Siobhan,O'Brien", 'Jürgen,Ñuñez').replace(/[^\x00-\xff]/g, '?');
+    writeFileSync(users, Buffer.from(text, 'latin1'));
+    const refused = await officevibePush(service, dir);
+    expect(refused.code, refused.all).to.equal(2);
+    expect(refused.stderr).to.include(`${users} is not UTF-8 with BOM`);
+    expect(refused.stderr).to.include('not UTF-8 at all (probably Windows-1252');
+    expect(service.requests).to.have.length(0);
+
     const ansi = await officevibePush(service, dir, ['--ignore-encoding']);
-    expect(ansi.code, ansi.all).to.equal(2);
-    expect(ansi.stderr).to.include(`${users} line 2: not UTF-8 text`);
+    expect(ansi.code, ansi.all).to.equal(0);
+    expect(ansi.stderr).to.include(`${users} is not UTF-8: read as Windows-1252`);
+    const names = (body: string) => (JSON.parse(body) as { users: { id: string; firstName: string; lastName: string }[] }).users
+      .filter((u) => u.id === 'E1001' || u.id === 'E1004').map((u) => `${u.firstName} ${u.lastName}`);
+    expect(names(service.requests[0]!.body)).to.deep.equal(['Émilie Côté', 'Jürgen Ñuñez']);
+
     writeFileSync(users, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
-    const utf16 = await officevibePush(service, dir, ['--ignore-encoding']);
+    const utf16 = await officevibePush(service, dir);
     expect(utf16.code, utf16.all).to.equal(2);
     expect(utf16.stderr).to.include(`${users} is UTF-16 text`);
-    expect(service.requests).to.have.length(0);
+    const utf16Read = await officevibePush(service, dir, ['--ignore-encoding']);
+    expect(utf16Read.code, utf16Read.all).to.equal(0);
+    expect(service.requests[1]!.body).to.equal(service.requests[0]!.body);
   });
 
   describe('validation: exit 2 naming the file, the line and the value; nothing sent', () => {
@@ -242,7 +255,7 @@ describe('roster officevibe push (the original files, against the Officevibe san
     const forced = await officevibePush(service, dir, ['--force']);
     expect(forced.code, forced.all).to.equal(0);
     expect(forced.stderr).to.include('officevibe: --force overrides: 2 of the 9 people');
-    expect(forced.stdout).to.include('7 users, 4 groups, 15 mappings (0 new, 2 to be deactivated');
+    expect(forced.stdout).to.include('7 users, 4 groups, 15 mappings (0 new, 0 changed, 2 to be deactivated');
     const status = new Map(service.users().map((u) => [u.id, u.status]));
     expect([status.get('E1004'), status.get('E1009'), status.get('E1001')]).to.deep.equal(['deactivated', 'deactivated', 'created']);
 
@@ -251,6 +264,68 @@ describe('roster officevibe push (the original files, against the Officevibe san
     editDataFile(dir, 'users.csv', (t) => t.split('\r\n').filter((line) => !line.startsWith('E1008,')).join('\r\n'));
     editDataFile(dir, 'groups-mapping.csv', (t) => t.split('\r\n').filter((line) => !line.includes(',E1008,')).join('\r\n'));
     expect((await officevibePush(service, dir)).code).to.equal(0);
+  });
+
+  it('identifies people by email: new email domains with the same ids are refused (exit 4, named by email); new ids with the same emails are pushed', async () => {
+    const service = await sandbox();
+    const dir = officevibeWorkspace(service);
+    expect((await officevibePush(service, dir)).code).to.equal(0);
+    const recorded = readFileSync(lastPush(dir), 'utf8');
+
+    // A company rename: every address moves to a new domain, the ids stay.
+    const renamed = officevibeWorkspace(service);
+    cpSync(join(dir, 'state'), join(renamed, 'state'), { recursive: true });
+    editDataFile(renamed, 'users.csv', (t) => t.replace(/@corp\.example\.com/gi, '@newco.example.com'));
+    const refused = await officevibePush(service, renamed);
+    expect(refused.code, refused.all).to.equal(4);
+    expect(refused.stderr).to.include('9 of the 9 people in the last push (100.0%) would be disabled, more than safety.maxDisablePercent (10%): emilie.cote@corp.example.com, taro.yamada@corp.example.com, bob.tables@corp.example.com');
+    expect(service.requests).to.have.length(1);
+    expect(readFileSync(lastPush(renamed), 'utf8')).to.equal(recorded);
+
+    // New ids (an HR system change), the same people by email: nobody is deactivated.
+    const renumber = (t: string) => t.replace(/E10(\d\d)/g, 'HR-20$1');
+    editDataFile(dir, 'users.csv', renumber);
+    editDataFile(dir, 'groups-mapping.csv', renumber);
+    const pushed = await officevibePush(service, dir);
+    expect(pushed.code, pushed.all).to.equal(0);
+    expect(pushed.stdout).to.include('9 users, 4 groups, 18 mappings (0 new, 9 changed, 0 to be deactivated');
+    expect(pushed.stdout).to.include('9 with a new id, e.g. emilie.cote@corp.example.com: E1001 → HR-2001');
+    expect(service.users().map((u) => [u.id, u.status])).to.deep.equal(
+      ['01', '02', '03', '04', '05', '06', '07', '08', '09'].map((n) => [`HR-20${n}`, 'created']));
+  });
+
+  it('refuses an emptied groups.csv after a push with groups (exit 4, naming them); --force pushes it', async () => {
+    const service = await sandbox();
+    const dir = officevibeWorkspace(service);
+    expect((await officevibePush(service, dir)).code).to.equal(0);
+    const header = (t: string) => `${t.split('\r\n')[0]}\r\n`;
+    editDataFile(dir, 'groups.csv', header);
+    editDataFile(dir, 'groups-mapping.csv', header);
+    const refused = await officevibePush(service, dir);
+    expect(refused.code, refused.all).to.equal(4);
+    expect(refused.stderr).to.include('4 of the 4 groups in the last push (100.0%) would be removed, more than safety.maxDisablePercent (10%)');
+    expect(refused.stderr).to.include('Engineering (G-ENG)');
+    expect(refused.stderr).to.include('every group membership would be removed: the last push had 15 member or manager lines, this one has none');
+    expect(service.requests).to.have.length(1);
+    expect(service.groups()).to.have.length(4);
+
+    const forced = await officevibePush(service, dir, ['--force']);
+    expect(forced.code, forced.all).to.equal(0);
+    expect(forced.stderr).to.include('officevibe: --force overrides: 4 of the 4 groups');
+    expect(service.groups()).to.deep.equal([]);
+    expect(service.users().every((u) => u.status === 'created')).to.equal(true);
+  });
+
+  it('a wrong key answered with a redirect to the sign-in page: exit 5 about the API key', async () => {
+    const started = await startOfficevibeSandbox({ signInRedirect: true });
+    sandboxes.push(started);
+    const dir = officevibeWorkspace(started, { ApiKey: 'ov-wrong-key-2222bbbb' });
+    const run = await officevibePush(started, dir);
+    expect(run.code, run.all).to.equal(5);
+    expect(run.stderr).to.include('officevibe: the API key was not accepted');
+    expect(run.stderr).to.include('redirect (HTTP 302) to its sign-in page');
+    expect(run.stderr).to.include('Check the API key in ApiKey in');
+    expect(started.requests.map((r) => r.status)).to.deep.equal([302]);
   });
 
   it('never pushes an empty users.csv, even with --force', async () => {
@@ -291,7 +366,7 @@ describe('roster officevibe push (the original files, against the Officevibe san
     expect(trusted.code, trusted.all).to.equal(0);
   });
 
-  it('reads the original keys in any letter case, as the original tool did; unknown keys exit 2 naming them', async () => {
+  it('reads the original keys in any letter case, as the original tool did; a misspelt key is named in a warning', async () => {
     const service = await sandbox();
     const dir = officevibeWorkspace(service, {
       ApiKey: undefined, SyncManagerEmail: undefined, InviteNewUsers: undefined, ApiUrl: undefined,
@@ -302,12 +377,25 @@ describe('roster officevibe push (the original files, against the Officevibe san
     expect(JSON.parse(service.requests[0]!.body).settings).to.deep.equal({ syncManagerEmail: 'hr.admin@corp.example.com', inviteNewUsers: true });
     expect(service.users().every((u) => u.status === 'invited')).to.equal(true);
 
-    const typo = officevibeWorkspace(service, { ApiUrll: 'https://app.officevibe.com', SyncManagerEmail: 'not-an-email' });
-    const bad = await officevibePush(service, typo);
+    // A misspelt key is not used, so the key it was meant to be is missing.
+    const typo = officevibeWorkspace(service, { ApiUrl: undefined, ApiUrll: 'https://app.officevibe.com' });
+    const misspelt = await officevibePush(service, typo);
+    expect(misspelt.code).to.equal(2);
+    expect(misspelt.stderr).to.include('roster does not use "ApiUrll"; ignored');
+    expect(misspelt.stderr).to.include('ApiUrl: is required');
+    const bad = await officevibePush(service, officevibeWorkspace(service, { SyncManagerEmail: 'not-an-email' }));
     expect(bad.code).to.equal(2);
-    expect(bad.stderr).to.include('ApiUrll: unknown key');
     expect(bad.stderr).to.include('SyncManagerEmail: "not-an-email" is not an email address');
     expect(service.requests).to.have.length(1);
+  });
+
+  it('runs a migrated config.json with keys roster does not use: a warning naming them, and the push works', async () => {
+    const service = await sandbox();
+    const dir = officevibeWorkspace(service, { LogFile: 'C:\\OV_Sync\\sync.log', Proxy: '', InviteNewUsers: 'False' });
+    const run = await officevibePush(service, dir);
+    expect(run.code, run.all).to.equal(0);
+    expect(run.stderr).to.match(/warn: .*config\.json: roster does not use "LogFile", "Proxy"; ignored/);
+    expect(JSON.parse(service.requests[0]!.body)).to.deep.equal(expectedRequest);
   });
 
   it('names a missing file and the key that points at it (exit 2)', async () => {

@@ -3,9 +3,11 @@
 //   POST https://127.0.0.1:PORT/api/v2/sync    the Enterprise Sync Tool's JSON request, Bearer API key
 //
 // HTTPS with a certificate from a throwaway CA (`caFile`), TLS 1.2 or newer. It behaves like the
-// service: a wrong or missing key is answered 200 with an HTML sign-in page (not a 401); a request
-// is the full state: users missing from it are deactivated (and come back when present again),
-// groups are matched by id (a renamed group keeps its id and its members), a subGroupId line
+// service: a wrong or missing key is answered 200 with an HTML sign-in page (not a 401), or with a
+// redirect to it (`signInRedirect`); a request
+// is the full state: people are identified by email (trimmed, any case), as Officevibe does, so a
+// user whose email is missing from it is deactivated (and comes back when present again) while a
+// new id with a known email is the same person; groups are matched by id (a renamed group keeps its id and its members), a subGroupId line
 // nests a group, and the answer is {isSuccess, errors[]}. Requests that break the rules (unknown
 // ids, duplicates, a nesting cycle) are refused with isSuccess false and nothing applied, as a
 // full-state sync must. Every request is recorded with its raw body; faults can be injected.
@@ -22,6 +24,8 @@ export interface OfficevibeSandboxOptions {
   /** The key the service accepts (default: the one in fixtures/officevibe/config.json). */
   apiKey?: string;
   ca?: CertificateAuthority;
+  /** Answer a wrong key with a 302 to the sign-in page instead of the page itself. */
+  signInRedirect?: boolean;
 }
 
 export type UserStatus = 'created' | 'invited' | 'deactivated';
@@ -110,7 +114,10 @@ export async function startOfficevibeSandbox(options: OfficevibeSandboxOptions =
       record.response = response;
       send(res, status, contentType, response, headers);
     };
-    if (!record.keyAccepted) return answer(200, 'text/html; charset=utf-8', LOGIN_PAGE);
+    if (!record.keyAccepted) {
+      if (options.signInRedirect) return answer(302, 'text/html; charset=utf-8', '', { location: '/Account/Login?ReturnUrl=%2Fapi%2Fv2%2Fsync' });
+      return answer(200, 'text/html; charset=utf-8', LOGIN_PAGE);
+    }
     if (fault !== undefined && fault.remaining > 0) {
       fault.remaining -= 1;
       return answer(fault.status, 'application/json', { isSuccess: false, errors: ['sandbox: injected fault'] },
@@ -136,13 +143,14 @@ export async function startOfficevibeSandbox(options: OfficevibeSandboxOptions =
     const { settings, users: sentUsers, groups: sentGroups, mappings } = request as ValidRequest;
     const present = new Set<string>();
     for (const user of sentUsers) {
-      present.add(user.id);
-      const existing = users.get(user.id);
+      const key = user.email.trim().toLowerCase();
+      present.add(key);
+      const existing = users.get(key);
       const status: UserStatus = existing !== undefined && existing.status !== 'deactivated' ? existing.status
         : existing !== undefined ? 'created' : settings.inviteNewUsers ? 'invited' : 'created';
-      users.set(user.id, { id: user.id, email: user.email, fields: { ...user }, status });
+      users.set(key, { id: user.id, email: user.email, fields: { ...user }, status });
     }
-    for (const user of users.values()) if (!present.has(user.id)) user.status = 'deactivated';
+    for (const [key, user] of users) if (!present.has(key)) user.status = 'deactivated';
     const next = new Map<string, SandboxGroup>();
     for (const group of sentGroups) next.set(group.id, { id: group.id, name: group.name, parentId: undefined, members: [], managers: [] });
     for (const m of mappings) {
