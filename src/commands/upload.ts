@@ -6,7 +6,6 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
 import { InvalidInputError } from '../errors.js';
 import { checkIlobbyCsv } from '../file/readCsv.js';
-import { RowList } from '../rows/rowStore.js';
 import { pushAndReport, targetsOf } from '../pipeline/push.js';
 import { withLock } from '../state/lock.js';
 import { runCommand, type GlobalOptions } from './run.js';
@@ -48,6 +47,6 @@ export const uploadCommand: CommandModule<GlobalOptions, UploadOptions> = {
       }
       log.info(`${file}: ${rows.length} rows, header and every EMAIL valid`);
       report.stateDir = config.stateDir;
-      return withLock(config.stateDir, log, () => pushAndReport('upload', config, RowList.of(rows), { force: argv.force, dryRun: argv.dryRun }, log, report));
+      return withLock(config.stateDir, log, () => pushAndReport('upload', config, rows, { force: argv.force, dryRun: argv.dryRun }, log, report));
     }),
 };

@@ -1,6 +1,6 @@
 // What a push of these rows would change, per target, against the last successful push: the
 // preview `export` and `sync` print, and what --diff-out writes.
-import type { RosterConfig } from '../config/types.js';
+import type { IlobbyTarget, RosterConfig } from '../config/types.js';
 import { diffRows, type RosterChanges } from '../checks/diff.js';
 import type { Row } from '../mapping/mapRecord.js';
 import type { RowList } from '../rows/rowStore.js';
@@ -20,12 +20,21 @@ export interface TargetChanges {
 /** The changes for every iLobby target; a config without targets is compared as one target "ilobby". */
 export function changesPerTarget(config: RosterConfig, rows: RowList): TargetChanges[] {
   const targets = config.ilobby.length > 0 ? config.ilobby : [{ name: 'ilobby', sites: undefined }];
-  return targets.map((target) => {
-    const sites = target.sites === undefined ? undefined : new Set(target.sites);
-    const targetRows = sites === undefined ? rows : rows.filter((row) => sites.has(row.SITE));
-    const previous = readLastPush(config.stateDir, target.name);
-    return { target: target.name, rows: targetRows.length, previousRows: previous?.length, changes: diffRows(previous, targetRows) };
-  });
+  return targets.map((target) => targetChanges(config, target, rows).preview);
+}
+
+/**
+ * The rows a target receives (only its `sites`, when it names some) and what pushing them would
+ * change against that target's last push: the one computation behind the preview and the push.
+ */
+export function targetChanges(config: RosterConfig, target: Pick<IlobbyTarget, 'name' | 'sites'>, rows: RowList): { rows: RowList; preview: TargetChanges } {
+  const sites = target.sites === undefined ? undefined : new Set(target.sites);
+  const targetRows = sites === undefined ? rows : rows.filter((row) => sites.has(row.SITE));
+  const previous = readLastPush(config.stateDir, target.name);
+  return {
+    rows: targetRows,
+    preview: { target: target.name, rows: targetRows.length, previousRows: previous?.length, changes: diffRows(previous, targetRows) },
+  };
 }
 
 /** The counts with the first few EMAILs of each, one indented line each. */

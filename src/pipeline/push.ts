@@ -2,7 +2,6 @@
 // the others; the run's exit code is the first failing target's.
 import { dirname, extname, join, basename } from 'node:path';
 import type { IlobbyTarget, RosterConfig } from '../config/types.js';
-import { diffRows, type RosterChanges } from '../checks/diff.js';
 import { evaluateGuards, NAMES_SHOWN } from '../checks/guards.js';
 import { ConfigError, ExitCode, RosterError, SafetyRefusal } from '../errors.js';
 import { writeCsvFile } from '../file/csv.js';
@@ -11,8 +10,8 @@ import type { Logger } from '../log/logger.js';
 import type { RowList } from '../rows/rowStore.js';
 import { fetchAccessToken } from '../service/ilobby/token.js';
 import { uploadCsv } from '../service/ilobby/upload.js';
-import { readLastPush, recordPush } from '../state/store.js';
-import { changeLines, type TargetChanges } from './preview.js';
+import { recordPush } from '../state/store.js';
+import { changeLines, targetChanges, type TargetChanges } from './preview.js';
 
 export interface PushOptions {
   force: boolean;
@@ -62,26 +61,26 @@ export async function pushToTargets(config: RosterConfig, rows: RowList, options
 }
 
 async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows: RowList, options: PushOptions, log: Logger): Promise<TargetResult> {
-  const sites = target.sites === undefined ? undefined : new Set(target.sites);
-  const rows = sites === undefined ? allRows : allRows.filter((row) => sites.has(row.SITE));
   const csv = csvFileFor(config, target);
   const result: TargetResult = {
-    target: target.name, outcome: 'failed', exitCode: ExitCode.unexpected, csv, rows: rows.length,
+    target: target.name, outcome: 'failed', exitCode: ExitCode.unexpected, csv, rows: 0,
     added: 0, changed: 0, disabled: 0, disabledExamples: [], message: '',
   };
   let preview = ''; // the counts with the first few EMAILs of each, once known
   try {
-    const previous = readLastPush(config.stateDir, target.name);
-    const changes: RosterChanges = diffRows(previous, rows);
-    options.onChanges?.({ target: target.name, rows: rows.length, previousRows: previous?.length, changes });
+    // Inside the try: an unreadable last push fails this target, not the others.
+    const { rows, preview: targetPreview } = targetChanges(config, target, allRows);
+    const { changes } = targetPreview;
+    options.onChanges?.(targetPreview);
     preview = `\n${changeLines(changes).join('\n')}`;
     Object.assign(result, {
+      rows: rows.length,
       added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length,
       disabledExamples: changes.disabled.slice(0, NAMES_SHOWN).map((row) => row.EMAIL),
     });
     writeCsvFile(csv, rows, { bom: config.csv.bom });
     const verdict = evaluateGuards({
-      rowCount: rows.length, previousCount: previous?.length, safety: config.safety, force: options.force,
+      rowCount: rows.length, previousCount: targetPreview.previousRows, safety: config.safety, force: options.force,
       disabled: { count: changes.disabled.length, examples: result.disabledExamples },
     });
     if (verdict.fatal !== undefined) throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, { hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.' });
