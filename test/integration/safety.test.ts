@@ -1,7 +1,7 @@
 // The safety rules of unattended runs, end to end: guards, retries, the lock and the state.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMPTY_DN, expectedExtract, MONTREAL_DN, TORONTO_DN } from '../harness/ad-fixture.js';
 import { workspace } from '../harness/cli.js';
@@ -140,10 +140,14 @@ describe('safety of unattended runs', function () {
       await waitFor(() => stall.cutAt !== undefined, 10_000);
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
+      // The killed run could not clean up: its lock file is left, naming it.
+      const lockFile = join(dir, 'state', 'roster.lock');
+      expect((JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number }).pid).to.equal(child.pid);
       workspaceConfig(dir, syncConfig(ad(), service));
       const run = await roster(dir, ['sync']);
       expect(run.code, run.all).to.equal(0);
-      expect(run.stderr).to.match(/taking over a stale lock .* left by pid \d+ \(no longer running\)/);
+      expect(run.stderr).to.include(`taking over a stale lock ${lockFile} left by pid ${child.pid} (no longer running)`);
+      expect(existsSync(lockFile)).to.equal(false);
     } finally {
       await stall.stop();
     }
