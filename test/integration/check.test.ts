@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { expectedExtract, MONTREAL_DN, STAFF_DN, toCsv, TORONTO_DN } from '../harness/ad-fixture.js';
 import { makeCa } from '../harness/certs.js';
 import { workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
 import { makeExpiredServerCert } from '../harness/expiredCert.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import { BIND_ENV, rosterIn, SECRET_ENV, startSandbox, syncConfig } from '../harness/syncSetup.js';
 import { DEFAULT_CLIENT_SECRET, type IlobbySandbox } from '../sandbox/ilobby.js';
 
@@ -25,24 +24,21 @@ function stepsOf(stdout: string): { status: string; step: string; text: string }
 const statuses = (stdout: string) => stepsOf(stdout).map((s) => `${s.status} ${s.step}`);
 
 describe('roster check', function () {
-  let ad: SambaDirectory;
   let service: IlobbySandbox;
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
+  const ad = useSamba();
+  before(async () => {
     service = await startSandbox();
   });
   after(async () => service?.stop());
 
   const check = (config: unknown, env: NodeJS.ProcessEnv = {}, args: string[] = []) => {
     const dir = workspace({ 'config.json': config });
-    return rosterIn(ad, dir, ['check', ...args], env).then((run) => ({ ...run, dir }));
+    return rosterIn(ad(), dir, ['check', ...args], env).then((run) => ({ ...run, dir }));
   };
 
   it('on a healthy setup lists each step, TLS and certificate, rows per search base with samples, the token; exit 0', async () => {
     const before = { tokens: service.tokenRequests, uploads: service.uploads.length };
-    const run = await check(syncConfig(ad, service, { searchBases: [TORONTO_DN, MONTREAL_DN] }));
+    const run = await check(syncConfig(ad(), service, { searchBases: [TORONTO_DN, MONTREAL_DN] }));
     expect(run.code, run.all).to.equal(0);
     expect(statuses(run.stdout)).to.deep.equal([
       'pass config', 'pass fields', 'pass DNS', 'pass TCP',
@@ -51,11 +47,11 @@ describe('roster check', function () {
     ]);
     const steps = stepsOf(run.stdout);
     const text = (step: string, index = 0) => steps.filter((s) => s.step === step)[index]!.text;
-    expect(text('DNS')).to.equal(`${ad.host} is an IP address: nothing to look up`);
-    expect(text('TCP')).to.match(new RegExp(`^connected to ${ad.host.replace(/\./g, '\\.')}:636 in \\d+ ms$`));
-    expect(text('TLS')).to.match(new RegExp(`^TLSv1\\.[23], TLS_\\w+; certificate CN=${ad.dcHostname}, issued by CN=roster samba test CA, valid until \\d{4}-\\d\\d-\\d\\d \\([01] days? left\\)$`));
+    expect(text('DNS')).to.equal(`${ad().host} is an IP address: nothing to look up`);
+    expect(text('TCP')).to.match(new RegExp(`^connected to ${ad().host.replace(/\./g, '\\.')}:636 in \\d+ ms$`));
+    expect(text('TLS')).to.match(new RegExp(`^TLSv1\\.[23], TLS_\\w+; certificate CN=${ad().dcHostname}, issued by CN=roster samba test CA, valid until \\d{4}-\\d\\d-\\d\\d \\([01] days? left\\)$`));
     expect(run.stdout).to.include('what to try: The certificate expires in less than 30 days: renew it on the domain controller before then.');
-    expect(text('bind')).to.equal(`as ${ad.bindDn}`);
+    expect(text('bind')).to.equal(`as ${ad().bindDn}`);
     for (const [index, base] of [TORONTO_DN, MONTREAL_DN].entries()) {
       const expected = expectedExtract({ bases: [base] });
       expect(text('search', index)).to.match(new RegExp(`^${base}: ${expected.matched.length} entries, ${expected.rows.length} rows.*, \\d+ page\\(s\\); the first 5 as the CSV would have them:$`));
@@ -67,11 +63,11 @@ describe('roster check', function () {
     expect(text('token')).to.equal(`issued by ${service.tokenUrl} for client roster-test; nothing was uploaded`);
     expect(run.stdout).to.match(/\ncheck passed: 9 steps ok, 1 warning; nothing was uploaded\n$/);
     expect([service.tokenRequests - before.tokens, service.uploads.length - before.uploads]).to.deep.equal([1, 0]);
-    for (const secret of [ad.bindPassword, DEFAULT_CLIENT_SECRET]) expect(run.all).not.to.include(secret);
+    for (const secret of [ad().bindPassword, DEFAULT_CLIENT_SECRET]) expect(run.all).not.to.include(secret);
   });
 
   it('checks the StartTLS upgrade of ldap:// and writes every step to --report', async () => {
-    const run = await check(syncConfig(ad, service, { url: ad.ldapUrl, startTls: true }), {}, ['--report', 'report.json']);
+    const run = await check(syncConfig(ad(), service, { url: ad().ldapUrl, startTls: true }), {}, ['--report', 'report.json']);
     expect(run.code, run.all).to.equal(0);
     expect(stepsOf(run.stdout).find((s) => s.step === 'TLS')!.text).to.match(/^TLSv1\.[23] \(StartTLS\), TLS_\w+; certificate CN=/);
     const report = JSON.parse(readFileSync(join(run.dir, 'report.json'), 'utf8')) as { command: string; exitCode: number; steps: { step: string; status: string }[]; durationMs: number };
@@ -81,7 +77,7 @@ describe('roster check', function () {
   });
 
   it('exits 3 for a wrong bind password, and does not try it on the next domain controller', async () => {
-    const run = await check(syncConfig(ad, service, { url: [ad.ldapsUrl, ad.ldapsUrl] }), { [BIND_ENV]: 'Wrong-Passw0rd-123' });
+    const run = await check(syncConfig(ad(), service, { url: [ad().ldapsUrl, ad().ldapsUrl] }), { [BIND_ENV]: 'Wrong-Passw0rd-123' });
     expect(run.code, run.all).to.equal(3);
     expect(statuses(run.stdout).filter((s) => s.endsWith('bind'))).to.deep.equal(['fail bind', 'skip bind']);
     expect(run.stdout).to.match(/✘ bind\s+bind to ldaps:\/\/\S+ failed: invalid credentials \(wrong bind DN or password\) \(AD code 52e\)\n\s+what to try: Check directory\.bindDn and the password/);
@@ -93,21 +89,21 @@ describe('roster check', function () {
 
   it('exits 3 for a search base that does not exist, still counting the others', async () => {
     const missing = `OU=Nowhere,${STAFF_DN}`;
-    const run = await check(syncConfig(ad, service, { searchBases: [missing, TORONTO_DN] }));
+    const run = await check(syncConfig(ad(), service, { searchBases: [missing, TORONTO_DN] }));
     expect(run.code, run.all).to.equal(3);
     expect(statuses(run.stdout)).to.include.members(['fail search', 'pass search']);
-    expect(run.stdout).to.include(`✘ search search base "${missing}" does not exist on ${ad.ldapsUrl}`);
+    expect(run.stdout).to.include(`✘ search search base "${missing}" does not exist on ${ad().ldapsUrl}`);
     expect(run.stdout).to.match(/what to try: Check the spelling in directory\.searchBases/);
     expect(statuses(run.stdout)).not.to.include('pass rows'); // no total from a partial search
   });
 
   it('exits 3 for a certificate from a CA it does not trust, showing who issued it', async () => {
     const other = makeCa('some other CA');
-    const run = await check(syncConfig(ad, service, { caFile: other.certFile }));
+    const run = await check(syncConfig(ad(), service, { caFile: other.certFile }));
     expect(run.code, run.all).to.equal(3);
     expect(statuses(run.stdout).slice(0, 5)).to.deep.equal(['pass config', 'pass fields', 'pass DNS', 'pass TCP', 'fail TLS']);
     expect(run.stdout).to.match(/✘ TLS\s+the TLS certificate of ldaps:\/\/\S+ was not accepted: .*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
-    expect(run.stdout).to.match(new RegExp(`the server presented: certificate CN=${ad.dcHostname}, issued by CN=roster samba test CA, valid until`));
+    expect(run.stdout).to.match(new RegExp(`the server presented: certificate CN=${ad().dcHostname}, issued by CN=roster samba test CA, valid until`));
     expect(run.stdout).to.include(`what to try: Check that ${other.certFile} holds the CA that issued the server's certificate`);
     expect(statuses(run.stdout)).not.to.include('pass bind');
   });
@@ -120,7 +116,7 @@ describe('roster check', function () {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `ldaps://localhost:${(server.address() as AddressInfo).port}`;
-      const run = await check(syncConfig(ad, service, { url, caFile: ca.certFile }));
+      const run = await check(syncConfig(ad(), service, { url, caFile: ca.certFile }));
       expect(run.code, run.all).to.equal(3);
       const steps = stepsOf(run.stdout);
       expect(steps.find((s) => s.step === 'DNS')!.text).to.match(/^localhost → .*(127\.0\.0\.1|::1)/);
@@ -135,14 +131,14 @@ describe('roster check', function () {
   });
 
   it('checks every domain controller: one that does not resolve fails DNS, the next one still passes', async () => {
-    const run = await check(syncConfig(ad, service, { url: ['ldaps://dc9.corp.example.invalid', ad.ldapsUrl] }));
+    const run = await check(syncConfig(ad(), service, { url: ['ldaps://dc9.corp.example.invalid', ad().ldapsUrl] }));
     expect(run.code, run.all).to.equal(3);
     expect(run.stdout).to.match(/✘ DNS\s+cannot resolve dc9\.corp\.example\.invalid, the host name in ldaps:\/\/dc9\.corp\.example\.invalid \((ENOTFOUND|EAI_AGAIN)\)/);
     expect(statuses(run.stdout)).to.include.members(['pass bind', 'pass rows']);
   });
 
   it('exits 5 when the token endpoint refuses the client secret, never printing it', async () => {
-    const run = await check(syncConfig(ad, service), { [SECRET_ENV]: 'not-the-right-secret' });
+    const run = await check(syncConfig(ad(), service), { [SECRET_ENV]: 'not-the-right-secret' });
     expect(run.code, run.all).to.equal(5);
     expect(statuses(run.stdout).slice(-2)).to.deep.equal(['pass rows', 'fail token']);
     expect(run.stdout).to.match(/✘ token\s+ilobby: the token endpoint \S+ refused our credentials \(HTTP 401, invalid_client/);
@@ -151,11 +147,11 @@ describe('roster check', function () {
   });
 
   it('exits 2 for a config error, naming the key, and for a caFile that cannot be read', async () => {
-    const run = await check({ ...syncConfig(ad, service), directory: { ...syncConfig(ad, service).directory, pagesize: 5 } });
+    const run = await check({ ...syncConfig(ad(), service), directory: { ...syncConfig(ad(), service).directory, pagesize: 5 } });
     expect(run.code, run.all).to.equal(2);
     expect(statuses(run.stdout)).to.deep.equal(['fail config']);
     expect(run.stdout).to.include('directory.pagesize: unknown key (check its spelling and case)');
-    const noCa = await check(syncConfig(ad, service, { caFile: 'missing-ca.pem' }));
+    const noCa = await check(syncConfig(ad(), service, { caFile: 'missing-ca.pem' }));
     expect(noCa.code, noCa.all).to.equal(2);
     expect(noCa.stdout).to.match(/✘ TLS\s+\S+missing-ca\.pem: directory\.caFile cannot be read: ENOENT/);
   });

@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 const atomicWrite = fileURLToPath(new URL('../../src/file/atomicWrite.js', import.meta.url));
 const PREVIOUS = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE\nAda,Lovelace,,,ada@example.org,,,Toronto\n';
 
-/** Starts a process writing 400 MB to `file` in the given way, and kills it once the write is under way. */
-async function killDuringWrite(file: string, how: 'atomic' | 'plain'): Promise<void> {
+/**
+ * Starts a process writing 400 MB to `file` in the given way, and kills it once the write is under
+ * way. Says whether it saw the write under way: if not, the kill came too early to prove anything.
+ */
+async function killDuringWrite(file: string, how: 'atomic' | 'plain'): Promise<boolean> {
   const script = how === 'atomic'
     ? `const { writeFileAtomic } = await import(${JSON.stringify(atomicWrite)}); process.stdout.write('go\\n'); writeFileAtomic(${JSON.stringify(file)}, Buffer.alloc(400 * 1024 * 1024, 120));`
     : `const { writeFileSync } = await import('node:fs'); process.stdout.write('go\\n'); writeFileSync(${JSON.stringify(file)}, Buffer.alloc(400 * 1024 * 1024, 120));`;
@@ -20,11 +23,15 @@ async function killDuringWrite(file: string, how: 'atomic' | 'plain'): Promise<v
   // Wait until bytes reach the disk, so the kill lands in the middle of the write.
   const dir = join(file, '..');
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && !readdirSync(dir).some((name) => name !== 'last-push.csv' || readFileSync(join(dir, name)).length > PREVIOUS.length)) {
+  const underWay = () => readdirSync(dir).some((name) => name !== 'last-push.csv' || readFileSync(join(dir, name)).length > PREVIOUS.length);
+  let seen = underWay();
+  while (Date.now() < deadline && !seen) {
     await new Promise((resolve) => setTimeout(resolve, 5));
+    seen = underWay();
   }
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
+  return seen;
 }
 
 describe('a run killed while writing', function () {
@@ -34,7 +41,7 @@ describe('a run killed while writing', function () {
     const dir = mkdtempSync(join(tmpdir(), 'roster-crash-'));
     const file = join(dir, 'last-push.csv');
     writeFileSync(file, PREVIOUS);
-    await killDuringWrite(file, 'plain');
+    expect(await killDuringWrite(file, 'plain'), 'the kill must land during the write').to.equal(true);
     expect(readFileSync(file, 'utf8')).not.to.equal(PREVIOUS);
   });
 
@@ -42,7 +49,7 @@ describe('a run killed while writing', function () {
     const dir = mkdtempSync(join(tmpdir(), 'roster-crash-'));
     const file = join(dir, 'last-push.csv');
     writeFileSync(file, PREVIOUS);
-    await killDuringWrite(file, 'atomic');
+    expect(await killDuringWrite(file, 'atomic'), 'the kill must land during the write').to.equal(true);
     expect(readFileSync(file, 'utf8')).to.equal(PREVIOUS);
   });
 });

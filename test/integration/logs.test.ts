@@ -7,8 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { duplicates, rowsExpected, skippedInvalidEmail, skippedNoEmail } from '../harness/ad-fixture.js';
 import { CLI, runRoster, workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import { BIND_ENV, rosterIn, SECRET_ENV, startSandbox, syncConfig } from '../harness/syncSetup.js';
 import { DEFAULT_CLIENT_SECRET, type IlobbySandbox } from '../sandbox/ilobby.js';
 
@@ -30,20 +29,17 @@ function jsonLines(text: string, where: string): LogLine[] {
 }
 
 describe('logs and run reports', function () {
-  let ad: SambaDirectory;
   let service: IlobbySandbox;
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
+  const ad = useSamba();
+  before(async () => {
     service = await startSandbox();
   });
   after(async () => service?.stop());
 
   describe('--log-format json', () => {
-    async function jsonRun(args: string[], env: NodeJS.ProcessEnv = {}, config: unknown = syncConfig(ad, service)) {
+    async function jsonRun(args: string[], env: NodeJS.ProcessEnv = {}, config: unknown = syncConfig(ad(), service)) {
       const dir = workspace({ 'config.json': config });
-      const run = await rosterIn(ad, dir, [...args, '--log-format', 'json', '--log-file', 'roster.log'], env);
+      const run = await rosterIn(ad(), dir, [...args, '--log-format', 'json', '--log-file', 'roster.log'], env);
       const file = join(dir, 'roster.log');
       return {
         run,
@@ -88,9 +84,9 @@ describe('logs and run reports', function () {
   });
 
   it('--log-file appends: a second run adds its lines after the first run\'s', async () => {
-    const dir = workspace({ 'config.json': syncConfig(ad, service) });
+    const dir = workspace({ 'config.json': syncConfig(ad(), service) });
     writeFileSync(join(dir, 'roster.log'), 'an older line\n');
-    for (let i = 0; i < 2; i++) expect((await rosterIn(ad, dir, ['export', '--log-file', 'roster.log'])).code).to.equal(0);
+    for (let i = 0; i < 2; i++) expect((await rosterIn(ad(), dir, ['export', '--log-file', 'roster.log'])).code).to.equal(0);
     const lines = readFileSync(join(dir, 'roster.log'), 'utf8').split('\n');
     expect(lines[0]).to.equal('an older line');
     expect(lines.filter((line) => / RESULT entries found: /.test(line))).to.have.length(2);
@@ -98,21 +94,21 @@ describe('logs and run reports', function () {
   });
 
   it('--quiet leaves only the result; without a terminal there is no progress line', async () => {
-    const dir = workspace({ 'config.json': syncConfig(ad, service) });
-    const quiet = await rosterIn(ad, dir, ['export', '--quiet']);
+    const dir = workspace({ 'config.json': syncConfig(ad(), service) });
+    const quiet = await rosterIn(ad(), dir, ['export', '--quiet']);
     expect(quiet.code, quiet.all).to.equal(0);
     expect(quiet.stderr).to.equal('');
     expect(quiet.stdout).to.include(`rows written:  ${rowsExpected}`);
-    const normal = await rosterIn(ad, dir, ['export', '--verbose']);
+    const normal = await rosterIn(ad(), dir, ['export', '--verbose']);
     expect(normal.all).not.to.match(/\r|\x1b/);
     expect(normal.all).not.to.match(/entries, \d+ pages/); // the progress text
   });
 
   it('on a terminal the progress line shows, is erased, and leaves no trace on the screen', function () {
     if (!existsSync('/usr/bin/script')) this.skip(); // util-linux script(1) gives the run a terminal
-    const dir = workspace({ 'config.json': syncConfig(ad, service) });
+    const dir = workspace({ 'config.json': syncConfig(ad(), service) });
     const command = `cd '${dir}' && '${process.execPath}' '${CLI}' export --config config.json 2>&1`;
-    const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, [BIND_ENV]: ad.bindPassword }, timeout: 60_000 });
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, [BIND_ENV]: ad().bindPassword }, timeout: 60_000 });
     expect(result.status, result.stdout).to.equal(0);
     const screen = result.stdout;
     expect(screen).to.match(/\r\x1b\[KOU=Staff,DC=corp,DC=example,DC=com: \d+ entries, 1 pages/);
@@ -128,8 +124,8 @@ describe('logs and run reports', function () {
     const stateReports = (dir: string) => (existsSync(join(dir, 'state', 'reports')) ? readdirSync(join(dir, 'state', 'reports')) : []);
 
     it('export: counts, skipped by reason, changes and duration on success; the error and exit code on failure', async () => {
-      const dir = workspace({ 'config.json': syncConfig(ad, service) });
-      expect((await rosterIn(ad, dir, ['export', '--report', 'report.json'])).code).to.equal(0);
+      const dir = workspace({ 'config.json': syncConfig(ad(), service) });
+      expect((await rosterIn(ad(), dir, ['export', '--report', 'report.json'])).code).to.equal(0);
       const report = readReport(dir);
       expect(report).to.deep.include({ command: 'export', exitCode: 0, rowsWritten: rowsExpected });
       expect(report.skipped).to.deep.equal({ noEmail: skippedNoEmail, invalidEmail: skippedInvalidEmail, duplicateEmail: duplicates, notAllowed: 0 });
@@ -137,7 +133,7 @@ describe('logs and run reports', function () {
       expect(report.durationMs).to.be.a('number');
       expect(stateReports(dir).filter((f) => f.endsWith('-export.json'))).to.have.length(1);
 
-      const failed = await rosterIn(ad, dir, ['export', '--report', 'failed.json'], { [BIND_ENV]: 'Wrong-Passw0rd-2' });
+      const failed = await rosterIn(ad(), dir, ['export', '--report', 'failed.json'], { [BIND_ENV]: 'Wrong-Passw0rd-2' });
       expect(failed.code).to.equal(3);
       const failure = readReport(dir, 'failed.json');
       expect(failure).to.deep.include({ command: 'export', exitCode: 3 });
@@ -147,12 +143,12 @@ describe('logs and run reports', function () {
     });
 
     it('sync: target results on success and when the service refuses the token', async () => {
-      const dir = workspace({ 'config.json': syncConfig(ad, service) });
-      expect((await rosterIn(ad, dir, ['sync', '--report', 'ok.json'])).code).to.equal(0);
+      const dir = workspace({ 'config.json': syncConfig(ad(), service) });
+      expect((await rosterIn(ad(), dir, ['sync', '--report', 'ok.json'])).code).to.equal(0);
       expect(readReport(dir, 'ok.json').targets).to.deep.equal([{
         ...(readReport(dir, 'ok.json').targets as Record<string, unknown>[])[0], target: 'ilobby', outcome: 'uploaded', exitCode: 0, rows: rowsExpected, added: rowsExpected, changed: 0, disabled: 0,
       }]);
-      expect((await rosterIn(ad, dir, ['sync', '--report', 'refused.json'], { [SECRET_ENV]: 'nope-not-it' })).code).to.equal(5);
+      expect((await rosterIn(ad(), dir, ['sync', '--report', 'refused.json'], { [SECRET_ENV]: 'nope-not-it' })).code).to.equal(5);
       const refused = readReport(dir, 'refused.json');
       expect(refused.exitCode).to.equal(5);
       expect((refused.targets as { outcome: string; exitCode: number }[]).map((t) => [t.outcome, t.exitCode])).to.deep.equal([['failed', 5]]);
@@ -160,8 +156,8 @@ describe('logs and run reports', function () {
     });
 
     it('upload and a config that cannot be read: the report is written even then', async () => {
-      const dir = workspace({ 'config.json': syncConfig(ad, service), 'hr.csv': 'not,the,header\n' });
-      expect((await rosterIn(ad, dir, ['upload', 'hr.csv', '--report', 'upload.json'])).code).to.equal(2);
+      const dir = workspace({ 'config.json': syncConfig(ad(), service), 'hr.csv': 'not,the,header\n' });
+      expect((await rosterIn(ad(), dir, ['upload', 'hr.csv', '--report', 'upload.json'])).code).to.equal(2);
       expect(readReport(dir, 'upload.json')).to.deep.include({ command: 'upload', exitCode: 2 });
       const broken = workspace({ 'config.json': '{ "directory": ' });
       const run = await runRoster(['check', '--config', join(broken, 'config.json'), '--report', join(broken, 'check.json')]);

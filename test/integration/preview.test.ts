@@ -7,14 +7,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSV_COLUMNS, expectedExtract, toCsv, TORONTO_DN, type Row } from '../harness/ad-fixture.js';
 import { workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import { rosterIn, startSandbox, syncConfig } from '../harness/syncSetup.js';
 import type { IlobbySandbox } from '../sandbox/ilobby.js';
 import { parseCsv } from '../sandbox/csv.js';
 
 describe('change preview after a shrink', function () {
-  let ad: SambaDirectory;
   let service: IlobbySandbox;
   let dir: string;
   const full = expectedExtract().rows;
@@ -32,17 +30,15 @@ describe('change preview after a shrink', function () {
     disabled: lastPush.filter((row) => !torontoEmails.has(row.EMAIL)).map((row) => row.EMAIL),
   };
 
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
+  const ad = useSamba();
+  before(async () => {
     service = await startSandbox();
-    dir = workspace({ 'config.json': syncConfig(ad, service) });
-    const first = await rosterIn(ad, dir, ['sync']);
+    dir = workspace({ 'config.json': syncConfig(ad(), service) });
+    const first = await rosterIn(ad(), dir, ['sync']);
     expect(first.code, first.all).to.equal(0);
     writeFileSync(join(dir, 'state', 'ilobby', 'last-push.csv'), toCsv(lastPush));
     // The shrink: OU=Montreal dropped from the search bases.
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(syncConfig(ad, service, { searchBases: [TORONTO_DN] })));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(syncConfig(ad(), service, { searchBases: [TORONTO_DN] })));
   });
   after(async () => service?.stop());
 
@@ -76,7 +72,7 @@ describe('change preview after a shrink', function () {
 
   it('export prints what would change against the last push and --diff-out lists every change', async () => {
     expect(expected.disabled.length).to.be.greaterThan(500);
-    const run = await rosterIn(ad, dir, ['export', '--diff-out', 'changes.csv']);
+    const run = await rosterIn(ad(), dir, ['export', '--diff-out', 'changes.csv']);
     expect(run.code, run.all).to.equal(0);
     expect(run.stdout).to.include(`ilobby, against the last push (${lastPush.length} rows):\n`);
     expectPreview(run.stdout);
@@ -85,10 +81,10 @@ describe('change preview after a shrink', function () {
 
   it('sync --dry-run prints the same preview and change list, sending nothing', async () => {
     const uploads = service.uploads.length;
-    const relaxed = syncConfig(ad, service, { searchBases: [TORONTO_DN] }, {}, { safety: { maxDisableCount: 100_000, maxDisablePercent: 100 } });
+    const relaxed = syncConfig(ad(), service, { searchBases: [TORONTO_DN] }, {}, { safety: { maxDisableCount: 100_000, maxDisablePercent: 100 } });
     writeFileSync(join(dir, 'config.json'), JSON.stringify(relaxed));
-    const run = await rosterIn(ad, dir, ['sync', '--dry-run', '--diff-out', 'dry-run.csv']);
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(syncConfig(ad, service, { searchBases: [TORONTO_DN] })));
+    const run = await rosterIn(ad(), dir, ['sync', '--dry-run', '--diff-out', 'dry-run.csv']);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(syncConfig(ad(), service, { searchBases: [TORONTO_DN] })));
     expect(run.code, run.all).to.equal(0);
     const counts = `${toronto.length} rows (${expected.added.length} added, ${expected.changed.length} changed, ${expected.disabled.length} to be disabled)`;
     expect(run.stdout).to.include(`ilobby: dry run, nothing sent: ${counts}\n`);
@@ -98,7 +94,7 @@ describe('change preview after a shrink', function () {
   });
 
   it('a dry run the safety checks refuse (exit 4) still shows the preview and writes the list', async () => {
-    const run = await rosterIn(ad, dir, ['sync', '--dry-run', '--diff-out', 'refused.csv']);
+    const run = await rosterIn(ad(), dir, ['sync', '--dry-run', '--diff-out', 'refused.csv']);
     expect(run.code, run.all).to.equal(4);
     expectPreview(run.stdout);
     expectChangeList('refused.csv');

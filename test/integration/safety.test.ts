@@ -1,24 +1,18 @@
 // The safety rules of unattended runs, end to end: guards, retries, the lock and the state.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMPTY_DN, expectedExtract, MONTREAL_DN, TORONTO_DN } from '../harness/ad-fixture.js';
 import { workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
 import { startFaultProxy } from '../harness/faultProxy.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import { expectedCsv, expectedRecords, rosterIn, startSandbox, syncConfig } from '../harness/syncSetup.js';
 import type { IlobbySandbox } from '../sandbox/ilobby.js';
 
 describe('safety of unattended runs', function () {
-  let ad: SambaDirectory;
   const sandboxes: IlobbySandbox[] = [];
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
-  });
+  const ad = useSamba();
   after(async () => Promise.all(sandboxes.map((s) => s.stop())));
 
   async function sandbox() {
@@ -26,13 +20,13 @@ describe('safety of unattended runs', function () {
     sandboxes.push(started);
     return started;
   }
-  const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad, dir, args, env);
+  const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad(), dir, args, env);
   const setBases = (dir: string, service: IlobbySandbox, searchBases: string[]) =>
-    workspaceConfig(dir, syncConfig(ad, service, { searchBases }));
+    workspaceConfig(dir, syncConfig(ad(), service, { searchBases }));
 
   it('refuses a 50% shrink with exit 4, naming who would be disabled; --dry-run says the same; --force pushes', async () => {
     const service = await sandbox();
-    const dir = workspace({ 'config.json': syncConfig(ad, service) });
+    const dir = workspace({ 'config.json': syncConfig(ad(), service) });
     expect((await roster(dir, ['sync'])).code).to.equal(0);
 
     // An OU dropped from the config (or moved in AD): only Toronto is left.
@@ -64,7 +58,7 @@ describe('safety of unattended runs', function () {
 
   it('a dry run within the limits sends nothing and exits 0', async () => {
     const service = await sandbox();
-    const dir = workspace({ 'config.json': syncConfig(ad, service, { searchBases: [TORONTO_DN, MONTREAL_DN] }) });
+    const dir = workspace({ 'config.json': syncConfig(ad(), service, { searchBases: [TORONTO_DN, MONTREAL_DN] }) });
     const run = await roster(dir, ['sync', '--dry-run']);
     expect(run.code, run.all).to.equal(0);
     expect(run.stdout).to.match(/ilobby: dry run, nothing sent: \d+ rows/);
@@ -73,7 +67,7 @@ describe('safety of unattended runs', function () {
 
   it('refuses an OU with no people with exit 4, even with --force', async () => {
     const service = await sandbox();
-    const dir = workspace({ 'config.json': syncConfig(ad, service, { searchBases: [EMPTY_DN] }) });
+    const dir = workspace({ 'config.json': syncConfig(ad(), service, { searchBases: [EMPTY_DN] }) });
     for (const args of [['sync'], ['sync', '--force']]) {
       const run = await roster(dir, args);
       expect(run.code, run.all).to.equal(4);
@@ -85,7 +79,7 @@ describe('safety of unattended runs', function () {
   it('retries an upload answered 503 with Retry-After, and succeeds once', async () => {
     const service = await sandbox();
     service.failNextUploads(2, 503, 1);
-    const dir = workspace({ 'config.json': syncConfig(ad, service) });
+    const dir = workspace({ 'config.json': syncConfig(ad(), service) });
     const run = await roster(dir, ['sync']);
     expect(run.code, run.all).to.equal(0);
     expect(service.uploads.map((u) => u.status)).to.deep.equal([503, 503, 200]);
@@ -96,7 +90,7 @@ describe('safety of unattended runs', function () {
   it('does not retry a 4xx answer', async () => {
     const service = await sandbox();
     service.failNextUploads(1, 400);
-    const run = await roster(workspace({ 'config.json': syncConfig(ad, service) }), ['sync']);
+    const run = await roster(workspace({ 'config.json': syncConfig(ad(), service) }), ['sync']);
     expect(run.code).to.equal(6);
     expect(run.stderr).to.match(/ilobby: the upload was refused with HTTP 400: \S/);
     expect(service.uploads.map((u) => u.status)).to.deep.equal([400]);
@@ -104,7 +98,7 @@ describe('safety of unattended runs', function () {
 
   it('retries a token endpoint that is down, then exits 6 with the cause', async () => {
     const service = await sandbox();
-    const dir = workspace({ 'config.json': syncConfig(ad, service, {}, { tokenUrl: 'https://127.0.0.1:9/auth/connect/token' }) });
+    const dir = workspace({ 'config.json': syncConfig(ad(), service, {}, { tokenUrl: 'https://127.0.0.1:9/auth/connect/token' }) });
     const run = await roster(dir, ['sync']);
     expect(run.code, run.all).to.equal(6);
     expect(run.stderr).to.match(/token request for ilobby: attempt 1 failed/);
@@ -116,9 +110,9 @@ describe('safety of unattended runs', function () {
   it('lets one run at a time hold the state folder: a second run exits 7 at once', async () => {
     const service = await sandbox();
     // The first run's directory goes silent mid-search, so it holds the lock for its timeout.
-    const stall = await startFaultProxy({ targetHost: ad.host, targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
+    const stall = await startFaultProxy({ targetHost: ad().host, targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
     try {
-      const dir = workspace({ 'config.json': syncConfig(ad, service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 6 }) });
+      const dir = workspace({ 'config.json': syncConfig(ad(), service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 6 }) });
       const first = roster(dir, ['sync']);
       await waitFor(() => stall.cutAt !== undefined, 10_000);
       const started = Date.now();
@@ -137,19 +131,23 @@ describe('safety of unattended runs', function () {
 
   it('takes over the lock of a run that was killed', async () => {
     const service = await sandbox();
-    const stall = await startFaultProxy({ targetHost: ad.host, targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
+    const stall = await startFaultProxy({ targetHost: ad().host, targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
     try {
-      const dir = workspace({ 'config.json': syncConfig(ad, service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 60 }) });
+      const dir = workspace({ 'config.json': syncConfig(ad(), service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 60 }) });
       const child = spawn(process.execPath, [new URL('../../src/cli.js', import.meta.url).pathname, 'sync', '--config', join(dir, 'config.json')], {
-        env: { ...process.env, ROSTER_TEST_BIND_PASSWORD: ad.bindPassword }, stdio: 'ignore',
+        env: { ...process.env, ROSTER_TEST_BIND_PASSWORD: ad().bindPassword }, stdio: 'ignore',
       });
       await waitFor(() => stall.cutAt !== undefined, 10_000);
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
-      workspaceConfig(dir, syncConfig(ad, service));
+      // The killed run could not clean up: its lock file is left, naming it.
+      const lockFile = join(dir, 'state', 'roster.lock');
+      expect((JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number }).pid).to.equal(child.pid);
+      workspaceConfig(dir, syncConfig(ad(), service));
       const run = await roster(dir, ['sync']);
       expect(run.code, run.all).to.equal(0);
-      expect(run.stderr).to.match(/taking over a stale lock .* left by pid \d+ \(no longer running\)/);
+      expect(run.stderr).to.include(`taking over a stale lock ${lockFile} left by pid ${child.pid} (no longer running)`);
+      expect(existsSync(lockFile)).to.equal(false);
     } finally {
       await stall.stop();
     }

@@ -5,21 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectedExtract, toCsv } from '../harness/ad-fixture.js';
 import { workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import { rosterIn, startSandbox, syncConfig } from '../harness/syncSetup.js';
 import type { IlobbySandbox } from '../sandbox/ilobby.js';
 
 const rowsOf = (site: string) => expectedExtract().rows.filter((row) => row.SITE === site);
 
 describe('per-site iLobby targets', function () {
-  let ad: SambaDirectory;
   let service: IlobbySandbox;
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
-  });
+  const ad = useSamba();
   beforeEach(async () => {
     service = await startSandbox({
       clients: [
@@ -31,7 +25,7 @@ describe('per-site iLobby targets', function () {
   afterEach(() => service.stop());
 
   function config() {
-    const base = syncConfig(ad, service);
+    const base = syncConfig(ad(), service);
     const target = (name: string, site: string) => ({ ...base.ilobby, name, clientId: `${name}-key`, clientSecretEnv: `${name.toUpperCase()}_SECRET`, sites: [site] });
     return { ...base, ilobby: [target('toronto', 'Toronto'), target('montreal', 'Montreal')] };
   }
@@ -40,7 +34,7 @@ describe('per-site iLobby targets', function () {
     expect(rowsOf('Toronto').length).to.be.greaterThan(100);
     expect(rowsOf('Montreal').length).to.be.greaterThan(100);
     const dir = workspace({ 'config.json': config() });
-    const run = await rosterIn(ad, dir, ['sync'], { TORONTO_SECRET: 'toronto-secret-1', MONTREAL_SECRET: 'montreal-secret-2' });
+    const run = await rosterIn(ad(), dir, ['sync'], { TORONTO_SECRET: 'toronto-secret-1', MONTREAL_SECRET: 'montreal-secret-2' });
     expect(run.code, run.all).to.equal(0);
     expect(service.uploads.map((u) => [u.clientId, u.status])).to.deep.equal([['toronto-key', 200], ['montreal-key', 200]]);
     expect(service.uploads[0]?.csv).to.equal(toCsv(rowsOf('Toronto')));
@@ -52,7 +46,7 @@ describe('per-site iLobby targets', function () {
 
   it('still pushes the other sites when one site\'s secret is wrong, and exits with that site\'s code', async () => {
     const dir = workspace({ 'config.json': config() });
-    const run = await rosterIn(ad, dir, ['sync', '--report', 'report.json'], { TORONTO_SECRET: 'wrong-secret-here', MONTREAL_SECRET: 'montreal-secret-2' });
+    const run = await rosterIn(ad(), dir, ['sync', '--report', 'report.json'], { TORONTO_SECRET: 'wrong-secret-here', MONTREAL_SECRET: 'montreal-secret-2' });
     expect(run.code, run.all).to.equal(5);
     expect(run.stderr).to.match(/toronto: the token endpoint .* refused our credentials/);
     expect(service.uploads.map((u) => [u.clientId, u.status])).to.deep.equal([['montreal-key', 200]]);

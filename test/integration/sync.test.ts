@@ -4,8 +4,7 @@ import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import { expectedCsv, expectedRecords, rosterIn, SECRET_ENV, startSandbox, syncConfig } from '../harness/syncSetup.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type IlobbySandbox, type SandboxOptions } from '../sandbox/ilobby.js';
 import { startConnectProxy } from '../sandbox/proxy.js';
@@ -13,14 +12,9 @@ import { startConnectProxy } from '../sandbox/proxy.js';
 const HEADER = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
 
 describe('roster sync and upload against the iLobby sandbox', function () {
-  let ad: SambaDirectory;
   const sandboxes: IlobbySandbox[] = [];
 
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
-  });
+  const ad = useSamba();
   after(async () => {
     await Promise.all(sandboxes.map((s) => s.stop()));
   });
@@ -30,8 +24,8 @@ describe('roster sync and upload against the iLobby sandbox', function () {
     sandboxes.push(started);
     return started;
   }
-  const configFor = (service: IlobbySandbox, ilobby: Record<string, unknown> = {}) => syncConfig(ad, service, {}, ilobby);
-  const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad, dir, args, env);
+  const configFor = (service: IlobbySandbox, ilobby: Record<string, unknown> = {}) => syncConfig(ad(), service, {}, ilobby);
+  const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad(), dir, args, env);
 
   it('syncs the directory: the service ends up holding exactly the export', async () => {
     const service = await sandbox();
@@ -121,7 +115,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
     const files = listFiles(dir).filter((f) => !f.endsWith('config.json'));
     expect(files.some((f) => f.endsWith('roster.log'))).to.equal(true);
     expect(files.some((f) => f.endsWith('report.json'))).to.equal(true);
-    for (const secret of [DEFAULT_CLIENT_SECRET, ad.bindPassword]) {
+    for (const secret of [DEFAULT_CLIENT_SECRET, ad().bindPassword]) {
       expect(run.all).not.to.include(secret);
       for (const file of files) expect(readFileSync(file, 'utf8'), file).not.to.include(secret);
     }

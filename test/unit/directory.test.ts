@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError } from 'ldapts';
 import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
+import { binaryAsText, guidText, isUndecodable, sidText } from '../../src/directory/binary.js';
 import { connectFailure, describeAdBindFailure, searchFailure } from '../../src/directory/failures.js';
 import { buildFilter, escapeFilterValue, fileTime } from '../../src/directory/filter.js';
 import { DirectoryError } from '../../src/errors.js';
@@ -57,5 +58,20 @@ describe('directory failures', () => {
     expect(searchFailure('ldaps://dc1', 'OU=Gone', new NoSuchObjectError('no such object'), 120).message).to.equal('search base "OU=Gone" does not exist on ldaps://dc1');
     expect(searchFailure('ldaps://dc1', 'OU=S', new SizeLimitExceededError('size'), 120).message).to.match(/size limit; the extract would be partial/);
     expect(searchFailure('ldaps://dc1', 'OU=S', new Error('SearchRequest: Operation timed out'), 120).message).to.match(/did not finish within 120 s/);
+  });
+});
+
+describe('binary attributes', () => {
+  it('renders GUIDs and SIDs in their standard text form and nothing else', () => {
+    // The bytes AD stores for {6f7e2b9c-3a1d-4e5f-8a9b-0c1d2e3f4a5b}: first three groups little-endian.
+    const guid = Buffer.from('9c2b7e6f1d3a5f4e8a9b0c1d2e3f4a5b', 'hex');
+    expect(guidText(guid)).to.equal('6f7e2b9c-3a1d-4e5f-8a9b-0c1d2e3f4a5b');
+    // S-1-5-21-1-2-3-500
+    const sid = Buffer.from('010500000000000515000000010000000200000003000000f4010000', 'hex');
+    expect(sidText(sid)).to.equal('S-1-5-21-1-2-3-500');
+    expect(binaryAsText('objectguid', guid)).to.equal('6f7e2b9c-3a1d-4e5f-8a9b-0c1d2e3f4a5b');
+    expect(binaryAsText('thumbnailphoto', Buffer.from([0xff, 0xd8, 0xff]))).to.equal(undefined);
+    expect(isUndecodable(Buffer.from([0x41, 0xff, 0x42]).toString('utf8'))).to.equal(true);
+    expect(isUndecodable('Zoë')).to.equal(false);
   });
 });

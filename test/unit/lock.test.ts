@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockHeldError } from '../../src/errors.js';
@@ -20,11 +20,19 @@ describe('the state folder lock', () => {
     acquireLock(dir, silentLogger).release();
   });
 
-  it('takes over a lock left by a process that no longer exists', () => {
+  it('takes over a lock left by a process that no longer exists, and removes it when done', () => {
     const dir = mkdtempSync(join(tmpdir(), 'roster-lock-'));
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-    writeFileSync(join(dir, 'roster.lock'), JSON.stringify({ pid: Number(dead), host: hostname(), since: '2026-01-01T00:00:00Z' }));
-    const lock = acquireLock(dir, silentLogger);
+    const file = join(dir, 'roster.lock');
+    // A pid that was real a moment ago and has exited: what a crashed run leaves behind.
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    expect(dead).to.be.greaterThan(0);
+    writeFileSync(file, JSON.stringify({ pid: dead, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+    const warnings: string[] = [];
+    const lock = acquireLock(dir, { ...silentLogger, warn: (message) => { warnings.push(message); } });
+    // The file now names this run, not the dead one.
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid).to.equal(process.pid);
+    expect(warnings).to.deep.equal([`taking over a stale lock ${file} left by pid ${dead} (no longer running)`]);
     lock.release();
+    expect(existsSync(file)).to.equal(false);
   });
 });

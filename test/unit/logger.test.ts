@@ -48,6 +48,8 @@ describe('logger', () => {
       log.warn('a warning');
       expect(fake.stderr(), JSON.stringify(overrides)).not.to.include('1000 entries');
       expect(fake.stderr()).not.to.include('\x1b');
+      // The warning is there: the progress line is left out, not everything.
+      expect(fake.stderr(), JSON.stringify(overrides)).to.include('a warning');
     }
   });
 

@@ -3,11 +3,16 @@ import { ConfigError } from '../../src/errors.js';
 import { attributesNeeded, parseFieldMapping } from '../../src/mapping/fields.js';
 import { mapRecord } from '../../src/mapping/mapRecord.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
+import { toE164, transformCase, truncate } from '../../src/mapping/shape.js';
 import { isValidEmail, RowCollector } from '../../src/rows/collector.js';
 
 function record(dn: string, attributes: Record<string, string | string[]>): DirectoryRecord {
   return { dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]])) };
 }
+const rowOf = (result: ReturnType<typeof mapRecord>) => {
+  if (result.kind !== 'row') throw new Error(`expected a row, got ${result.kind}`);
+  return result;
+};
 
 const adMapping = parseFieldMapping({
   FIRSTNAME: 'givenName', LASTNAME: 'sn', TITLE: 'title', DIVISION: 'department',
@@ -92,5 +97,74 @@ describe('email rules and rows', () => {
     expect(summary.rowsWritten).to.equal(3);
     expect(summary.skipped).to.deep.equal({ noEmail: 1, invalidEmail: 1, duplicateEmail: 1, notAllowed: 0 });
     expect(summary.examples.invalidEmail[0]).to.equal('CN=Bad,OU=S ("not-an-email")');
+  });
+});
+
+describe('value shaping', () => {
+  it('changes letter case, title case respecting hyphens, apostrophes and other scripts', () => {
+    expect(transformCase('jean-pierre o\'NEIL', 'title')).to.equal('Jean-Pierre O\'Neil');
+    expect(transformCase('élodie ÉMOND', 'title')).to.equal('Élodie Émond');
+    expect(transformCase('ΑΘΗΝΑ', 'lower')).to.equal('αθηνα');
+    expect(transformCase('Toronto', 'upper')).to.equal('TORONTO');
+  });
+
+  it('normalises valid phone numbers to E.164 and leaves the rest alone', () => {
+    expect(toE164('(416) 555-0100', 'CA')).to.equal('+14165550100');
+    expect(toE164('+44 20 7946 0958', 'CA')).to.equal('+442079460958');
+    expect(toE164('06 12 34 56 78', 'FR')).to.equal('+33612345678');
+    expect(toE164('514 555 0199 x 23', 'CA')).to.equal('+15145550199 x23');
+    expect(toE164('555-0100', 'CA')).to.equal(undefined);
+    expect(toE164('ext. 4412', 'CA')).to.equal(undefined);
+  });
+
+  it('cuts to maxLength by characters, never inside one', () => {
+    expect(truncate('Vice President, Operations', 14)).to.equal('Vice President');
+    expect(truncate('😀😀😀', 2)).to.equal('😀😀');
+    expect(truncate('short', 10)).to.equal(undefined);
+  });
+});
+
+describe('the mapping language', () => {
+  it('applies transform, phone and maxLength, counting what it could not normalise or had to cut', () => {
+    const mapping = parseFieldMapping({
+      EMAIL: 'mail',
+      LASTNAME: { attribute: 'sn', transform: 'upper' },
+      MOBILE: { attribute: 'mobile', phone: 'e164', country: 'ca' },
+      TITLE: { attribute: 'title', maxLength: 10 },
+    }, 'f.json');
+    const collector = new RowCollector(mapping);
+    collector.add(record('CN=A', { mail: 'a@x.org', sn: 'lovelace', mobile: '416 555 0100', title: 'Analyst' }));
+    collector.add(record('CN=B', { mail: 'b@x.org', sn: 'turing', mobile: 'call reception', title: 'Head of Cryptanalysis' }));
+    const { rows, summary } = collector.finish();
+    expect([...rows].map((r) => [r.LASTNAME, r.MOBILE, r.TITLE])).to.deep.equal([
+      ['LOVELACE', '+14165550100', 'Analyst'],
+      ['TURING', 'call reception', 'Head of Cr'],
+    ]);
+    expect(summary.warnings).to.deep.equal({ phoneNotNormalized: 1, truncated: 1 });
+    expect(summary.warningExamples.phoneNotNormalized).to.deep.equal(['CN=B (MOBILE "call reception")']);
+  });
+
+  it('takes the primary SMTP address from proxyAddresses', () => {
+    const mapping = parseFieldMapping({ EMAIL: ['proxyAddresses', 'mail'] }, 'f.json');
+    const primary = record('CN=A', { proxyAddresses: ['smtp:alias@x.org', 'X500:/o=Org/cn=a', 'SMTP:Primary@X.org'], mail: 'old@x.org' });
+    expect(rowOf(mapRecord(primary, mapping)).row.EMAIL).to.equal('Primary@X.org');
+    const aliasesOnly = record('CN=B', { proxyAddresses: ['smtp:alias@x.org'], mail: 'b@x.org' });
+    expect(rowOf(mapRecord(aliasesOnly, mapping)).row.EMAIL).to.equal('b@x.org');
+  });
+
+  it('uses the value of a multi-valued attribute that sorts first, whatever the server\'s order', () => {
+    const mapping = parseFieldMapping({ EMAIL: 'mail', DESKPHONE: 'otherTelephone' }, 'f.json');
+    const one = record('CN=A', { mail: 'a@x.org', otherTelephone: ['+1 555 0300', '+1 555 0100', '+1 555 0200'] });
+    const other = record('CN=A', { mail: 'a@x.org', otherTelephone: ['+1 555 0200', '+1 555 0300', '+1 555 0100'] });
+    expect(rowOf(mapRecord(one, mapping)).row.DESKPHONE).to.equal('+1 555 0100');
+    expect(rowOf(mapRecord(other, mapping)).row.DESKPHONE).to.equal('+1 555 0100');
+  });
+
+  it('names the column for each new option\'s mistakes', () => {
+    expect(mappingErrors({ EMAIL: 'mail', LASTNAME: { attribute: 'sn', transform: 'shout' } })).to.deep.equal(['LASTNAME.transform: must be one of upper, lower, title, found "shout"']);
+    expect(mappingErrors({ EMAIL: 'mail', MOBILE: { attribute: 'mobile', phone: 'e164' } })[0]).to.match(/^MOBILE\.country: is required with "phone"/);
+    expect(mappingErrors({ EMAIL: 'mail', MOBILE: { attribute: 'mobile', phone: 'e164', country: 'XX' } })[0]).to.match(/^MOBILE\.country: "XX" is not a two-letter country code/);
+    expect(mappingErrors({ EMAIL: 'mail', MOBILE: { attribute: 'mobile', phone: 'national', country: 'CA' } })[0]).to.match(/^MOBILE\.phone: the only format is "e164"/);
+    expect(mappingErrors({ EMAIL: 'mail', TITLE: { attribute: 'title', maxLength: 0 } })[0]).to.match(/^TITLE\.maxLength: must be a whole number from 1/);
   });
 });

@@ -65,7 +65,9 @@ describe('schedule: systemd units', () => {
   });
 
   it('says where secrets come from when config.json names no variable', () => {
-    expect(systemdUnits({ ...job, secretVariables: [] }).service).not.to.include('EnvironmentFile=');
+    const { service } = systemdUnits({ ...job, secretVariables: [] });
+    expect(service).not.to.include('EnvironmentFile=');
+    expect(service).to.include('# No EnvironmentFile: config.json reads its secrets from files (bindPasswordFile, clientSecretFile).');
   });
 });
 

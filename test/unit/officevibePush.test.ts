@@ -1,14 +1,15 @@
 // The pure parts of `roster officevibe push`: config.json, reading the three files, validation,
-// nesting cycles, the request and the changes against the last push.
+// nesting cycles, the request, Officevibe's answer and the changes against the last push.
 import { expect } from 'chai';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, CredentialsRejectedError, ExitCode, ServiceError } from '../../src/errors.js';
 import { parseOfficevibeConfig, requireExportSettings, requirePushSettings } from '../../src/officevibe/config.js';
 import { findNestingCycles } from '../../src/officevibe/cycles.js';
 import { decodeCsv } from '../../src/officevibe/encoding.js';
 import { formatTable, GROUPS_SPEC, MAPPINGS_SPEC, readTable, USERS_SPEC, type TableSpec } from '../../src/officevibe/files.js';
 import { buildSyncRequest } from '../../src/officevibe/request.js';
 import { validateFiles } from '../../src/officevibe/validate.js';
+import { interpretSyncAnswer } from '../../src/service/officevibe/answer.js';
 
 const DIR = resolve('/srv/ov');
 const FILE = join(DIR, 'config.json');
@@ -239,5 +240,43 @@ describe('the sync request', () => {
       groups: [{ id: 'G1', name: 'All' }, { id: 'G2', name: 'Sales' }, { id: 'G3', name: 'East' }],
       mappings: [],
     });
+  });
+});
+
+describe('Officevibe\'s answer to a sync', () => {
+  const URL = 'https://app.officevibe.com/api/v2/sync';
+  const answer = (status: number, contentType: string, body: string) =>
+    () => interpretSyncAnswer(URL, { status, headers: { 'content-type': contentType }, body: Buffer.from(body) }, 'ApiKeyEnv OV_KEY');
+
+  it('accepts {isSuccess: true}, passing on any errors it lists', () => {
+    expect(answer(200, 'application/json; charset=utf-8', '{"isSuccess":true,"errors":[]}')()).to.deep.equal({ status: 200, errors: [] });
+    expect(answer(200, 'application/json', '{"isSuccess":true,"errors":["E7: imageUrl ignored"]}')().errors).to.deep.equal(['E7: imageUrl ignored']);
+  });
+
+  it('takes an HTML page (the sign-in page), 401 or 403 for a key that was not accepted: exit 5', () => {
+    for (const fn of [answer(200, 'text/html', '<!DOCTYPE html><html>Sign in</html>'), answer(200, '', '  <html><body>login'), answer(401, 'application/json', '{}'), answer(403, 'text/plain', 'no')]) {
+      expect(fn).to.throw(CredentialsRejectedError, /^officevibe: the API key was not accepted/).with.property('exitCode', ExitCode.credentialsRejected);
+    }
+    expect(answer(200, 'text/html', '<html>')).to.throw(CredentialsRejectedError).with.property('hint').that.includes('Check the API key in ApiKeyEnv OV_KEY');
+  });
+
+  it('turns isSuccess false into exit 6 listing the errors, whatever their shape', () => {
+    expect(answer(200, 'application/json', '{"isSuccess":false,"errors":["bad user",{"message":"bad group"},{"code":7}]}'))
+      .to.throw(ServiceError, 'officevibe: the service refused the sync (isSuccess: false, HTTP 200):\n  - bad user\n  - bad group\n  - {"code":7}');
+    expect(answer(400, 'application/json', '{"isSuccess":false}')).to.throw(ServiceError, '(no errors listed)');
+  });
+
+  it('exit 5 for a redirect to a sign-in page, as for the sign-in page itself', () => {
+    for (const location of ['https://app.officevibe.com/login', '/Account/Login?ReturnUrl=%2Fapi%2Fv2%2Fsync', 'https://login.example.com/signin']) {
+      expect(() => interpretSyncAnswer(URL, { status: 302, headers: { location }, body: Buffer.alloc(0) }, 'k'))
+        .to.throw(CredentialsRejectedError, `the API key was not accepted: ${URL} answered with a redirect (HTTP 302) to its sign-in page`);
+    }
+  });
+
+  it('exit 6 for anything else: a 5xx, another redirect, a 2xx without the expected JSON', () => {
+    expect(answer(503, 'text/html', '<html>down for maintenance</html>')).to.throw(ServiceError, 'answered HTTP 503: <html>down for maintenance</html>');
+    expect(() => interpretSyncAnswer(URL, { status: 301, headers: { location: 'https://www.officevibe.com/api/v2/sync' }, body: Buffer.alloc(0) }, 'k'))
+      .to.throw(ServiceError, 'redirect (HTTP 301) to https://www.officevibe.com/api/v2/sync');
+    expect(answer(200, 'application/json', '{"ok":true}')).to.throw(ServiceError, 'without the expected {isSuccess, errors} JSON');
   });
 });

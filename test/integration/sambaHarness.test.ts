@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { requireBinary } from '../harness/daemon.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import {
   DEFAULT_FILTER, STAFF_DN, PARTNERS_DN, VISITOR_HOSTS_DN, SERVICE_ACCOUNT,
   enabledInStaff, visitorHostSamAccountNames, partnerEmails, expectedExtract, rowsExpected,
@@ -32,13 +33,12 @@ function values(ldif: string, attribute: string): string[] {
 }
 
 describe('Samba AD harness', function () {
+  const samba = useSamba();
   let dir: SambaDirectory;
 
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
+  before(function () {
     requireBinary(this, '/usr/bin/ldapsearch', 'ldap-utils');
-    dir = await startSamba();
+    dir = samba();
     console.log(`      samba: provision ${dir.timings.provisionMs} ms, load ${dir.timings.loadMs} ms, start ${dir.timings.startMs} ms`);
   });
 

@@ -5,36 +5,30 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAFF_DN } from '../harness/ad-fixture.js';
 import { runRoster, workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
 import { startFaultProxy, type Cut } from '../harness/faultProxy.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startIlobbySandbox } from '../sandbox/ilobby.js';
 
 describe('directory faults during the search (TCP proxy in front of Samba)', function () {
-  let ad: SambaDirectory;
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
-  });
+  const ad = useSamba();
 
   // The whole OU=Staff search is several hundred KB; 150 KB is well inside it, past the bind.
   const CUT_AFTER = 150_000;
 
   async function syncThroughProxy(cut: Cut, timeoutSeconds = 120, startTls = false) {
-    const proxy = await startFaultProxy({ targetHost: ad.host, targetPort: startTls ? 389 : 636, cutAfterBytes: CUT_AFTER, cut });
+    const proxy = await startFaultProxy({ targetHost: ad().host, targetPort: startTls ? 389 : 636, cutAfterBytes: CUT_AFTER, cut });
     const service = await startIlobbySandbox();
     const dir = workspace({
       'config.json': {
         directory: {
-          url: `${startTls ? 'ldap' : 'ldaps'}://127.0.0.1:${proxy.port}`, startTls, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: 'BIND_PW',
+          url: `${startTls ? 'ldap' : 'ldaps'}://127.0.0.1:${proxy.port}`, startTls, caFile: ad().caFile, bindDn: ad().bindDn, bindPasswordEnv: 'BIND_PW',
           searchBases: [STAFF_DN], pageSize: 100, timeoutSeconds,
         },
         ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: 'SECRET', caFile: service.caFile },
       },
     });
     try {
-      const run = await runRoster(['sync', '--config', join(dir, 'config.json')], { env: { BIND_PW: ad.bindPassword, SECRET: DEFAULT_CLIENT_SECRET } });
+      const run = await runRoster(['sync', '--config', join(dir, 'config.json')], { env: { BIND_PW: ad().bindPassword, SECRET: DEFAULT_CLIENT_SECRET } });
       const noticedAfterMs = Date.now() - (proxy.cutAt ?? Date.now());
       return { run, noticedAfterMs, proxy, service, csvWritten: existsSync(join(dir, 'adextract.csv')) };
     } finally {

@@ -10,9 +10,9 @@ import {
   ALL_EMPLOYEES_DN, NIGHT_SHIFT_DN, OFFICEVIBE_GROUPS_DN, STAFF_DN, WAREHOUSE_DN, WAREHOUSE_LEADS_DN,
 } from '../harness/ad-fixture.js';
 import { runRoster } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
 import { expectedGroupFiles, expectedUsers, expectedUsersCsv, memberCount } from '../harness/officevibe-fixture.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import type { SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 import { DEFAULT_API_KEY, startOfficevibeSandbox, type OfficevibeSandbox } from '../sandbox/officevibe.js';
 
 const BIND_ENV = 'ROSTER_TEST_BIND_PASSWORD';
@@ -20,23 +20,20 @@ const KEY_ENV = 'ROSTER_TEST_OFFICEVIBE_KEY';
 const BASES = [STAFF_DN, WAREHOUSE_DN];
 
 describe('roster officevibe export from Active Directory (Samba AD DC)', function () {
-  let ad: SambaDirectory;
   let service: OfficevibeSandbox;
   let guids: Map<string, string>;
 
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
+  const ad = useSamba();
+  before(async () => {
     service = await startOfficevibeSandbox();
-    guids = await readGuids(ad, [ALL_EMPLOYEES_DN, WAREHOUSE_LEADS_DN, NIGHT_SHIFT_DN]);
+    guids = await readGuids(ad(), [ALL_EMPLOYEES_DN, WAREHOUSE_LEADS_DN, NIGHT_SHIFT_DN]);
   });
   after(async () => service?.stop());
 
   function config(exportSection: Record<string, unknown>, directory: Record<string, unknown> = {}) {
     return {
       ApiKeyEnv: KEY_ENV, SyncManagerEmail: 'emilie.cote@corp.example.com', InviteNewUsers: false, ApiUrl: service.apiUrl, caFile: service.caFile,
-      directory: { url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: BIND_ENV, searchBases: BASES, ...directory },
+      directory: { url: ad().ldapsUrl, caFile: ad().caFile, bindDn: ad().bindDn, bindPasswordEnv: BIND_ENV, searchBases: BASES, ...directory },
       export: exportSection,
     };
   }
@@ -46,7 +43,7 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
     return dir;
   }
   const roster = (dir: string, args: string[]) => runRoster(['officevibe', ...args, '--config', join(dir, 'config.json')], {
-    cwd: dir, env: { [BIND_ENV]: ad.bindPassword, [KEY_ENV]: DEFAULT_API_KEY },
+    cwd: dir, env: { [BIND_ENV]: ad().bindPassword, [KEY_ENV]: DEFAULT_API_KEY },
   });
   const data = (dir: string, name: string) => readFileSync(join(dir, 'Data', name), 'utf8');
 
@@ -116,7 +113,7 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
   });
 
   it('exits 3 for a group that does not exist or is not a group, writing nothing', async () => {
-    for (const dn of [`CN=No Such Group,${OFFICEVIBE_GROUPS_DN}`, `OU=Warehouse,${ad.baseDn}`]) {
+    for (const dn of [`CN=No Such Group,${OFFICEVIBE_GROUPS_DN}`, `OU=Warehouse,${ad().baseDn}`]) {
       const dir = folder(config({ groups: { dns: [dn] } }));
       const run = await roster(dir, ['export']);
       expect(run.code, run.all).to.equal(3);
@@ -134,10 +131,10 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
   });
 
   it('keeps a group\'s id when the group is renamed in the directory', async () => {
-    const admin = new Client({ url: ad.ldapsUrl, tlsOptions: { ca: readFileSync(ad.caFile) } });
+    const admin = new Client({ url: ad().ldapsUrl, tlsOptions: { ca: readFileSync(ad().caFile) } });
     const before = `CN=Rename Me,${OFFICEVIBE_GROUPS_DN}`;
     const after = `CN=Renamed Team,${OFFICEVIBE_GROUPS_DN}`;
-    await admin.bind(ad.adminDn, ad.adminPassword);
+    await admin.bind(ad().adminDn, ad().adminPassword);
     try {
       await admin.add(before, { objectClass: 'group', sAMAccountName: 'Rename Me' }); // empty: its id is what matters here
       const dir = folder(config({ groups: { dns: [before] } }));

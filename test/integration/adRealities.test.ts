@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { Attribute, Client } from 'ldapts';
 import { fileTime } from '../../src/directory/filter.js';
 import { runRoster, workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 
 const HEADER = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
 const FIELDS = {
@@ -24,16 +23,13 @@ const FIELDS = {
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
 
 describe('mapping language and AD realities (Samba)', function () {
-  let ad: SambaDirectory;
   let realities: string;
 
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
-    realities = `OU=Realities,${ad.baseDn}`;
-    const admin = new Client({ url: ad.ldapsUrl, tlsOptions: { ca: readFileSync(ad.caFile) }, timeout: 30_000 });
-    await admin.bind(ad.adminDn, ad.adminPassword);
+  const ad = useSamba();
+  before(async () => {
+    realities = `OU=Realities,${ad().baseDn}`;
+    const admin = new Client({ url: ad().ldapsUrl, tlsOptions: { ca: readFileSync(ad().caFile) }, timeout: 30_000 });
+    await admin.bind(ad().adminDn, ad().adminPassword);
     try {
       await admin.add(realities, { objectClass: ['top', 'organizationalUnit'], ou: 'Realities' });
       for (const ou of ['TOR', 'MTL', 'PAR']) await admin.add(`OU=${ou},${realities}`, { objectClass: ['top', 'organizationalUnit'], ou });
@@ -62,12 +58,12 @@ describe('mapping language and AD realities (Samba)', function () {
   async function exportWith(directory: Record<string, unknown>, fields: unknown = FIELDS) {
     const dir = workspace({
       'config.json': {
-        directory: { url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: 'BIND_PW', searchBases: [realities], ...directory },
+        directory: { url: ad().ldapsUrl, caFile: ad().caFile, bindDn: ad().bindDn, bindPasswordEnv: 'BIND_PW', searchBases: [realities], ...directory },
         fields: 'fields.json',
       },
       'fields.json': fields,
     });
-    const run = await runRoster(['export', '--config', join(dir, 'config.json')], { env: { BIND_PW: ad.bindPassword } });
+    const run = await runRoster(['export', '--config', join(dir, 'config.json')], { env: { BIND_PW: ad().bindPassword } });
     const csvPath = join(dir, 'adextract.csv');
     return { ...run, csv: existsSync(csvPath) ? readFileSync(csvPath, 'utf8') : undefined };
   }
@@ -97,8 +93,8 @@ describe('mapping language and AD realities (Samba)', function () {
     const run = await exportWith({ filter: '(sAMAccountName=AdaLovelace)' }, { EMAIL: 'mail', FIRSTNAME: 'objectGUID', LASTNAME: 'thumbnailPhoto' });
     expect(run.code, run.all).to.equal(0);
     // Samba's extended-DN control gives the GUID as text, independently of roster.
-    const extended = execFileSync('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', '-H', ad.ldapsUrl, '-x', '-D', ad.bindDn, '-w', ad.bindPassword,
-      '-E', '1.2.840.113556.1.4.529=::MAMCAQE=', '-b', realities, '(sAMAccountName=AdaLovelace)', 'dn'], { env: { ...process.env, LDAPTLS_CACERT: ad.caFile } }).toString();
+    const extended = execFileSync('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', '-H', ad().ldapsUrl, '-x', '-D', ad().bindDn, '-w', ad().bindPassword,
+      '-E', '1.2.840.113556.1.4.529=::MAMCAQE=', '-b', realities, '(sAMAccountName=AdaLovelace)', 'dn'], { env: { ...process.env, LDAPTLS_CACERT: ad().caFile } }).toString();
     // The DN starts with "<", so LDIF gives it base64-encoded.
     const dn = Buffer.from(/^dn:: (\S+)/m.exec(extended)?.[1] ?? '', 'base64').toString('utf8');
     const guid = /<GUID=([0-9a-f-]{36})>/.exec(dn)?.[1];
@@ -107,13 +103,13 @@ describe('mapping language and AD realities (Samba)', function () {
   });
 
   it('reports referrals it does not follow', async () => {
-    const run = await exportWith({ searchBases: [ad.baseDn], filter: '(&(objectCategory=person)(objectClass=user)(sAMAccountName=AdaLovelace))' });
+    const run = await exportWith({ searchBases: [ad().baseDn], filter: '(&(objectCategory=person)(objectClass=user)(sAMAccountName=AdaLovelace))' });
     expect(run.code, run.all).to.equal(0);
     expect(run.stderr).to.match(/the server returned \d+ referral\(s\) that roster does not follow \(e\.g\. ldaps?:\/\/\S+\); people behind them are not in the extract/);
   });
 
   it('moves on to the next domain controller when the first is down', async () => {
-    const run = await exportWith({ url: ['ldaps://127.0.0.1:1', ad.ldapsUrl] });
+    const run = await exportWith({ url: ['ldaps://127.0.0.1:1', ad().ldapsUrl] });
     expect(run.code, run.all).to.equal(0);
     expect(run.stderr).to.include('cannot reach ldaps://127.0.0.1:1: ECONNREFUSED; trying the next domain controller');
     expect(run.csv).to.include(ada);

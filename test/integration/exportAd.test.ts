@@ -7,31 +7,25 @@ import {
   PARTNERS_DN, rowsExpected, skippedInvalidEmail, skippedNoEmail, STAFF_DN, toCsv, VISITOR_HOSTS_DN,
 } from '../harness/ad-fixture.js';
 import { runRoster, workspace } from '../harness/cli.js';
-import { requireBinary } from '../harness/daemon.js';
 import { makeCa } from '../harness/certs.js';
-import { SAMBA_BINARY, SAMBA_PACKAGES, startSamba, type SambaDirectory } from '../harness/samba.js';
+import { useSamba } from '../harness/sambaSuite.js';
 
 const expectedCsv = readFileSync(new URL('../../../fixtures/ad-expected.csv', import.meta.url), 'utf8');
 const PASSWORD_ENV = 'ROSTER_TEST_BIND_PASSWORD';
 
 describe('roster export from Active Directory (Samba AD DC)', function () {
-  let ad: SambaDirectory;
 
-  before(async function () {
-    this.timeout(180_000);
-    requireBinary(this, SAMBA_BINARY, SAMBA_PACKAGES);
-    ad = await startSamba();
-  });
+  const ad = useSamba();
 
   function directory(overrides: Record<string, unknown> = {}) {
     return {
-      url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: PASSWORD_ENV,
+      url: ad().ldapsUrl, caFile: ad().caFile, bindDn: ad().bindDn, bindPasswordEnv: PASSWORD_ENV,
       searchBases: [STAFF_DN], ...overrides,
     };
   }
   async function exportWith(dirOverrides: Record<string, unknown> = {}, extra: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}) {
     const dir = workspace({ 'config.json': { directory: directory(dirOverrides), ...extra } });
-    const run = await runRoster(['export', '--config', join(dir, 'config.json')], { env: { [PASSWORD_ENV]: ad.bindPassword, ...env } });
+    const run = await runRoster(['export', '--config', join(dir, 'config.json')], { env: { [PASSWORD_ENV]: ad().bindPassword, ...env } });
     const csvPath = join(dir, 'adextract.csv');
     return { ...run, dir, csvPath, csv: existsSync(csvPath) ? readFileSync(csvPath, 'utf8') : undefined };
   }
@@ -59,7 +53,7 @@ describe('roster export from Active Directory (Samba AD DC)', function () {
     const small = await exportWith({ pageSize: 100 });
     expect(small.code, small.all).to.equal(0);
     expect(small.csv).to.equal(expectedCsv);
-    const startTls = await exportWith({ url: ad.ldapUrl, startTls: true });
+    const startTls = await exportWith({ url: ad().ldapUrl, startTls: true });
     expect(startTls.code, startTls.all).to.equal(0);
     expect(startTls.csv).to.equal(expectedCsv);
   });
@@ -105,7 +99,7 @@ describe('roster export from Active Directory (Samba AD DC)', function () {
     const otherCa = makeCa('some other CA');
     const untrusted = await exportWith({ caFile: otherCa.certFile });
     expect(untrusted.code).to.equal(3);
-    expect(untrusted.stderr).to.include(`the TLS certificate of ${ad.ldapsUrl} was not accepted`);
+    expect(untrusted.stderr).to.include(`the TLS certificate of ${ad().ldapsUrl} was not accepted`);
     const noCa = await exportWith({ caFile: undefined });
     expect(noCa.code).to.equal(3);
     expect(noCa.stderr).to.match(/certificate .* was not accepted/);
@@ -115,9 +109,9 @@ describe('roster export from Active Directory (Samba AD DC)', function () {
   });
 
   it('exits 3 for a search base that does not exist, writing no CSV', async () => {
-    const run = await exportWith({ searchBases: [STAFF_DN, `OU=Gone,${ad.baseDn}`] });
+    const run = await exportWith({ searchBases: [STAFF_DN, `OU=Gone,${ad().baseDn}`] });
     expect(run.code).to.equal(3);
-    expect(run.stderr).to.include(`search base "OU=Gone,${ad.baseDn}" does not exist`);
+    expect(run.stderr).to.include(`search base "OU=Gone,${ad().baseDn}" does not exist`);
     expect(run.csv).to.equal(undefined);
   });
 
@@ -128,7 +122,7 @@ describe('roster export from Active Directory (Samba AD DC)', function () {
   });
 
   it('refuses a simple bind over plain ldap:// as the DC does, exit 3', async () => {
-    const run = await exportWith({ url: ad.ldapUrl });
+    const run = await exportWith({ url: ad().ldapUrl });
     expect(run.code).to.equal(3);
     expect(run.stderr).to.match(/refused a simple bind without TLS/);
   });
