@@ -13,6 +13,7 @@ interface PushOptions extends GlobalOptions {
   ignoreEncoding: boolean;
   dryRun: boolean;
   force: boolean;
+  firstPush: boolean;
   report: string | undefined;
 }
 
@@ -29,6 +30,7 @@ const pushCommand: CommandModule<GlobalOptions, PushOptions> = {
       .option('ignore-encoding', { type: 'boolean', default: false, describe: 'Skip the UTF-8-with-BOM check: read files without a BOM as UTF-8, or as Windows-1252 if they are not UTF-8; UTF-16 with a BOM as such' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Check the files and the safety rules; send nothing' })
       .option('force', { type: 'boolean', default: false, describe: 'Push even if a safety threshold is crossed (never an empty roster)' })
+      .option('first-push', { type: 'boolean', default: false, describe: 'Allow a push with no earlier push to compare with (Officevibe deactivates everyone not in users.csv)' })
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --dry-run --dump-request', 'check everything, write dump.json, send nothing')
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --log-file C:\\OV_Sync\\roster.log', 'the scheduled job') as unknown as Argv<PushOptions>,
@@ -41,6 +43,7 @@ const pushCommand: CommandModule<GlobalOptions, PushOptions> = {
         const result = await pushToOfficevibe(config, {
           dryRun: argv.dryRun,
           force: argv.force,
+          firstPush: argv.firstPush,
           ignoreEncoding: argv.ignoreEncoding,
           // --dump-request without a file name means dump.json beside config.json, where the original
           // tool wrote it (a scheduled task starts in the system folder, not the tool's).

@@ -13,6 +13,7 @@ import { runCommand, type GlobalOptions } from './run.js';
 interface SyncOptions extends GlobalOptions {
   dryRun: boolean;
   force: boolean;
+  firstPush: boolean;
   report: string | undefined;
   diffOut: string | undefined;
 }
@@ -24,9 +25,11 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
     yargs
       .option('dry-run', { type: 'boolean', default: false, describe: 'Do everything but get a token and upload' })
       .option('force', { type: 'boolean', default: false, describe: 'Push even if a safety threshold is crossed (never an empty roster)' })
+      .option('first-push', { type: 'boolean', default: false, describe: 'Allow a push to a target with no earlier push to compare with (the service disables everyone not in the file)' })
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
       .option('diff-out', { type: 'string', describe: 'Also write every row added, changed or disabled against the last push (CSV)' })
       .example('$0 sync --dry-run', 'show what would be sent and changed')
+      .example('$0 sync --first-push', 'the first push, by hand, after checking the CSV')
       .example('$0 sync --dry-run --diff-out changes.csv', 'and list every change in a CSV')
       .example('$0 sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log', 'the scheduled job') as unknown as Argv<SyncOptions>,
   handler: (argv: ArgumentsCamelCase<SyncOptions>) =>
@@ -41,9 +44,10 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
         log.info(describeExtract(extract));
         const changes: TargetChanges[] = [];
         const onChanges = (target: TargetChanges) => changes.push(target);
-        const exitCode = await pushAndReport('sync', config, extract.rows, { force: argv.force, dryRun: argv.dryRun, onChanges }, log, report);
-        if (argv.diffOut === undefined) return exitCode;
-        const diffOut = resolve(argv.diffOut);
+        const diffOut = argv.diffOut === undefined ? undefined : resolve(argv.diffOut);
+        const options = { force: argv.force, dryRun: argv.dryRun, firstPush: argv.firstPush, onChanges, diffOut };
+        const exitCode = await pushAndReport('sync', config, extract.rows, options, log, report);
+        if (diffOut === undefined) return exitCode;
         try {
           writeChangesCsv(diffOut, changes);
           report.diffOut = diffOut;

@@ -3,9 +3,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { ObjectReader, Problems, type Json } from './reader.js';
-import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SecretSource } from './types.js';
+import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SafetyConfig, type SecretSource } from './types.js';
 
 const SECRET_IN_CONFIG = 'secrets are never read from config.json: name an environment variable with';
+
+/** The safety limits when config.json sets none (the Officevibe config shares them). */
+export const DEFAULT_SAFETY: Readonly<SafetyConfig> = { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10, maxChangePercent: 25 };
 
 export function parseConfig(json: Json, configFile: string, configDir: string): RosterConfig {
   const problems = new Problems();
@@ -20,10 +23,11 @@ export function parseConfig(json: Json, configFile: string, configDir: string): 
   csvReader.rejectUnknown();
 
   const safetyReader = ObjectReader.of('safety', top.raw('safety') ?? {}, problems);
-  const safety = {
-    minRows: safetyReader.integer('minRows', 1, 1, Number.MAX_SAFE_INTEGER),
-    maxDisableCount: safetyReader.integer('maxDisableCount', 500, 0, Number.MAX_SAFE_INTEGER),
-    maxDisablePercent: safetyReader.number('maxDisablePercent', 10, 0, 100),
+  const safety: SafetyConfig = {
+    minRows: safetyReader.integer('minRows', DEFAULT_SAFETY.minRows, 1, Number.MAX_SAFE_INTEGER),
+    maxDisableCount: safetyReader.integer('maxDisableCount', DEFAULT_SAFETY.maxDisableCount, 0, Number.MAX_SAFE_INTEGER),
+    maxDisablePercent: safetyReader.number('maxDisablePercent', DEFAULT_SAFETY.maxDisablePercent, 0, 100),
+    maxChangePercent: safetyReader.number('maxChangePercent', DEFAULT_SAFETY.maxChangePercent, 0, 100),
   };
   safetyReader.rejectUnknown();
 

@@ -33,6 +33,8 @@ export interface SafetyConfig {
   minRows: number;
   maxDisableCount: number;
   maxDisablePercent: number;
+  /** Refuse when more than this percentage of the people kept would have a column changed. */
+  maxChangePercent: number;
 }
 
 export interface IlobbyTarget {

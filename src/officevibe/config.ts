@@ -7,7 +7,7 @@
 // checks: `directory`, `safety`, `stateDir`, plus `caFile` and `export` (what `officevibe export` reads).
 // Other top-level keys are left alone and listed in `ignoredKeys`.
 import { isAbsolute, resolve } from 'node:path';
-import { parseConfig } from '../config/parse.js';
+import { DEFAULT_SAFETY, parseConfig } from '../config/parse.js';
 import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
 import type { DirectoryConfig, SafetyConfig, SecretSource } from '../config/types.js';
 import { ConfigError } from '../errors.js';
@@ -119,7 +119,7 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
     file: configFile, apiKey, syncManagerEmail, inviteNewUsers, syncUrl, files,
     caFile: caFile === undefined ? undefined : path(caFile),
     stateDir: sharedConfig?.stateDir ?? path('state'),
-    safety: sharedConfig?.safety ?? { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10 },
+    safety: sharedConfig?.safety ?? { ...DEFAULT_SAFETY },
     directory: sharedConfig?.directory,
     export: exportConfig,
     ignoredKeys,

@@ -2,7 +2,7 @@
 // A sync is Officevibe's whole state: people missing from it are deactivated and groups missing
 // from it are removed. So people (by email), groups (by id) and memberships are all guarded with
 // the same thresholds as iLobby's rows; --force overrides a threshold, never an empty users file.
-import { evaluateGuards, NAMES_SHOWN, removalThresholds, verdict, type GuardVerdict } from '../checks/guards.js';
+import { columnChanges, evaluateGuards, NAMES_SHOWN, removalThresholds, verdict, type GuardVerdict } from '../checks/guards.js';
 import type { SafetyConfig } from '../config/types.js';
 import { compareGroups, compareUsers, type GroupChanges, type PushedState, type UserChanges } from './changes.js';
 
@@ -18,13 +18,18 @@ export function officevibeChanges(previous: PushedState | undefined, current: Pu
   };
 }
 
+/** The people's columns a change guard watches; id and email identify them (a new id is bookkeeping). */
+const GUARDED_FIELDS = ['firstName', 'lastName', 'jobTitle'] as const;
+
 export function evaluateOfficevibeGuards(
-  previous: PushedState | undefined, current: PushedState, changes: OfficevibeChanges, safety: SafetyConfig, force: boolean,
+  previous: PushedState | undefined, current: PushedState, changes: OfficevibeChanges, safety: SafetyConfig, flags: { force: boolean; firstPush: boolean },
 ): GuardVerdict {
-  const { deactivated } = changes.users;
+  const { deactivated, changed, kept } = changes.users;
   const people = evaluateGuards({
-    rowCount: current.users.length, previousCount: previous?.users.length, safety, force,
+    rowCount: current.users.length, previousCount: previous?.users.length, safety, ...flags,
     disabled: { count: deactivated.length, examples: deactivated.slice(0, NAMES_SHOWN).map((user) => user.email) },
+    changed: previous === undefined ? undefined
+      : columnChanges(changed.map((c) => ({ ...c, columns: c.fields })), kept, GUARDED_FIELDS, (user) => user.email),
   });
   if (people.fatal !== undefined) return people;
   const { removed } = changes.groups;
@@ -35,7 +40,7 @@ export function evaluateOfficevibeGuards(
   if (previous !== undefined && previous.memberships > 0 && current.memberships === 0) {
     thresholds.push(`every group membership would be removed: the last push had ${previous.memberships} member or manager lines, this one has none`);
   }
-  return verdict(thresholds, force);
+  return verdict(thresholds, flags.force, people.firstPushRefused);
 }
 
 function describeGroup(group: { id: string; name: string }): string {

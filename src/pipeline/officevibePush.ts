@@ -1,7 +1,7 @@
 // The Officevibe job: files → checks → request → dump → safety checks → service → state.
 // Nothing is sent unless every file is valid and the safety checks pass.
 import { resolve } from 'node:path';
-import { NAMES_SHOWN } from '../checks/guards.js';
+import { firstPushWarning, NAMES_SHOWN } from '../checks/guards.js';
 import { InvalidInputError, SafetyRefusal } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import type { Logger } from '../log/logger.js';
@@ -18,6 +18,8 @@ import { lastOfficevibePushFile, readLastOfficevibePush, recordOfficevibePush } 
 export interface OfficevibePushOptions {
   dryRun: boolean;
   force: boolean;
+  /** Allow a push with no earlier push to compare with. */
+  firstPush: boolean;
   ignoreEncoding: boolean;
   /** Where to write the request body, or undefined for no dump. */
   dumpFile: string | undefined;
@@ -60,7 +62,7 @@ export async function pushToOfficevibe(config: OfficevibeConfig, options: Office
   const request = buildSyncRequest({ syncManagerEmail: settings.syncManagerEmail, inviteNewUsers: config.inviteNewUsers }, data);
   const body = serializeRequest(request);
   const dump = options.dumpFile === undefined ? undefined : writeDump(options.dumpFile, body, log);
-  const { counts, preview } = checkSafety(config, request, options.force, log);
+  const { counts, preview } = checkSafety(config, request, options, log);
 
   const summary = `${counts.users} users, ${counts.groups} groups, ${counts.mappings} mappings (${counts.added} new, ${counts.changed} changed, ${counts.deactivated} to be deactivated; new users ${config.inviteNewUsers ? 'are invited' : 'are not invited: InviteNewUsers is false'})${preview}`;
   if (options.dryRun) {
@@ -90,7 +92,7 @@ function writeDump(file: string, body: string, log: Logger): string {
 }
 
 /** The safety checks against the last successful push; throws SafetyRefusal (exit 4) when they refuse. */
-function checkSafety(config: OfficevibeConfig, request: SyncRequest, force: boolean, log: Logger) {
+function checkSafety(config: OfficevibeConfig, request: SyncRequest, flags: { force: boolean; firstPush: boolean }, log: Logger) {
   const previous = readLastOfficevibePush(config.stateDir);
   const current = pushedState(request);
   if (current === undefined) throw new Error('a built sync request has no users list'); // a bug: buildSyncRequest always makes one
@@ -104,14 +106,20 @@ function checkSafety(config: OfficevibeConfig, request: SyncRequest, force: bool
       hint: 'Check how the file was made; --force does not push an empty roster.',
     });
   }
-  const verdict = evaluateOfficevibeGuards(previous, current, changes, config.safety, force);
+  const verdict = evaluateOfficevibeGuards(previous, current, changes, config.safety, { force: flags.force, firstPush: flags.firstPush });
   if (verdict.fatal !== undefined) throw new SafetyRefusal(`officevibe: refused: ${verdict.fatal}`, { hint: '--force does not push an empty roster.' });
+  if (verdict.firstPushRefused) {
+    throw new SafetyRefusal(`officevibe: refused: this is the first push from ${config.stateDir}: ${firstPushWarning('user')}`, {
+      hint: 'Look at the request (--dry-run --first-push --dump-request). If the files hold everyone, push once by hand with --first-push; later runs compare with that push.',
+    });
+  }
   if (!verdict.allowed) {
     throw new SafetyRefusal(`officevibe: refused:\n  - ${verdict.thresholds.join('\n  - ')}`, {
       hint: `Look at ${config.files.users}, ${config.files.groups} and ${config.files.mappings}. If these changes are intended, run again with --force (or raise the limits under "safety").`,
     });
   }
   for (const threshold of verdict.thresholds) log.warn(`officevibe: --force overrides: ${threshold}`);
+  if (previous === undefined) log.warn(`officevibe: first push: ${firstPushWarning('user')}`);
   const { users, groups } = changes;
   return {
     counts: {
@@ -121,7 +129,7 @@ function checkSafety(config: OfficevibeConfig, request: SyncRequest, force: bool
       groupsRemoved: groups.removed.length,
       groupsRemovedExamples: groups.removed.slice(0, NAMES_SHOWN).map((group) => group.name || group.id),
     },
-    preview: previous === undefined ? '' : `\n${preview.join('\n')}`,
+    preview: previous === undefined ? `\n  first push (--first-push): ${firstPushWarning('user')}` : `\n${preview.join('\n')}`,
   };
 }
 

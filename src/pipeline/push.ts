@@ -2,7 +2,8 @@
 // the others; the run's exit code is the first failing target's.
 import { dirname, extname, join, basename } from 'node:path';
 import type { IlobbyTarget, RosterConfig } from '../config/types.js';
-import { evaluateGuards, NAMES_SHOWN } from '../checks/guards.js';
+import { columnChanges, evaluateGuards, firstPushWarning, NAMES_SHOWN } from '../checks/guards.js';
+import { COLUMNS } from '../mapping/fields.js';
 import { ConfigError, ExitCode, RosterError, SafetyRefusal } from '../errors.js';
 import { writeCsvFile } from '../file/csv.js';
 import { reportFailure } from '../log/failure.js';
@@ -16,8 +17,12 @@ import { changeLines, targetChanges, type TargetChanges } from './preview.js';
 export interface PushOptions {
   force: boolean;
   dryRun: boolean;
+  /** --first-push: push even when a target has no earlier push to compare with. */
+  firstPush: boolean;
   /** Told what each target's push changes (before the checks), e.g. for --diff-out. */
   onChanges?: (changes: TargetChanges) => void;
+  /** Where --diff-out writes every change, for the hint of a refusal. */
+  diffOut?: string;
 }
 
 export type TargetOutcome = 'uploaded' | 'dry-run' | 'refused' | 'failed';
@@ -28,6 +33,8 @@ export interface TargetResult {
   exitCode: ExitCode;
   csv: string;
   rows: number;
+  /** No earlier push to compare with: the service disables whatever it holds that is not in this file. */
+  firstPush: boolean;
   added: number;
   changed: number;
   disabled: number;
@@ -60,37 +67,50 @@ export async function pushToTargets(config: RosterConfig, rows: RowList, options
   return results;
 }
 
+/** iLobby's columns a change guard watches: every one but EMAIL, which identifies the person (a change of its case is no change). */
+const GUARDED_COLUMNS = COLUMNS.filter((column) => column !== 'EMAIL');
+
 async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows: RowList, options: PushOptions, log: Logger): Promise<TargetResult> {
   const csv = csvFileFor(config, target);
   const result: TargetResult = {
-    target: target.name, outcome: 'failed', exitCode: ExitCode.unexpected, csv, rows: 0,
+    target: target.name, outcome: 'failed', exitCode: ExitCode.unexpected, csv, rows: 0, firstPush: false,
     added: 0, changed: 0, disabled: 0, disabledExamples: [], message: '',
   };
-  let preview = ''; // the counts with the first few EMAILs of each, once known
+  let summary = ''; // the counts, once known
   try {
     // Inside the try: an unreadable last push fails this target, not the others.
     const { rows, preview: targetPreview } = targetChanges(config, target, allRows);
-    const { changes } = targetPreview;
+    const { changes, previousRows } = targetPreview;
     options.onChanges?.(targetPreview);
-    preview = `\n${changeLines(changes).join('\n')}`;
     Object.assign(result, {
-      rows: rows.length,
+      rows: rows.length, firstPush: previousRows === undefined,
       added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length,
       disabledExamples: changes.disabled.slice(0, NAMES_SHOWN).map((row) => row.EMAIL),
     });
+    summary = `${rows.length} rows (${changes.added.length} added, ${changes.changed.length} changed, ${changes.disabled.length} to be disabled)`;
     writeCsvFile(csv, rows, { bom: config.csv.bom });
     const verdict = evaluateGuards({
-      rowCount: rows.length, previousCount: targetPreview.previousRows, safety: config.safety, force: options.force,
+      rowCount: rows.length, previousCount: previousRows, safety: config.safety, force: options.force, firstPush: options.firstPush,
       disabled: { count: changes.disabled.length, examples: result.disabledExamples },
+      changed: previousRows === undefined ? undefined
+        : columnChanges(changes.changed, changes.changed.length + changes.unchanged, GUARDED_COLUMNS, (row) => row.EMAIL),
     });
     if (verdict.fatal !== undefined) throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, { hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.' });
+    if (verdict.firstPushRefused) {
+      throw new SafetyRefusal(`${target.name}: refused: this is the first push to ${target.name} from ${config.stateDir}: ${firstPushWarning('address-book entry')}`, {
+        hint: `Look at ${csv}: it is what would be sent. If it is the whole address book, push it once by hand with "roster sync --first-push"; later runs compare with that push.`,
+      });
+    }
     if (!verdict.allowed) {
       throw new SafetyRefusal(`${target.name}: refused:\n  - ${verdict.thresholds.join('\n  - ')}`, {
-        hint: `Look at ${csv}. If these changes are intended, run again with --force (or raise the limits under "safety").`,
+        hint: `${options.diffOut === undefined ? 'For every change, run again with --dry-run --diff-out changes.csv' : `Every change is listed in ${options.diffOut}`}. If these changes are intended, run again with --force (or raise the limits under "safety").`,
       });
     }
     for (const threshold of verdict.thresholds) log.warn(`${target.name}: --force overrides: ${threshold}`);
-    const summary = `${rows.length} rows (${changes.added.length} added, ${changes.changed.length} changed, ${changes.disabled.length} to be disabled)`;
+    const preview = previousRows === undefined
+      ? `\n  first push (--first-push): ${firstPushWarning('address-book entry')}`
+      : `\n${changeLines(changes).join('\n')}`;
+    if (previousRows === undefined) log.warn(`${target.name}: first push: ${firstPushWarning('address-book entry')}`);
     if (options.dryRun) {
       return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}${preview}` };
     }
@@ -101,10 +121,12 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     return { ...result, outcome: 'uploaded', exitCode: ExitCode.ok, message: `${target.name}: uploaded ${summary}${preview}`, serviceAnswer: answer.answer };
   } catch (error) {
     if (!(error instanceof RosterError)) throw error;
-    // Logged here, not thrown: the other targets still get their push.
+    // Logged here, not thrown: the other targets still get their push. The log line says why;
+    // the result line only says what was not sent, so a refusal is not printed twice.
     const exitCode = reportFailure(error, log, false);
     const refused = error instanceof SafetyRefusal;
-    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode, message: refused ? `${error.message}${preview}` : error.message };
+    const message = refused ? `${target.name}: refused, nothing sent${summary ? `: ${summary}` : ''}` : error.message;
+    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode, message };
   }
 }
 

@@ -35,9 +35,14 @@ export function editDataFile(dir: string, name: string, edit: (text: string) => 
   writeFileSync(path, edit(readFileSync(path, 'utf8')));
 }
 
-/** roster officevibe push in `dir`, trusting the sandbox's CA the way an operator would (NODE_EXTRA_CA_CERTS). */
+/**
+ * roster officevibe push in `dir`, trusting the sandbox's CA the way an operator would
+ * (NODE_EXTRA_CA_CERTS). With --first-push unless `args` say --no-first-push: most tests start
+ * from an empty state folder and are about something else.
+ */
 export function officevibePush(service: OfficevibeSandbox, dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, cwd = dir): Promise<CliRun> {
-  return runRoster(['officevibe', 'push', '--config', join(dir, 'config.json'), ...args], {
+  const firstPush = args.includes('--no-first-push') ? [] : ['--first-push'];
+  return runRoster(['officevibe', 'push', '--config', join(dir, 'config.json'), ...firstPush, ...args], {
     cwd,
     env: { NODE_EXTRA_CA_CERTS: service.caFile, ...env },
   });

@@ -28,7 +28,7 @@ describe('directory faults during the search (TCP proxy in front of Samba)', fun
       },
     });
     try {
-      const run = await runRoster(['sync', '--config', join(dir, 'config.json')], { env: { BIND_PW: ad().bindPassword, SECRET: DEFAULT_CLIENT_SECRET } });
+      const run = await runRoster(['sync', '--first-push', '--config', join(dir, 'config.json')], { env: { BIND_PW: ad().bindPassword, SECRET: DEFAULT_CLIENT_SECRET } });
       const noticedAfterMs = Date.now() - (proxy.cutAt ?? Date.now());
       return { run, noticedAfterMs, proxy, service, csvWritten: existsSync(join(dir, 'adextract.csv')) };
     } finally {

@@ -59,10 +59,10 @@ describe('logs and run reports', function () {
     });
 
     it('a sync that uploads, and one whose token is refused: every line parses, errors carry exit code and kind', async () => {
-      const ok = await jsonRun(['sync']);
+      const ok = await jsonRun(['sync', '--first-push']);
       expect(ok.run.code, ok.run.all).to.equal(0);
       expect(ok.stdout.at(-1)).to.deep.include({ level: 'result', command: 'sync', exitCode: 0 });
-      const refused = await jsonRun(['sync'], { [SECRET_ENV]: 'wrong-secret-value' });
+      const refused = await jsonRun(['sync', '--first-push'], { [SECRET_ENV]: 'wrong-secret-value' });
       expect(refused.run.code).to.equal(5);
       const error = refused.stderr.find((l) => l.level === 'error')!;
       expect(error).to.deep.include({ exitCode: 5, kind: 'CredentialsRejectedError' });
@@ -144,11 +144,11 @@ describe('logs and run reports', function () {
 
     it('sync: target results on success and when the service refuses the token', async () => {
       const dir = workspace({ 'config.json': syncConfig(ad(), service) });
-      expect((await rosterIn(ad(), dir, ['sync', '--report', 'ok.json'])).code).to.equal(0);
+      expect((await rosterIn(ad(), dir, ['sync', '--first-push', '--report', 'ok.json'])).code).to.equal(0);
       expect(readReport(dir, 'ok.json').targets).to.deep.equal([{
         ...(readReport(dir, 'ok.json').targets as Record<string, unknown>[])[0], target: 'ilobby', outcome: 'uploaded', exitCode: 0, rows: rowsExpected, added: rowsExpected, changed: 0, disabled: 0,
       }]);
-      expect((await rosterIn(ad(), dir, ['sync', '--report', 'refused.json'], { [SECRET_ENV]: 'nope-not-it' })).code).to.equal(5);
+      expect((await rosterIn(ad(), dir, ['sync', '--first-push', '--report', 'refused.json'], { [SECRET_ENV]: 'nope-not-it' })).code).to.equal(5);
       const refused = readReport(dir, 'refused.json');
       expect(refused.exitCode).to.equal(5);
       expect((refused.targets as { outcome: string; exitCode: number }[]).map((t) => [t.outcome, t.exitCode])).to.deep.equal([['failed', 5]]);

@@ -181,6 +181,21 @@ describe('roster officevibe push (the original files, against the Officevibe san
     });
   });
 
+  it('refuses a first push without --first-push (exit 4, saying Officevibe will deactivate everyone not in the files)', async () => {
+    const service = await sandbox();
+    const dir = officevibeWorkspace(service);
+    for (const args of [['--no-first-push'], ['--no-first-push', '--force'], ['--no-first-push', '--dry-run']]) {
+      const refused = await officevibePush(service, dir, args);
+      expect(refused.code, refused.all).to.equal(4);
+      expect(refused.stderr).to.include('officevibe: refused: this is the first push from');
+      expect(refused.stderr).to.include('the service will disable every user it holds that is not in this push');
+    }
+    expect(service.requests).to.have.length(0);
+    expect((await officevibePush(service, dir)).code).to.equal(0);
+    expect((await officevibePush(service, dir, ['--no-first-push'])).code).to.equal(0);
+    expect(service.requests).to.have.length(2);
+  });
+
   it('a wrong key: exit 5 "the API key was not accepted" (the service answers its HTML sign-in page), printing neither key', async () => {
     const service = await sandbox();
     const wrong = 'ov-wrong-key-0000aaaa1111';
@@ -205,7 +220,10 @@ describe('roster officevibe push (the original files, against the Officevibe san
     const dir = officevibeWorkspace(service, { ApiKey: undefined, ApiKeyEnv: KEY_ENV });
     const run = await officevibePush(service, dir, [], { [KEY_ENV]: KEY });
     expect(run.code, run.all).to.equal(0);
-    expect(run.stderr).not.to.include('warn');
+    // The only warning is the first push's (the harness passes --first-push).
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('warn:'))).to.deep.equal([
+      'warn: officevibe: first push: there is no earlier push to compare with: the service will disable every user it holds that is not in this push, and roster cannot know how many that is',
+    ]);
     expect(run.all).not.to.include(KEY);
     const unset = await officevibePush(service, dir, [], { [KEY_ENV]: '' });
     expect(unset.code).to.equal(2);

@@ -34,7 +34,7 @@ describe('change preview after a shrink', function () {
   before(async () => {
     service = await startSandbox();
     dir = workspace({ 'config.json': syncConfig(ad(), service) });
-    const first = await rosterIn(ad(), dir, ['sync']);
+    const first = await rosterIn(ad(), dir, ['sync', '--first-push']);
     expect(first.code, first.all).to.equal(0);
     writeFileSync(join(dir, 'state', 'ilobby', 'last-push.csv'), toCsv(lastPush));
     // The shrink: OU=Montreal dropped from the search bases.
@@ -83,7 +83,7 @@ describe('change preview after a shrink', function () {
     const uploads = service.uploads.length;
     const relaxed = syncConfig(ad(), service, { searchBases: [TORONTO_DN] }, {}, { safety: { maxDisableCount: 100_000, maxDisablePercent: 100 } });
     writeFileSync(join(dir, 'config.json'), JSON.stringify(relaxed));
-    const run = await rosterIn(ad(), dir, ['sync', '--dry-run', '--diff-out', 'dry-run.csv']);
+    const run = await rosterIn(ad(), dir, ['sync', '--first-push', '--dry-run', '--diff-out', 'dry-run.csv']);
     writeFileSync(join(dir, 'config.json'), JSON.stringify(syncConfig(ad(), service, { searchBases: [TORONTO_DN] })));
     expect(run.code, run.all).to.equal(0);
     const counts = `${toronto.length} rows (${expected.added.length} added, ${expected.changed.length} changed, ${expected.disabled.length} to be disabled)`;
@@ -94,7 +94,7 @@ describe('change preview after a shrink', function () {
   });
 
   it('a dry run the safety checks refuse (exit 4) still shows the preview and writes the list', async () => {
-    const run = await rosterIn(ad(), dir, ['sync', '--dry-run', '--diff-out', 'refused.csv']);
+    const run = await rosterIn(ad(), dir, ['sync', '--first-push', '--dry-run', '--diff-out', 'refused.csv']);
     expect(run.code, run.all).to.equal(4);
     expectPreview(run.stdout);
     expectChangeList('refused.csv');

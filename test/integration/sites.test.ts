@@ -34,7 +34,7 @@ describe('per-site iLobby targets', function () {
     expect(rowsOf('Toronto').length).to.be.greaterThan(100);
     expect(rowsOf('Montreal').length).to.be.greaterThan(100);
     const dir = workspace({ 'config.json': config() });
-    const run = await rosterIn(ad(), dir, ['sync'], { TORONTO_SECRET: 'toronto-secret-1', MONTREAL_SECRET: 'montreal-secret-2' });
+    const run = await rosterIn(ad(), dir, ['sync', '--first-push'], { TORONTO_SECRET: 'toronto-secret-1', MONTREAL_SECRET: 'montreal-secret-2' });
     expect(run.code, run.all).to.equal(0);
     expect(service.uploads.map((u) => [u.clientId, u.status])).to.deep.equal([['toronto-key', 200], ['montreal-key', 200]]);
     expect(service.uploads[0]?.csv).to.equal(toCsv(rowsOf('Toronto')));
@@ -46,7 +46,7 @@ describe('per-site iLobby targets', function () {
 
   it('still pushes the other sites when one site\'s secret is wrong, and exits with that site\'s code', async () => {
     const dir = workspace({ 'config.json': config() });
-    const run = await rosterIn(ad(), dir, ['sync', '--report', 'report.json'], { TORONTO_SECRET: 'wrong-secret-here', MONTREAL_SECRET: 'montreal-secret-2' });
+    const run = await rosterIn(ad(), dir, ['sync', '--first-push', '--report', 'report.json'], { TORONTO_SECRET: 'wrong-secret-here', MONTREAL_SECRET: 'montreal-secret-2' });
     expect(run.code, run.all).to.equal(5);
     expect(run.stderr).to.match(/toronto: the token endpoint .* refused our credentials/);
     expect(service.uploads.map((u) => [u.clientId, u.status])).to.deep.equal([['montreal-key', 200]]);

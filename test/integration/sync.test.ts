@@ -30,7 +30,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
   it('syncs the directory: the service ends up holding exactly the export', async () => {
     const service = await sandbox();
     const dir = workspace({ 'config.json': configFor(service) });
-    const run = await roster(dir, ['sync']);
+    const run = await roster(dir, ['sync', '--first-push']);
     expect(run.code, run.all).to.equal(0);
     expect(readFileSync(join(dir, 'adextract.csv'), 'utf8')).to.equal(expectedCsv);
 
@@ -51,7 +51,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
   it('finds the token endpoint by OpenID discovery and can use client_secret_basic', async () => {
     const service = await sandbox({ clients: [{ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, authMethod: 'client_secret_basic', strictAuthMethod: true }] });
     const dir = workspace({ 'config.json': configFor(service, { tokenUrl: undefined, issuer: service.issuer, authMethod: 'client_secret_basic' }) });
-    const run = await roster(dir, ['sync']);
+    const run = await roster(dir, ['sync', '--first-push']);
     expect(run.code, run.all).to.equal(0);
     expect(service.tokenLog.map((t) => [t.status, t.authMethod])).to.deep.equal([[200, 'client_secret_basic']]);
     expect(service.addressBook()).to.have.length(expectedRecords.length);
@@ -60,7 +60,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
   it('exits 5 and uploads nothing when the client secret is wrong', async () => {
     const service = await sandbox();
     const dir = workspace({ 'config.json': configFor(service) });
-    const run = await roster(dir, ['sync'], { [SECRET_ENV]: 'not-the-secret-at-all' });
+    const run = await roster(dir, ['sync', '--first-push'], { [SECRET_ENV]: 'not-the-secret-at-all' });
     expect(run.code, run.all).to.equal(5);
     expect(run.stderr).to.match(/refused our credentials \(HTTP 401, invalid_client/);
     expect(run.all).not.to.include('not-the-secret-at-all');
@@ -71,7 +71,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
   it('refuses an endpoint that offers only TLS 1.0/1.1, sending nothing', async () => {
     const legacy = await sandbox({ tlsMinVersion: 'TLSv1', tlsMaxVersion: 'TLSv1.1' });
     const dir = workspace({ 'config.json': configFor(legacy) });
-    const run = await roster(dir, ['sync']);
+    const run = await roster(dir, ['sync', '--first-push']);
     expect(run.code, run.all).to.equal(6);
     expect(run.stderr).to.match(/TLS negotiation failed \(roster requires TLS 1\.2 or newer\)/);
     expect(legacy.tokenRequests).to.equal(0);
@@ -81,7 +81,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
   it('refuses a certificate that does not verify, sending nothing', async () => {
     const service = await sandbox();
     const dir = workspace({ 'config.json': configFor(service, { caFile: undefined }) });
-    const run = await roster(dir, ['sync']);
+    const run = await roster(dir, ['sync', '--first-push']);
     expect(run.code, run.all).to.equal(6);
     expect(run.stderr).to.match(/TLS certificate was not accepted/);
     expect(service.tokenRequests).to.equal(0);
@@ -93,13 +93,13 @@ describe('roster sync and upload against the iLobby sandbox', function () {
     const proxy = await startConnectProxy();
     try {
       const dir = workspace({ 'config.json': configFor(service) });
-      const run = await roster(dir, ['sync'], { HTTPS_PROXY: proxy.url, NO_PROXY: 'example.invalid' });
+      const run = await roster(dir, ['sync', '--first-push'], { HTTPS_PROXY: proxy.url, NO_PROXY: 'example.invalid' });
       expect(run.code, run.all).to.equal(0);
       const port = Number(new URL(service.origin).port);
       expect(proxy.tunnels.map((t) => [t.host, t.port])).to.deep.equal([['127.0.0.1', port], ['127.0.0.1', port]]);
       expect(service.uploads.map((u) => u.status)).to.deep.equal([200]);
       // and NO_PROXY sends it direct
-      const direct = await roster(workspace({ 'config.json': configFor(service) }), ['sync', '--force'], { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+      const direct = await roster(workspace({ 'config.json': configFor(service) }), ['sync', '--first-push', '--force'], { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
       expect(direct.code, direct.all).to.equal(0);
       expect(proxy.tunnels).to.have.length(2);
     } finally {
@@ -110,7 +110,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
   it('never writes a secret to output, log file, report or state, even with --verbose', async () => {
     const service = await sandbox();
     const dir = workspace({ 'config.json': configFor(service) });
-    const run = await roster(dir, ['sync', '--verbose', '--log-file', 'roster.log', '--report', 'report.json']);
+    const run = await roster(dir, ['sync', '--first-push', '--verbose', '--log-file', 'roster.log', '--report', 'report.json']);
     expect(run.code, run.all).to.equal(0);
     const files = listFiles(dir).filter((f) => !f.endsWith('config.json'));
     expect(files.some((f) => f.endsWith('roster.log'))).to.equal(true);
@@ -129,7 +129,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
       const service = await sandbox({ sites: ['Toronto', 'Montreal'] });
       const dir = workspace({ 'config.json': configFor(service) });
       writeFileSync(join(dir, 'hr.csv'), content);
-      return { service, run: await roster(dir, ['upload', 'hr.csv']) };
+      return { service, run: await roster(dir, ['upload', 'hr.csv', '--first-push']) };
     }
 
     it('checks and uploads a CSV made elsewhere', async () => {

@@ -33,7 +33,7 @@ writeFileSync(join(dir, 'config.json'), `${JSON.stringify({
 }, null, 2)}\n`);
 console.log(`$ roster sync --config ${join(dir, 'config.json')}`);
 const code = await new Promise<number | null>((resolve) => {
-  spawn(process.execPath, [CLI, 'sync', '--config', join(dir, 'config.json')], {
+  spawn(process.execPath, [CLI, 'sync', '--first-push', '--config', join(dir, 'config.json')], {
     stdio: 'inherit',
     env: { ...process.env, ROSTER_BIND_PASSWORD: ad.bindPassword, ROSTER_CLIENT_SECRET: DEFAULT_CLIENT_SECRET },
   }).on('close', resolve);

@@ -33,7 +33,7 @@ describe('config.json parsing', () => {
     expect(config.directory?.caFile).to.equal('/etc/roster/ca.pem');
     expect(config.directory?.bindPassword).to.deep.equal({ kind: 'env', name: 'ROSTER_BIND_PASSWORD', configKey: 'directory.bindPasswordEnv' });
     expect(config.csv).to.deep.equal({ path: '/etc/roster/adextract.csv', bom: false });
-    expect(config.safety).to.deep.equal({ minRows: 1, maxDisableCount: 500, maxDisablePercent: 10 });
+    expect(config.safety).to.deep.equal({ minRows: 1, maxDisableCount: 500, maxDisablePercent: 10, maxChangePercent: 25 });
     expect(config.stateDir).to.equal('/etc/roster/state');
     expect(config.fieldsFile).to.equal(undefined);
     expect(config.ilobby).to.deep.equal([]);
@@ -51,7 +51,7 @@ describe('config.json parsing', () => {
         tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token', uploadUrl: 'https://partnerapi.goilobby.com/addressbook/uploadcsv',
         clientId: 'abc', clientSecretEnv: 'ROSTER_CLIENT_SECRET', caFile: null,
       },
-      safety: { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10 },
+      safety: { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10, maxChangePercent: 25 },
       stateDir: 'state',
     }, '/etc/roster/config.json', '/etc/roster');
     expect(config.fieldsFile).to.equal('/etc/roster/fields.config.json');

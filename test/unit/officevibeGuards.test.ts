@@ -5,7 +5,7 @@ import { compareUsers, pushedState, type PushedState, type PushedUser } from '..
 import { evaluateOfficevibeGuards, officevibeChanges } from '../../src/officevibe/guards.js';
 
 const user = (id: string, email = `${id.toLowerCase()}@x.org`, jobTitle = ''): PushedUser => ({ id, email, firstName: '', lastName: '', jobTitle });
-const safety = { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10 };
+const safety = { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10, maxChangePercent: 25 };
 const state = (users: PushedUser[], groups = [{ id: 'G1', name: 'All' }], memberships = users.length): PushedState => ({ users, groups, memberships });
 const people = (n: number, domain = 'x.org') => Array.from({ length: n }, (_, i) => user(`E${i}`, `p${i}@${domain}`));
 
@@ -45,7 +45,7 @@ describe('Officevibe changes against the last push', () => {
 
 describe('Officevibe safety checks', () => {
   const check = (previous: PushedState | undefined, current: PushedState, force = false) =>
-    evaluateOfficevibeGuards(previous, current, officevibeChanges(previous, current), safety, force);
+    evaluateOfficevibeGuards(previous, current, officevibeChanges(previous, current), safety, { force, firstPush: false });
 
   it('refuses deactivations by email past the thresholds, naming people by email', () => {
     const v = check(state(people(10)), state(people(10, 'newco.example')));
@@ -57,7 +57,7 @@ describe('Officevibe safety checks', () => {
 
   it('lets new ids with the same emails through: nobody is deactivated', () => {
     const renumbered = people(10).map((u, i) => ({ ...u, id: `X${i}` }));
-    expect(check(state(people(10)), state(renumbered))).to.deep.equal({ fatal: undefined, thresholds: [], allowed: true });
+    expect(check(state(people(10)), state(renumbered))).to.deep.equal({ fatal: undefined, firstPushRefused: false, thresholds: [], allowed: true });
   });
 
   it('refuses removing more groups than the thresholds allow, and an emptied groups file; --force overrides', () => {
@@ -77,6 +77,20 @@ describe('Officevibe safety checks', () => {
     const v = check(state(people(5)), state(people(5), undefined, 0));
     expect(v.thresholds).to.deep.equal(['every group membership would be removed: the last push had 5 member or manager lines, this one has none']);
     expect(check(state(people(5), undefined, 0), state(people(5), undefined, 0)).allowed).to.equal(true);
+  });
+
+  it('refuses a first push without --first-push, whatever the thresholds say', () => {
+    const first = (flags: { force: boolean; firstPush: boolean }) => evaluateOfficevibeGuards(undefined, state(people(3)), officevibeChanges(undefined, state(people(3))), safety, flags);
+    expect(first({ force: true, firstPush: false })).to.deep.include({ firstPushRefused: true, allowed: false });
+    expect(first({ force: false, firstPush: true })).to.deep.include({ firstPushRefused: false, allowed: true });
+  });
+
+  it('guards changes of names and job titles, not of ids', () => {
+    const retitled = people(8).map((u, i) => (i < 3 ? { ...u, jobTitle: 'Sales' } : u));
+    const v = check(state(people(8)), state(retitled));
+    expect(v.thresholds).to.deep.equal([
+      '3 of the 8 people kept (37.5%) would have a column changed, more than safety.maxChangePercent (25%): jobTitle for 3 (e.g. p0@x.org: "" → "Sales"; p1@x.org: "" → "Sales"; p2@x.org: "" → "Sales")',
+    ]);
   });
 
   it('never allows an empty users list, even with --force', () => {

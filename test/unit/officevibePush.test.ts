@@ -33,7 +33,7 @@ describe('Officevibe config.json', () => {
     expect(config.inviteNewUsers).to.equal(false);
     expect(config.files).to.deep.equal({ users: join(DIR, 'Data/users.csv'), groups: join(DIR, 'Data/groups.csv'), mappings: join(DIR, 'Data/groups-mapping.csv') });
     expect(config.stateDir).to.equal(join(DIR, 'state'));
-    expect(config.safety).to.deep.equal({ minRows: 1, maxDisableCount: 500, maxDisablePercent: 10 });
+    expect(config.safety).to.deep.equal({ minRows: 1, maxDisableCount: 500, maxDisablePercent: 10, maxChangePercent: 25 });
     expect(config.directory).to.equal(undefined);
     expect(config.export.users.id).to.deep.equal(['sAMAccountName']);
   });
