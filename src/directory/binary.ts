@@ -3,19 +3,37 @@
 // every other binary value is left out. Pure.
 
 /** Binary attributes of Active Directory and OpenLDAP, by the names servers return. */
-export const BINARY_ATTRIBUTES = [
+const BINARY_ATTRIBUTES = [
   'objectGUID', 'objectSid', 'sIDHistory', 'tokenGroups', 'msExchMailboxGuid', 'msExchArchiveGUID', 'mS-DS-ConsistencyGuid',
   'thumbnailPhoto', 'jpegPhoto', 'photo', 'thumbnailLogo', 'userCertificate', 'userSMIMECertificate', 'cACertificate',
   'logonHours', 'msDS-GenerationId', 'userPKCS12', 'audio', 'msExchSafeSendersHash', 'msExchBlockedSendersHash',
 ] as const;
 
+const BINARY = new Set<string>(BINARY_ATTRIBUTES.map((name) => name.toLowerCase()));
 const GUIDS = new Set(['objectguid', 'msexchmailboxguid', 'msexcharchiveguid', 'ms-ds-consistencyguid']);
 const SIDS = new Set(['objectsid', 'sidhistory']);
 
-/** The text form of a binary value, or undefined when it has none. `name` is lower-case. */
+/**
+ * Whether the values of attribute `name` (any case, as a server returns it or a config names it)
+ * are bytes rather than text: a listed attribute, with or without options, or any attribute
+ * carrying the `;binary` option (RFC 4522), which a server uses only for binary values. The one
+ * rule for the directory readers and the config checks alike.
+ */
+export function isBinaryAttribute(name: string): boolean {
+  const key = name.toLowerCase();
+  const options = key.indexOf(';');
+  // Most names carry no option: one lookup, no allocation (this runs for every attribute of every entry).
+  if (options === -1) return BINARY.has(key);
+  return BINARY.has(key.slice(0, options)) || key.slice(options).split(';').includes('binary');
+}
+
+/** The text form of a binary value, or undefined when it has none. */
 export function binaryAsText(name: string, value: Buffer): string | undefined {
-  if (GUIDS.has(name) && value.length === 16) return guidText(value);
-  if (SIDS.has(name)) return sidText(value);
+  const key = name.toLowerCase();
+  const options = key.indexOf(';');
+  const base = options === -1 ? key : key.slice(0, options);
+  if (GUIDS.has(base) && value.length === 16) return guidText(value);
+  if (SIDS.has(base)) return sidText(value);
   return undefined;
 }
 

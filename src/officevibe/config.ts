@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseConfig } from '../config/parse.js';
 import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
 import type { DirectoryConfig, SafetyConfig, SecretSource } from '../config/types.js';
+import { isBinaryAttribute } from '../directory/binary.js';
 import { ConfigError } from '../errors.js';
 import { isValidEmail } from '../rows/collector.js';
 
@@ -68,8 +69,6 @@ export const DEFAULT_USER_ATTRIBUTES: Record<UserColumn, string[]> = {
   language: [],
 };
 
-// Binary in AD: read as text they would be garbage, and an id made of garbage changes nothing but harm.
-const BINARY_ATTRIBUTES = new Set(['objectguid', 'objectsid', 'thumbnailphoto', 'jpegphoto', 'usercertificate']);
 
 export function parseOfficevibeConfig(json: Json, configFile: string, configDir: string): OfficevibeConfig {
   const problems = new Problems();
@@ -227,7 +226,9 @@ function parseExport(value: Json | undefined, problems: Problems): OfficevibeExp
       continue;
     }
     const names = (attributes as string[]).map((a) => a.trim());
-    const binary = names.find((a) => BINARY_ATTRIBUTES.has(a.toLowerCase()));
+    // The directory reader gives binary attributes no text (or a GUID's or SID's): an id or email
+    // made of one would change nothing but harm.
+    const binary = names.find(isBinaryAttribute);
     if (binary !== undefined) problems.add(where, `${binary} is a binary attribute; use a text one (e.g. sAMAccountName, employeeID, mail)`);
     users[column] = names;
   }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../src/errors.js';
-import { binaryAsText, guidText, isUndecodable, sidText } from '../../src/directory/binary.js';
+import { binaryAsText, guidText, isBinaryAttribute, isUndecodable, sidText } from '../../src/directory/binary.js';
 import { parseFieldMapping } from '../../src/mapping/fields.js';
 import { mapRecord } from '../../src/mapping/mapRecord.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
@@ -104,5 +104,10 @@ describe('binary attributes', () => {
     expect(binaryAsText('thumbnailphoto', Buffer.from([0xff, 0xd8, 0xff]))).to.equal(undefined);
     expect(isUndecodable(Buffer.from([0x41, 0xff, 0x42]).toString('utf8'))).to.equal(true);
     expect(isUndecodable('Zoë')).to.equal(false);
+  });
+
+  it('knows a binary attribute by its name in any case, with options, or by the ;binary option', () => {
+    expect(['objectGUID', 'OBJECTSID', 'thumbnailphoto', 'jpegPhoto;x-small', 'userCertificate;binary', 'cn;binary'].filter((name) => !isBinaryAttribute(name))).to.deep.equal([]);
+    expect(['mail', 'cn;lang-fr', 'sAMAccountName', 'binary', 'description;x-binary'].filter(isBinaryAttribute)).to.deep.equal([]);
   });
 });
