@@ -37,13 +37,14 @@ export function binaryAsText(name: string, value: Buffer): string | undefined {
   return undefined;
 }
 
-/** AD stores a GUID with its first three groups little-endian. */
-export function guidText(bytes: Buffer): string {
-  const hex = (start: number, end: number, reverse: boolean) => {
-    const part = [...bytes.subarray(start, end)];
-    return (reverse ? part.reverse() : part).map((b) => b.toString(16).padStart(2, '0')).join('');
-  };
-  return `${hex(0, 4, true)}-${hex(4, 6, true)}-${hex(6, 8, true)}-${hex(8, 10, false)}-${hex(10, 16, false)}`;
+/**
+ * A GUID as AD tools (and PowerShell's [guid]) show it: AD stores the first three groups
+ * little-endian, so the bytes read 3 2 1 0 - 5 4 - 7 6 - 8 9 - 10..15. Throws for anything but 16 bytes.
+ */
+export function guidText(bytes: Uint8Array): string {
+  if (bytes.length !== 16) throw new Error(`a GUID has 16 bytes, this one ${bytes.length} bytes`);
+  const hex = (indexes: number[]) => indexes.map((i) => bytes[i]!.toString(16).padStart(2, '0')).join('');
+  return [hex([3, 2, 1, 0]), hex([5, 4]), hex([7, 6]), hex([8, 9]), hex([10, 11, 12, 13, 14, 15])].join('-');
 }
 
 /** S-1-5-21-…: revision, 48-bit authority (big-endian), then 32-bit little-endian sub-authorities. */

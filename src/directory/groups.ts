@@ -3,12 +3,13 @@
 // stops short is an error, never a shorter list: Officevibe would drop the missing memberships.
 import { NoSuchObjectError, type Entry } from 'ldapts';
 import { DirectoryError } from '../errors.js';
+import { guidText } from './binary.js';
 import type { Logger } from '../log/logger.js';
 import type { DirectoryConnection } from './connect.js';
 import { filterProblem } from './filter.js';
 import { searchFailure } from './failures.js';
 import { searchDirectory } from './search.js';
-import { formatObjectGuid, parseRangedAttribute, rangeRequest, type ValueRange } from './valueRange.js';
+import { parseRangedAttribute, rangeRequest, type ValueRange } from './valueRange.js';
 import { unlessLost } from './socketWatch.js';
 
 export interface DirectoryGroup {
@@ -50,7 +51,7 @@ export async function readGroup(connection: DirectoryConnection, dn: string, tim
   const first = await readEntry(connection, dn, [GUID_NAMES[0]!, 'entryUUID', 'cn', 'displayName', 'managedBy', rangeRequest('member', 0, RANGE_SIZE)], timeoutSeconds);
   const guid = GUID_NAMES.map((name) => first[name]).find((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
   const guidBytes = Array.isArray(guid) ? guid[0] : guid;
-  const id = Buffer.isBuffer(guidBytes) && guidBytes.length === 16 ? formatObjectGuid(guidBytes) : textValues(first, 'entryUUID')[0];
+  const id = Buffer.isBuffer(guidBytes) && guidBytes.length === 16 ? guidText(guidBytes) : textValues(first, 'entryUUID')[0];
   if (id === undefined) {
     throw new DirectoryError(`group "${dn}" has neither objectGUID nor entryUUID, so it has no stable id for Officevibe`, {
       hint: 'Check that the bind account may read objectGUID (AD) or entryUUID (OpenLDAP).',

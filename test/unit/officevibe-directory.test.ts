@@ -2,7 +2,8 @@
 // directory records) and of reading Officevibe's answer.
 import { expect } from 'chai';
 import type { DirectoryGroup } from '../../src/directory/groups.js';
-import { formatObjectGuid, parseRangedAttribute, rangeRequest } from '../../src/directory/valueRange.js';
+import { guidText } from '../../src/directory/binary.js';
+import { parseRangedAttribute, rangeRequest } from '../../src/directory/valueRange.js';
 import { CredentialsRejectedError, ExitCode, ServiceError } from '../../src/errors.js';
 import { DEFAULT_USER_ATTRIBUTES } from '../../src/officevibe/config.js';
 import { buildGroupExport } from '../../src/officevibe/directoryGroups.js';
@@ -20,8 +21,8 @@ describe('AD ranged values and objectGUID', () => {
 
   it('writes objectGUID as AD and PowerShell show it (first three groups byte-swapped)', () => {
     const stored = Buffer.from('67452301ab89efcd0123456789abcdef', 'hex');
-    expect(formatObjectGuid(stored)).to.equal('01234567-89ab-cdef-0123-456789abcdef');
-    expect(() => formatObjectGuid(Buffer.alloc(15))).to.throw(/15 bytes/);
+    expect(guidText(stored)).to.equal('01234567-89ab-cdef-0123-456789abcdef');
+    expect(() => guidText(Buffer.alloc(15))).to.throw(/15 bytes/);
   });
 });
 
