@@ -5,6 +5,7 @@ import { NoSuchObjectError, type Entry } from 'ldapts';
 import { DirectoryError } from '../errors.js';
 import { guidText } from './binary.js';
 import type { Logger } from '../log/logger.js';
+import { firstValue } from '../mapping/record.js';
 import type { DirectoryConnection } from './connect.js';
 import { filterProblem } from './filter.js';
 import { searchFailure } from './failures.js';
@@ -57,7 +58,8 @@ export async function readGroup(connection: DirectoryConnection, dn: string, tim
       hint: 'Check that the bind account may read objectGUID (AD) or entryUUID (OpenLDAP).',
     });
   }
-  const name = textValues(first, 'displayName')[0]?.trim() || textValues(first, 'cn')[0]?.trim() || dn;
+  // cn may hold several values (OpenLDAP): the same rule as every other value picks one.
+  const name = firstValue({ dn, attributes: { get: (attribute) => textValues(first, attribute) } }, ['displayName', 'cn']) || dn;
   const members = await readMembers(connection, dn, first, timeoutSeconds, log);
   return { dn, id, name, managedBy: textValues(first, 'managedBy')[0], members };
 }

@@ -26,8 +26,8 @@ describe('AD ranged values and objectGUID', () => {
   });
 });
 
-const record = (dn: string, attributes: Record<string, string>): DirectoryRecord => ({
-  dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), [v]])),
+const record = (dn: string, attributes: Record<string, string | string[]>): DirectoryRecord => ({
+  dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]])),
 });
 
 describe('users.csv from directory records', () => {
@@ -52,6 +52,16 @@ describe('users.csv from directory records', () => {
     expect(summary.skipped).to.deep.equal({ noId: 1, noEmail: 1, invalidEmail: 1, duplicateId: 1, duplicateEmail: 1 });
     expect(summary.examples.duplicateId).to.deep.equal(['CN=Zed,OU=B (same id "zed" as CN=Same Id,OU=B)']);
     expect(summary.examples.duplicateEmail).to.deep.equal(['CN=Twin,OU=B (same email as CN=Twin,OU=A)']);
+  });
+
+  it('takes the value of a multi-valued attribute that sorts first, whatever the server\'s order', () => {
+    const idOf = (uids: string[]) => {
+      const collector = new OfficevibeUserCollector({ ...DEFAULT_USER_ATTRIBUTES, id: ['uid'] });
+      collector.add(record('uid=b,OU=B', { uid: uids, mail: 'b@x.org' }));
+      return collector.finish().users.map((u) => u.values.id);
+    };
+    expect(idOf(['bravo', 'alpha', ' ', 'charlie'])).to.deep.equal(['alpha']);
+    expect(idOf(['charlie', 'bravo', 'alpha'])).to.deep.equal(['alpha']);
   });
 });
 
