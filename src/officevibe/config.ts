@@ -11,7 +11,7 @@ import { ObjectReader, Problems, describe, isObject, type Json } from '../config
 import type { DirectoryConfig, SafetyConfig, SecretSource } from '../config/types.js';
 import { isBinaryAttribute } from '../directory/binary.js';
 import { ConfigError } from '../errors.js';
-import { isValidEmail } from '../rows/collector.js';
+import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 
 /** The key straight from config.json's text (the original tool's way), or roster's env/file sources. */
 export type ApiKeySource = { kind: 'config'; value: string; configKey: 'ApiKey' } | SecretSource;
@@ -77,7 +77,7 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
 
   const apiKey = parseApiKey(top, path);
   const syncManagerEmail = top.string('SyncManagerEmail')?.trim();
-  if (syncManagerEmail !== undefined && !isValidEmail(syncManagerEmail.toLowerCase())) {
+  if (syncManagerEmail !== undefined && !isValidEmail(normalizeEmail(syncManagerEmail))) {
     problems.add('SyncManagerEmail', `"${syncManagerEmail}" is not an email address`);
   }
   const inviteNewUsers = parseLenientBoolean(top, 'InviteNewUsers', false);

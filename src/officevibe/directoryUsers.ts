@@ -2,7 +2,7 @@
 // (trimmed, lower-cased, must look like an address). Every record left out is counted by reason.
 // Pure; the search itself is the same as roster's directory export.
 import { firstValue, type DirectoryRecord } from '../mapping/record.js';
-import { isValidEmail } from '../rows/collector.js';
+import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { USER_COLUMNS, type UserColumn } from './config.js';
 
 export interface DirectoryUser {
@@ -40,7 +40,7 @@ export class OfficevibeUserCollector {
   add(record: DirectoryRecord): void {
     this.entriesFound += 1;
     const values = Object.fromEntries(USER_COLUMNS.map((column) => [column, firstValue(record, this.attributes[column])])) as Record<UserColumn, string>;
-    values.email = values.email.toLowerCase();
+    values.email = normalizeEmail(values.email);
     if (values.id === '') return this.skip('noId', record.dn);
     if (values.email === '') return this.skip('noEmail', record.dn);
     if (!isValidEmail(values.email)) return this.skip('invalidEmail', `${record.dn} ("${values.email}")`);
