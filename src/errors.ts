@@ -14,6 +14,16 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * A failed system call as text for a message: Node's code for it (ENOENT, EACCES, ECONNREFUSED),
+ * which a sysadmin can look up, or the message when there is no code.
+ */
+export function errnoText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && code !== '') return code;
+  return error instanceof Error ? error.message : String(error);
+}
+
 export abstract class RosterError extends Error {
   abstract readonly exitCode: ExitCode;
   /** One sentence saying what to try next; printed after the message. */

@@ -7,7 +7,7 @@ import { connectDirectory } from '../directory/connect.js';
 import { buildFilter } from '../directory/filter.js';
 import { findGroups, readGroup, type DirectoryGroup } from '../directory/groups.js';
 import { searchDirectory, type SearchBaseResult } from '../directory/search.js';
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import type { Logger } from '../log/logger.js';
 import { compareUsers, pushedUsers } from '../officevibe/changes.js';
@@ -97,7 +97,7 @@ function writeOutput(file: string, content: string, outDir: string | undefined):
     mkdirSync(dirname(file), { recursive: true });
     writeFileAtomic(file, content);
   } catch (error) {
-    throw new InvalidInputError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new InvalidInputError(`cannot write ${file}: ${errnoText(error)}`, {
       hint: outDir === undefined ? 'Check UsersFile, GroupsFile and GroupsMappingFile: their folder must be writable by the account running roster.' : 'Check --out-dir: it must be writable by the account running roster.',
       cause: error,
     });

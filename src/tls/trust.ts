@@ -12,7 +12,7 @@
 // So a caFile only ever widens what is trusted, never narrows it: one behaviour to explain.
 import { readFileSync } from 'node:fs';
 import { createSecureContext, rootCertificates, type ConnectionOptions } from 'node:tls';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errnoText } from '../errors.js';
 
 /**
  * TLS options with roster's trust: TLS 1.2+, verified certificates, and the CA in `caFile` (PEM,
@@ -45,7 +45,7 @@ function readCaFile(caFile: string, key: string): string {
   try {
     pem = readFileSync(caFile, 'utf8');
   } catch (error) {
-    throw new ConfigError(caFile, [`${key} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`], {
+    throw new ConfigError(caFile, [`${key} cannot be read: ${errnoText(error)}`], {
       hint: `Point ${key} at the PEM file of the CA that issued the server's certificate (or the TLS-inspecting proxy's CA).`,
     });
   }
