@@ -43,10 +43,6 @@ export function describeTargetChanges(target: TargetChanges): string {
   return [`${target.target}, against the last push (${target.previousRows} rows):`, ...changeLines(target.changes)].join('\n');
 }
 
-export function describeChanges(config: RosterConfig, rows: RowList): string[] {
-  return changesPerTarget(config, rows).map(describeTargetChanges);
-}
-
 /** The counts for the run report (the full lists go to --diff-out, not into every report). */
 export function changeCounts(target: TargetChanges): Record<string, unknown> {
   const { changes } = target;
