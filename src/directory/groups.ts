@@ -7,7 +7,7 @@ import { guidText } from './binary.js';
 import type { Logger } from '../log/logger.js';
 import { firstValue } from '../mapping/record.js';
 import type { DirectoryConnection } from './connect.js';
-import { filterProblem } from './filter.js';
+import { GROUP_CLASSES } from './filter.js';
 import { searchFailure } from './failures.js';
 import { searchDirectory } from './search.js';
 import { parseRangedAttribute, rangeRequest, type ValueRange } from './valueRange.js';
@@ -26,23 +26,15 @@ export interface DirectoryGroup {
 
 /** AD's default MaxValRange; asking for this many per request works everywhere ranges are supported. */
 const RANGE_SIZE = 1500;
-const GROUP_CLASSES = '(|(objectClass=group)(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))';
 const GUID_NAMES = ['objectGUID', 'objectGuid', 'objectguid', 'OBJECTGUID'];
 
-/** The DNs of the groups `filter` selects under `searchBases` (paged, like the people search). */
+/** The DNs of the groups `filter` (from buildGroupFilter) selects under `searchBases` (paged, like the people search). */
 export async function findGroups(
   connection: DirectoryConnection,
   selection: { filter: string; searchBases: readonly string[]; pageSize: number; timeoutSeconds: number },
   log: Logger,
 ): Promise<string[]> {
-  const own = selection.filter.trim().startsWith('(') ? selection.filter.trim() : `(${selection.filter.trim()})`;
-  const filter = `(&${GROUP_CLASSES}${own})`;
-  const problem = filterProblem(filter);
-  if (problem !== undefined) {
-    throw new DirectoryError(`the LDAP filter from export.groups.filter is malformed: ${problem}\n  filter: ${own}`, {
-      hint: 'Check that every "(" has its ")" and that values containing * ( ) or \\ are escaped (RFC 4515).',
-    });
-  }
+  const { filter } = selection;
   const dns: string[] = [];
   await searchDirectory(connection, { searchBases: selection.searchBases, filter, attributes: ['cn'], pageSize: selection.pageSize, timeoutSeconds: selection.timeoutSeconds }, (record) => dns.push(record.dn), log);
   return dns;

@@ -3,25 +3,25 @@ import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError } fr
 import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
 import { connectFailure, describeAdBindFailure, searchFailure } from '../../src/directory/failures.js';
 import { buildFilter, escapeFilterValue, fileTime } from '../../src/directory/filter.js';
-import { DirectoryError } from '../../src/errors.js';
+import { ConfigError, DirectoryError } from '../../src/errors.js';
 
 describe('filter building', () => {
   it('uses the filter as it is without memberOf', () => {
-    expect(buildFilter(DEFAULT_AD_FILTER, { memberOf: [] })).to.equal(DEFAULT_AD_FILTER);
-    expect(buildFilter('objectClass=inetOrgPerson', { memberOf: [] })).to.equal('(objectClass=inetOrgPerson)');
+    expect(buildFilter(DEFAULT_AD_FILTER, { configFile: 'config.json', memberOf: [] })).to.equal(DEFAULT_AD_FILTER);
+    expect(buildFilter('objectClass=inetOrgPerson', { configFile: 'config.json', memberOf: [] })).to.equal('(objectClass=inetOrgPerson)');
   });
 
   it('restricts to nested members of one or several groups, escaping the DNs', () => {
-    expect(buildFilter('(objectClass=user)', { memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp'] })).to.equal(
+    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp'] })).to.equal(
       '(&(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=Visitor Hosts,OU=Groups,DC=corp))');
-    expect(buildFilter('(objectClass=user)', { memberOf: ['CN=A (old),DC=x', 'CN=B*,DC=x'] })).to.equal(
+    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: ['CN=A (old),DC=x', 'CN=B*,DC=x'] })).to.equal(
       '(&(objectClass=user)(|(memberOf:1.2.840.113556.1.4.1941:=CN=A \\28old\\29,DC=x)(memberOf:1.2.840.113556.1.4.1941:=CN=B\\2a,DC=x)))');
   });
 
   it('leaves out expired accounts by accountExpires (a FILETIME), keeping "never" (0 and 2^63-1)', () => {
     expect(fileTime(new Date('1601-01-01T00:00:00Z'))).to.equal('0');
     expect(fileTime(new Date('2026-01-01T00:00:00Z'))).to.equal('134116992000000000');
-    expect(buildFilter('(objectClass=user)', { memberOf: [], notExpiredAt: new Date('2026-01-01T00:00:00Z') })).to.equal(
+    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: [], notExpiredAt: new Date('2026-01-01T00:00:00Z') })).to.equal(
       '(&(objectClass=user)(|(!(accountExpires=*))(accountExpires=0)(accountExpires=9223372036854775807)(accountExpires>=134116992000000000)))');
   });
 
@@ -29,11 +29,11 @@ describe('filter building', () => {
     expect(escapeFilterValue('a*b(c)d\\e\u0000')).to.equal('a\\2ab\\28c\\29d\\5ce\\00');
   });
 
-  it('refuses a malformed filter with exit 3, naming the config key', () => {
-    expect(() => buildFilter('(&(objectClass=user)(sn=x)', { memberOf: [] })).to.throw(DirectoryError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
-    expect(() => buildFilter('(objectClass=user))', { memberOf: [] })).to.throw(DirectoryError, /closing "\)" at position 19/);
-    expect(() => buildFilter('(objectClass=user)(sn=x)', { memberOf: [] })).to.throw(DirectoryError, /text after the filter/);
-    expect(() => buildFilter('(&(objectClass=user)(sn=x))', { memberOf: [] })).not.to.throw();
+  it('refuses a malformed filter as a config fault (exit 2), naming the config key', () => {
+    expect(() => buildFilter('(&(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
+    expect(() => buildFilter('(objectClass=user))', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /closing "\)" at position 19/);
+    expect(() => buildFilter('(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /text after the filter/);
+    expect(() => buildFilter('(&(objectClass=user)(sn=x))', { configFile: 'config.json', memberOf: [] })).not.to.throw();
   });
 });
 
