@@ -1,6 +1,6 @@
 // Every failure roster expects is one of these classes. Each carries the exit code a scheduler
 // sees and a message a sysadmin can act on: what failed, where, and what to try.
-// cli.ts is the one place that turns them into output and an exit code.
+// log/failure.ts is the one place that turns them into a log line, the report and an exit code.
 
 export const ExitCode = {
   ok: 0,

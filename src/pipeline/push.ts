@@ -99,10 +99,10 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     return { ...result, outcome: 'uploaded', exitCode: ExitCode.ok, message: `${target.name}: uploaded ${summary}${preview}`, serviceAnswer: answer.answer };
   } catch (error) {
     if (!(error instanceof RosterError)) throw error;
-    // Logged here, not thrown: the other targets still get their push.
-    const exitCode = reportFailure(error, log, false);
+    // Reported here, not thrown: the other targets still get their push.
+    const failure = reportFailure(error, log, false);
     const refused = error instanceof SafetyRefusal;
-    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode, message: refused ? `${error.message}${preview}` : error.message };
+    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode: failure.exitCode, message: refused ? `${failure.message}${preview}` : failure.message };
   }
 }
 
