@@ -1,5 +1,5 @@
 // roster's command line: global options and the command modules. Each command lives in
-// src/commands/; failures become exit codes in commands/run.ts. What a user runs is the bundle of
+// src/commands/; failures become exit codes in log/failure.ts. What a user runs is the bundle of
 // this file that launcher.cts starts (no top-level await here: the bundle is CommonJS).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import { hideBin } from 'yargs/helpers';
 import type { CommandModule } from 'yargs';
 import type { GlobalOptions } from './commands/run.js';
 import { ExitCode } from './errors.js';
-import { usageErrorLine } from './log/logger.js';
+import { reportFailure } from './log/failure.js';
+import { createLogger, usageErrorLine } from './log/logger.js';
 import { packageRoot } from './paths.js';
 
 const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -65,8 +66,8 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
-// Commands turn their own failures into exit codes (commands/run.ts); what reaches here is a bug.
+// Every command reports its own failures (commands/run.ts); what reaches here is a bug, reported
+// the same way, on stderr, since the command line's log options may not have been read.
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exitCode = ExitCode.unexpected;
+  process.exitCode = reportFailure(error, createLogger({ format: 'text', verbosity: 'normal', logFile: undefined }), true).exitCode;
 });

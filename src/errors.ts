@@ -1,6 +1,6 @@
 // Every failure roster expects is one of these classes. Each carries the exit code a scheduler
 // sees and a message a sysadmin can act on: what failed, where, and what to try.
-// cli.ts is the one place that turns them into output and an exit code.
+// log/failure.ts is the one place that turns them into a log line, the report and an exit code.
 
 export const ExitCode = {
   ok: 0,
@@ -13,6 +13,16 @@ export const ExitCode = {
   lockHeld: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * A failed system call as text for a message: Node's code for it (ENOENT, EACCES, ECONNREFUSED),
+ * which a sysadmin can look up, or the message when there is no code.
+ */
+export function errnoText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && code !== '') return code;
+  return error instanceof Error ? error.message : String(error);
+}
 
 export abstract class RosterError extends Error {
   abstract readonly exitCode: ExitCode;

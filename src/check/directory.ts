@@ -6,7 +6,7 @@ import { isLoopback } from '../config/parse.js';
 import { connectDirectory, type DirectoryConnection } from '../directory/connect.js';
 import { connectFailure } from '../directory/failures.js';
 import { searchDirectory } from '../directory/search.js';
-import { DirectoryError, RosterError } from '../errors.js';
+import { DirectoryError, errnoText, RosterError } from '../errors.js';
 import { formatCsv } from '../file/csv.js';
 import type { Logger } from '../log/logger.js';
 import { RowCollector, type RowSummary } from '../rows/collector.js';
@@ -60,7 +60,7 @@ async function checkNetwork(endpoint: Endpoint, { directory, checks }: Directory
     const addresses = await resolveHost(host);
     checks.pass('DNS', url, addresses === undefined ? `${host} is an IP address: nothing to look up` : `${host} → ${addresses.join(', ')}`);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const code = errnoText(error);
     checks.fail('DNS', url, new DirectoryError(`cannot resolve ${host}, the host name in ${url} (${code})`, {
       hint: `Check the name in directory.url and this server's DNS settings (e.g. nslookup ${host}).`,
     }));

@@ -1,7 +1,8 @@
 // How `roster check` reports: one line per step with ✔ or ✘, under every failure a sentence saying
 // what to try, and the exit code of the first failure. The lines are the command's result (stdout,
 // or one JSON object each with --log-format json); the run report gets the same steps.
-import { ExitCode, RosterError } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { describeFailure } from '../log/failure.js';
 import type { Logger } from '../log/logger.js';
 
 export type StepStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -63,16 +64,15 @@ export class CheckLog {
     this.record({ step, subject, status: 'skip', message }, {});
   }
 
-  /** A failed step: its exit code and hint come from the RosterError; anything else is a bug (exit 1). */
+  /** A failed step: its message, hint and exit code as log/failure.ts describes the error (a bug: exit 1). */
   fail(step: string, subject: string, error: unknown, detail?: string): void {
-    const known = error instanceof RosterError ? error : undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    if (known === undefined) this.log.debug(error instanceof Error ? (error.stack ?? message) : message);
+    const failure = describeFailure(error);
+    if (failure.kind === 'unexpected') this.log.debug(error instanceof Error ? (error.stack ?? failure.message) : failure.message);
     this.record({
       step, subject, status: 'fail',
-      message: detail === undefined ? message : `${message}\n${detail}`,
-      hint: known ? known.hint : 'This is a bug in roster: please report it with this output (add --verbose for the details).',
-      exitCode: known ? known.exitCode : ExitCode.unexpected,
+      message: detail === undefined ? failure.message : `${failure.message}\n${detail}`,
+      hint: failure.hint,
+      exitCode: failure.exitCode,
     }, {});
   }
 

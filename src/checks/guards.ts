@@ -143,11 +143,13 @@ export function removalThresholds(
   const names = `${shown.join(', ')}${count > shown.length ? `, … (${count - shown.length} more)` : ''}`;
   const thresholds: string[] = [];
   if (count > safety.maxDisableCount) {
-    thresholds.push(`${count} ${what.noun} would be ${what.fate}, more than safety.maxDisableCount (${safety.maxDisableCount}): ${names}`);
+    thresholds.push(`${count} ${what.noun} would be ${what.fate}, more than safety.maxDisableCount (${safety.maxDisableCount})`);
   }
   const percent = (count / previousCount) * 100;
   if (percent > safety.maxDisablePercent) {
-    thresholds.push(`${count} of the ${previousCount} ${what.noun} in the last push (${percent.toFixed(1)}%) would be ${what.fate}, more than safety.maxDisablePercent (${safety.maxDisablePercent}%): ${names}`);
+    thresholds.push(`${count} of the ${previousCount} ${what.noun} in the last push (${percent.toFixed(1)}%) would be ${what.fate}, more than safety.maxDisablePercent (${safety.maxDisablePercent}%)`);
   }
+  // The names once, on the first line: a tired reader should not find them twice.
+  if (thresholds.length > 0) thresholds[0] = `${thresholds[0]}: ${names}`;
   return thresholds;
 }

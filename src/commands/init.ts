@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import { starterFiles } from '../init/templates.js';
 import { packageRoot } from '../paths.js';
@@ -48,7 +48,7 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
         writeFileAtomic(files.config, `${JSON.stringify(starter.config, null, 2)}\n`);
         writeFileAtomic(files.fields, `${JSON.stringify(starter.fields, null, 2)}\n`);
       } catch (error) {
-        throw new InvalidInputError(`cannot write the starter files in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        throw new InvalidInputError(`cannot write the starter files in ${dir}: ${errnoText(error)}`, {
           hint: 'Choose a folder this account may write to with --dir.',
           cause: error,
         });

@@ -1,9 +1,9 @@
-// What every command shares: the global options, the logger, the run report, and turning the
-// command's outcome into the process exit code.
+// What every command shares: the global options, the logger, the run report, and the process
+// exit code. A failure is reported by log/failure.ts, the one place errors become exit codes.
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
-import { reportFailure } from '../log/failure.js';
+import { failureFields, reportFailure } from '../log/failure.js';
 import { createLogger, type LogFormat, type Logger } from '../log/logger.js';
 import { redact } from '../log/redact.js';
 import { writeRunReport } from '../state/store.js';
@@ -47,8 +47,9 @@ export async function runCommand(
   try {
     exitCode = (await body({ log, report })) ?? ExitCode.ok;
   } catch (error) {
-    exitCode = reportFailure(error, log, argv.verbose === true);
-    report.error = error instanceof Error ? error.message : String(error);
+    const failure = reportFailure(error, log, argv.verbose === true);
+    exitCode = failure.exitCode;
+    Object.assign(report, failureFields(failure));
   }
   Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
   saveReport(report, argv.report, log);

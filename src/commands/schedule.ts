@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import type { Logger } from '../log/logger.js';
 import { targetsOf } from '../pipeline/push.js';
@@ -138,7 +138,7 @@ function writeJobFiles(folder: string, files: Record<string, string>, scheduler:
       written.push(join(folder, name));
     }
   } catch (error) {
-    throw new InvalidInputError(`cannot write the job files in ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new InvalidInputError(`cannot write the job files in ${folder}: ${errnoText(error)}`, {
       hint: 'Choose a folder this account may write to with --out-dir.',
       cause: error,
     });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import { checkIlobbyCsv } from '../file/readCsv.js';
 import { pushAndReport, targetsOf } from '../pipeline/push.js';
 import { withLock } from '../state/lock.js';
@@ -39,7 +39,7 @@ export const uploadCommand: CommandModule<GlobalOptions, UploadOptions> = {
       try {
         bytes = readFileSync(file);
       } catch (error) {
-        throw new InvalidInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new InvalidInputError(`cannot read ${file}: ${errnoText(error)}`);
       }
       const { rows, problems } = checkIlobbyCsv(bytes);
       if (problems.length > 0) {

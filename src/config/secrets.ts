@@ -1,7 +1,7 @@
 // Reads a secret from the environment variable or file that config.json names.
 // Secret values never go into errors or logs; only where they were looked for does.
 import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import { registerSecret } from '../log/redact.js';
 import type { SecretSource } from './types.js';
 
@@ -20,7 +20,7 @@ export function readSecret(source: SecretSource): string {
   try {
     text = readFileSync(source.path, 'utf8');
   } catch (error) {
-    throw new InvalidInputError(`cannot read the secret file ${source.path} (named by ${source.configKey}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new InvalidInputError(`cannot read the secret file ${source.path} (named by ${source.configKey}): ${errnoText(error)}`, {
       hint: 'Check the path and that the account running roster may read it.',
     });
   }

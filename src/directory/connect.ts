@@ -1,15 +1,15 @@
 // Opens an authenticated connection to the first reachable domain controller.
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
 import { readSecret } from '../config/secrets.js';
 import type { DirectoryConfig } from '../config/types.js';
-import { ConfigError, DirectoryError } from '../errors.js';
+import { DirectoryError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { connectFailure } from './failures.js';
 import { isLoopback } from '../config/parse.js';
 import { SocketWatch } from './socketWatch.js';
+import { trustOptions } from '../tls/trust.js';
 
 export interface DirectoryConnection {
   client: Client;
@@ -23,30 +23,13 @@ export interface DirectoryConnection {
 const CONNECT_TIMEOUT_MS = 15_000;
 const UNBIND_GRACE_MS = 2_000;
 
+/** TLS options for a domain controller: roster's trust (tls/trust.ts) and its host name. */
 export function tlsOptionsFor(url: string, caFile: string | undefined): ConnectionOptions {
   const hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const options: ConnectionOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: true, host: hostname };
+  const options: ConnectionOptions = { ...trustOptions(caFile, 'directory.caFile'), host: hostname };
   // SNI takes names only; certificate checks still use `host`.
   if (isIP(hostname) === 0) options.servername = hostname;
-  if (caFile !== undefined) options.ca = readCaFile(caFile);
   return options;
-}
-
-function readCaFile(caFile: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(caFile, 'utf8');
-  } catch (error) {
-    throw new ConfigError(caFile, [`directory.caFile cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`], {
-      hint: 'Point caFile at the PEM file of the CA that issued the directory\'s certificate.',
-    });
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigError(caFile, ['directory.caFile holds no PEM certificate (-----BEGIN CERTIFICATE-----)'], {
-      hint: 'Export the CA certificate as "Base-64 encoded X.509 (.CER)" and point caFile at that file.',
-    });
-  }
-  return pem;
 }
 
 /**

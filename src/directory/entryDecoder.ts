@@ -5,15 +5,13 @@
 // errors) is left to ldapts. No I/O.
 import { isUtf8 } from 'node:buffer';
 import type { AttributeValues, DirectoryRecord } from '../mapping/record.js';
-import { BINARY_ATTRIBUTES, binaryAsText } from './binary.js';
+import { binaryAsText, isBinaryAttribute } from './binary.js';
 
 const SEQUENCE = 0x30;
 const SET = 0x31;
 const INTEGER = 0x02;
 const OCTET_STRING = 0x04;
 const SEARCH_RESULT_ENTRY = 0x64; // [APPLICATION 4], constructed
-
-const BINARY = new Set(BINARY_ATTRIBUTES.map((name) => name.toLowerCase()));
 
 /** The bytes are not the BER an LDAP server sends. */
 export class BerError extends Error {
@@ -191,7 +189,7 @@ function attributeKey(message: Buffer, start: number, end: number): string {
  */
 function readValues(reader: Reader, end: number, key: string): string[] {
   const message = reader.bytes;
-  const binary = BINARY.has(key) || key.endsWith(';binary');
+  const binary = isBinaryAttribute(key);
   let values: string[] | undefined;
   while (reader.at < end) {
     const itemEnd = reader.enter(OCTET_STRING, end);

@@ -1,9 +1,13 @@
-// Builds the LDAP filter roster searches with. Pure.
+// Builds the LDAP filters roster searches with, and refuses a malformed one as the config fault
+// it is (exit 2, naming the key) before anything is sent. Pure.
 import { FilterParser } from 'ldapts';
-import { DirectoryError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 
 /** Active Directory's LDAP_MATCHING_RULE_IN_CHAIN: membership through nested groups. */
 export const IN_CHAIN_RULE = '1.2.840.113556.1.4.1941';
+
+/** Groups as AD (group) and OpenLDAP (groupOfNames, groupOfUniqueNames) make them. */
+export const GROUP_CLASSES = '(|(objectClass=group)(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))';
 
 /** Escapes a value for use inside a filter (RFC 4515: `*`, `(`, `)`, `\` and NUL). */
 export function escapeFilterValue(value: string): string {
@@ -16,6 +20,8 @@ export function fileTime(date: Date): string {
 }
 
 export interface FilterOptions {
+  /** The config file the filter comes from, named when it is malformed. */
+  configFile: string;
   memberOf: readonly string[];
   /** When set, accounts that expired before this moment are left out. */
   notExpiredAt?: Date | undefined;
@@ -23,12 +29,12 @@ export interface FilterOptions {
 
 /**
  * The configured filter, restricted to members (direct or nested) of any of `memberOf`, and to
- * accounts not expired at `notExpiredAt`. Throws DirectoryError when the result is not valid
- * filter syntax, before anything is sent.
+ * accounts not expired at `notExpiredAt`. Throws ConfigError (exit 2) naming directory.filter or
+ * directory.memberOf when the result is not valid filter syntax.
  */
 export function buildFilter(filter: string, options: FilterOptions): string {
-  const base = filter.trim().startsWith('(') ? filter.trim() : `(${filter.trim()})`;
-  assertValidFilter(base, 'directory.filter');
+  const base = parenthesized(filter);
+  assertValidFilter(base, 'directory.filter', options.configFile);
   const clauses = [base];
   if (options.memberOf.length > 0) {
     const groups = options.memberOf.map((dn) => `(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(dn.trim())})`);
@@ -40,8 +46,20 @@ export function buildFilter(filter: string, options: FilterOptions): string {
   }
   if (clauses.length === 1) return base;
   const combined = `(&${clauses.join('')})`;
-  assertValidFilter(combined, 'directory.memberOf');
+  assertValidFilter(combined, 'directory.memberOf', options.configFile);
   return combined;
+}
+
+/** The groups `export.groups.filter` selects; throws ConfigError (exit 2) naming the key when it is malformed. */
+export function buildGroupFilter(filter: string, configFile: string): string {
+  const own = parenthesized(filter);
+  assertValidFilter(own, 'export.groups.filter', configFile);
+  return `(&${GROUP_CLASSES}${own})`;
+}
+
+/** A filter written without its outer parentheses (objectClass=user) gets them. */
+function parenthesized(filter: string): string {
+  return filter.trim().startsWith('(') ? filter.trim() : `(${filter.trim()})`;
 }
 
 /** Why a filter is malformed, or undefined. Values must escape ( and ), so every raw one is structure. */
@@ -63,10 +81,10 @@ export function filterProblem(filter: string): string | undefined {
   return undefined;
 }
 
-function assertValidFilter(filter: string, configKey: string): void {
+function assertValidFilter(filter: string, configKey: string, configFile: string): void {
   const problem = filterProblem(filter);
   if (problem !== undefined) {
-    throw new DirectoryError(`the LDAP filter from ${configKey} is malformed: ${problem}\n  filter: ${filter}`, {
+    throw new ConfigError(configFile, [`the LDAP filter from ${configKey} is malformed: ${problem}\n  filter: ${filter}`], {
       hint: 'Check that every "(" has its ")" and that values containing * ( ) or \\ are escaped (RFC 4515).',
     });
   }

@@ -3,12 +3,14 @@
 // stops short is an error, never a shorter list: Officevibe would drop the missing memberships.
 import { NoSuchObjectError, type Entry } from 'ldapts';
 import { DirectoryError } from '../errors.js';
+import { guidText } from './binary.js';
 import type { Logger } from '../log/logger.js';
+import { firstValue } from '../mapping/record.js';
 import type { DirectoryConnection } from './connect.js';
-import { filterProblem } from './filter.js';
+import { GROUP_CLASSES } from './filter.js';
 import { searchFailure } from './failures.js';
 import { searchDirectory } from './search.js';
-import { formatObjectGuid, parseRangedAttribute, rangeRequest, type ValueRange } from './valueRange.js';
+import { parseRangedAttribute, rangeRequest, type ValueRange } from './valueRange.js';
 import { unlessLost } from './socketWatch.js';
 
 export interface DirectoryGroup {
@@ -24,23 +26,15 @@ export interface DirectoryGroup {
 
 /** AD's default MaxValRange; asking for this many per request works everywhere ranges are supported. */
 const RANGE_SIZE = 1500;
-const GROUP_CLASSES = '(|(objectClass=group)(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))';
 const GUID_NAMES = ['objectGUID', 'objectGuid', 'objectguid', 'OBJECTGUID'];
 
-/** The DNs of the groups `filter` selects under `searchBases` (paged, like the people search). */
+/** The DNs of the groups `filter` (from buildGroupFilter) selects under `searchBases` (paged, like the people search). */
 export async function findGroups(
   connection: DirectoryConnection,
   selection: { filter: string; searchBases: readonly string[]; pageSize: number; timeoutSeconds: number },
   log: Logger,
 ): Promise<string[]> {
-  const own = selection.filter.trim().startsWith('(') ? selection.filter.trim() : `(${selection.filter.trim()})`;
-  const filter = `(&${GROUP_CLASSES}${own})`;
-  const problem = filterProblem(filter);
-  if (problem !== undefined) {
-    throw new DirectoryError(`the LDAP filter from export.groups.filter is malformed: ${problem}\n  filter: ${own}`, {
-      hint: 'Check that every "(" has its ")" and that values containing * ( ) or \\ are escaped (RFC 4515).',
-    });
-  }
+  const { filter } = selection;
   const dns: string[] = [];
   await searchDirectory(connection, { searchBases: selection.searchBases, filter, attributes: ['cn'], pageSize: selection.pageSize, timeoutSeconds: selection.timeoutSeconds }, (record) => dns.push(record.dn), log);
   return dns;
@@ -50,13 +44,14 @@ export async function readGroup(connection: DirectoryConnection, dn: string, tim
   const first = await readEntry(connection, dn, [GUID_NAMES[0]!, 'entryUUID', 'cn', 'displayName', 'managedBy', rangeRequest('member', 0, RANGE_SIZE)], timeoutSeconds);
   const guid = GUID_NAMES.map((name) => first[name]).find((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
   const guidBytes = Array.isArray(guid) ? guid[0] : guid;
-  const id = Buffer.isBuffer(guidBytes) && guidBytes.length === 16 ? formatObjectGuid(guidBytes) : textValues(first, 'entryUUID')[0];
+  const id = Buffer.isBuffer(guidBytes) && guidBytes.length === 16 ? guidText(guidBytes) : textValues(first, 'entryUUID')[0];
   if (id === undefined) {
     throw new DirectoryError(`group "${dn}" has neither objectGUID nor entryUUID, so it has no stable id for Officevibe`, {
       hint: 'Check that the bind account may read objectGUID (AD) or entryUUID (OpenLDAP).',
     });
   }
-  const name = textValues(first, 'displayName')[0]?.trim() || textValues(first, 'cn')[0]?.trim() || dn;
+  // cn may hold several values (OpenLDAP): the same rule as every other value picks one.
+  const name = firstValue({ dn, attributes: { get: (attribute) => textValues(first, attribute) } }, ['displayName', 'cn']) || dn;
   const members = await readMembers(connection, dn, first, timeoutSeconds, log);
   return { dn, id, name, managedBy: textValues(first, 'managedBy')[0], members };
 }

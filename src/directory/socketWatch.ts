@@ -2,6 +2,7 @@
 // for its timeout in some cases of a cut connection; roster races every request against `lost`.
 import { connect as netConnect, type Socket } from 'node:net';
 import type { connect as tlsConnect, TLSSocket } from 'node:tls';
+import { errnoText } from '../errors.js';
 import { connectTls } from './tlsReads.js';
 
 export class ConnectionLostError extends Error {
@@ -54,7 +55,7 @@ export class SocketWatch {
     };
     socket.once('end', () => lose('the peer ended the connection'));
     socket.once('close', () => lose('socket closed'));
-    socket.on('error', (error: NodeJS.ErrnoException) => lose(error.code ?? error.message));
+    socket.on('error', (error: Error) => lose(errnoText(error)));
     return socket;
   }
 }

@@ -2,9 +2,7 @@
 // ldapts's parsed message: entry.toObject() would build a throwaway object per entry first.
 import type { SearchEntry } from 'ldapts';
 import type { DirectoryRecord } from '../mapping/record.js';
-import { BINARY_ATTRIBUTES, binaryAsText, isUndecodable } from './binary.js';
-
-const BINARY = new Set(BINARY_ATTRIBUTES.map((name) => name.toLowerCase()));
+import { binaryAsText, isBinaryAttribute, isUndecodable } from './binary.js';
 
 /** Text values only: binary values become their standard text form (GUID, SID) or are left out. */
 export function toRecord(entry: SearchEntry): DirectoryRecord {
@@ -13,7 +11,7 @@ export function toRecord(entry: SearchEntry): DirectoryRecord {
     const key = attribute.type.toLowerCase();
     const values: string[] = [];
     // ldapts keeps a value it could not decode as UTF-8 as a Buffer.
-    if (BINARY.has(key) || attribute.values.some((value) => typeof value !== 'string')) {
+    if (isBinaryAttribute(key) || attribute.values.some((value) => typeof value !== 'string')) {
       for (const bytes of attribute.parsedBuffers) {
         const text = binaryAsText(key, bytes);
         if (text !== undefined) values.push(text);

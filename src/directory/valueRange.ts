@@ -1,11 +1,7 @@
-// Two Active Directory conventions for reading groups. Pure.
-//
-// Ranged retrieval: AD returns at most MaxValRange (1,500 by default) values of a multi-valued
+// Ranged retrieval, the Active Directory convention for reading large groups. Pure.
+// AD returns at most MaxValRange (1,500 by default) values of a multi-valued
 // attribute per request. Over that, asking for `member` gets `member;range=0-1499` and the rest has
 // to be asked for as `member;range=1500-*`, and so on, until a range ends in `*`.
-//
-// objectGUID: 16 bytes, shown by AD tools (and PowerShell's [guid]) with the first three groups
-// byte-swapped: bytes 3 2 1 0 - 5 4 - 7 6 - 8 9 - 10..15.
 
 export interface ValueRange {
   attribute: string;
@@ -24,10 +20,4 @@ export function parseRangedAttribute(name: string): ValueRange | undefined {
 /** The attribute to ask for next: `member;range=1500-2999`. */
 export function rangeRequest(attribute: string, start: number, size: number): string {
   return `${attribute};range=${start}-${start + size - 1}`;
-}
-
-export function formatObjectGuid(bytes: Uint8Array): string {
-  if (bytes.length !== 16) throw new Error(`objectGUID has ${bytes.length} bytes, expected 16`);
-  const hex = (indexes: number[]) => indexes.map((i) => bytes[i]!.toString(16).padStart(2, '0')).join('');
-  return [hex([3, 2, 1, 0]), hex([5, 4]), hex([7, 6]), hex([8, 9]), hex([10, 11, 12, 13, 14, 15])].join('-');
 }

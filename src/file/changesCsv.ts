@@ -2,7 +2,7 @@
 // can review (or sort and filter in a spreadsheet) what a run changes in the service.
 import { stringify } from 'csv-stringify/sync';
 import type { RosterChanges } from '../checks/diff.js';
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import { COLUMNS, type Column } from '../mapping/fields.js';
 import type { Row } from '../mapping/mapRecord.js';
 import { writeFileAtomic } from './atomicWrite.js';
@@ -40,7 +40,7 @@ export function writeChangesCsv(path: string, lists: readonly TargetChangeList[]
   try {
     writeFileAtomic(path, formatChangesCsv(lists));
   } catch (error) {
-    throw new InvalidInputError(`cannot write the change list ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new InvalidInputError(`cannot write the change list ${path}: ${errnoText(error)}`, {
       hint: 'Check the --diff-out path: its folder must exist and be writable by the account running roster.',
       cause: error,
     });

@@ -1,6 +1,6 @@
 // The iLobby address-book CSV file: the header, then one line per row (csvLine.ts), UTF-8,
 // optional BOM, LF line ends.
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import type { Row } from '../mapping/mapRecord.js';
 import type { RowList } from '../rows/rowStore.js';
 import { writeFileAtomic } from './atomicWrite.js';
@@ -30,7 +30,7 @@ export function writeCsvFile(path: string, rows: RowList, options: { bom: boolea
       yield* rows.csvLines();
     })());
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const code = errnoText(error);
     throw new InvalidInputError(`cannot write the CSV ${path}: ${code}`, {
       hint: 'Check csv.path (or --out): its folder must exist and be writable by the account running roster.',
       cause: error,

@@ -3,7 +3,7 @@
 // are kept as the export's are (src/rows/), so a 100,000-row file costs about what its rows do.
 import { COLUMNS } from '../mapping/fields.js';
 import type { Row } from '../mapping/mapRecord.js';
-import { isValidEmail } from '../rows/collector.js';
+import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { EmailIndex } from '../rows/emailIndex.js';
 import { RowList, RowStore } from '../rows/rowStore.js';
 import { CSV_HEADER } from './csvLine.js';
@@ -47,7 +47,7 @@ export function checkIlobbyCsv(bytes: Uint8Array): CsvCheck {
       COLUMNS.forEach((column, i) => { row[column] = fields[i]!; });
       // The same email rule as an export: the service matches people by EMAIL, case-insensitively.
       const given = row.EMAIL;
-      row.EMAIL = given.trim().toLowerCase();
+      row.EMAIL = normalizeEmail(given);
       const valid = isValidEmail(row.EMAIL);
       if (row.EMAIL === '') problems.push(`line ${line}: EMAIL is empty`);
       else if (!valid) problems.push(`line ${line}: EMAIL "${given}" is not a valid address`);

@@ -1,6 +1,7 @@
 // Logging for people (text on stderr) and for log collectors (one JSON object per line),
 // with an optional log file that is appended to. Results (a command's summary) go to stdout.
 import { appendFileSync } from 'node:fs';
+import { ExitCode } from '../errors.js';
 import { redact } from './redact.js';
 
 export type LogFormat = 'text' | 'json';
@@ -108,7 +109,7 @@ export function usageErrorLine(message: string, args: readonly string[]): string
   const index = args.indexOf('--log-format');
   const json = args.includes('--log-format=json') || (index >= 0 && args[index + 1] === 'json');
   if (!json) return `error: ${message}\nRun "roster --help" for usage.`;
-  return JSON.stringify({ time: new Date().toISOString(), level: 'error', message, hint: 'Run "roster --help" for usage.', exitCode: 2 });
+  return JSON.stringify({ time: new Date().toISOString(), level: 'error', message, hint: 'Run "roster --help" for usage.', exitCode: ExitCode.invalidInput });
 }
 
 /** A logger that drops everything; for unit tests of code that logs. */

@@ -1,6 +1,6 @@
 // Applies a FieldMapping to one directory record. Pure.
 import type { Column, FieldMapping, FieldRule } from './fields.js';
-import { valuesOf, type DirectoryRecord } from './record.js';
+import { firstValue, type DirectoryRecord } from './record.js';
 import { toE164, transformCase, truncate } from './shape.js';
 
 export type Row = Record<Column, string>;
@@ -40,7 +40,7 @@ export function mapRecord(record: DirectoryRecord, mapping: FieldMapping): MapRe
 }
 
 function ruleValue(record: DirectoryRecord, rule: FieldRule): string {
-  let value = rule.value ?? firstNonEmpty(record, rule.attributes);
+  let value = rule.value ?? firstValue(record, rule.attributes);
   if (rule.match !== undefined && value !== '') {
     const found = rule.match.exec(value);
     value = (found?.[1] ?? '').trim();
@@ -49,18 +49,4 @@ function ruleValue(record: DirectoryRecord, rule: FieldRule): string {
   if (value === '' && rule.fallback !== undefined) value = rule.fallback;
   if (rule.transform !== undefined && value !== '') value = transformCase(value, rule.transform);
   return value;
-}
-
-function firstNonEmpty(record: DirectoryRecord, attributes: readonly string[]): string {
-  for (const attribute of attributes) {
-    const values = valuesOf(record, attribute);
-    // LDAP servers promise no order for the values of a multi-valued attribute, so the one that
-    // sorts first is used: the same directory gives the same CSV on every run.
-    const candidates = values.length > 1 ? [...values].sort() : values;
-    for (const value of candidates) {
-      const trimmed = value.trim();
-      if (trimmed !== '') return trimmed;
-    }
-  }
-  return '';
 }

@@ -27,3 +27,23 @@ export function valuesOf(record: DirectoryRecord, name: string): readonly string
   if (key === 'dn' || key === 'distinguishedname') return [record.dn];
   return [];
 }
+
+/**
+ * The value taken from `attributes`: that of the first attribute, in the order given, with a
+ * non-empty value, trimmed. Of the values of a multi-valued attribute the one that sorts first
+ * (by code unit, after trimming) is taken, not the first the server sent: LDAP promises no order
+ * for an attribute's values, and both services compare each push with the last, so the same
+ * directory must give the same value on every run. One rule for every file roster writes (the
+ * iLobby CSV, Officevibe's users.csv and group names).
+ */
+export function firstValue(record: DirectoryRecord, attributes: readonly string[]): string {
+  for (const attribute of attributes) {
+    let least: string | undefined;
+    for (const value of valuesOf(record, attribute)) {
+      const trimmed = value.trim();
+      if (trimmed !== '' && (least === undefined || trimmed < least)) least = trimmed;
+    }
+    if (least !== undefined) return least;
+  }
+  return '';
+}

@@ -10,8 +10,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_SAFETY, parseConfig } from '../config/parse.js';
 import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
 import type { DirectoryConfig, SafetyConfig, SecretSource } from '../config/types.js';
+import { isBinaryAttribute } from '../directory/binary.js';
 import { ConfigError } from '../errors.js';
-import { isValidEmail } from '../rows/collector.js';
+import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 
 /** The key straight from config.json's text (the original tool's way), or roster's env/file sources. */
 export type ApiKeySource = { kind: 'config'; value: string; configKey: 'ApiKey' } | SecretSource;
@@ -71,8 +72,6 @@ export const DEFAULT_USER_ATTRIBUTES: Record<UserColumn, string[]> = {
   language: [],
 };
 
-// Binary in AD: read as text they would be garbage, and an id made of garbage changes nothing but harm.
-const BINARY_ATTRIBUTES = new Set(['objectguid', 'objectsid', 'thumbnailphoto', 'jpegphoto', 'usercertificate']);
 
 export function parseOfficevibeConfig(json: Json, configFile: string, configDir: string): OfficevibeConfig {
   const problems = new Problems();
@@ -81,7 +80,7 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
 
   const apiKey = parseApiKey(top, path);
   const syncManagerEmail = top.string('SyncManagerEmail')?.trim();
-  if (syncManagerEmail !== undefined && !isValidEmail(syncManagerEmail.toLowerCase())) {
+  if (syncManagerEmail !== undefined && !isValidEmail(normalizeEmail(syncManagerEmail))) {
     problems.add('SyncManagerEmail', `"${syncManagerEmail}" is not an email address`);
   }
   const inviteNewUsers = parseLenientBoolean(top, 'InviteNewUsers', false);
@@ -233,7 +232,9 @@ function parseExport(value: Json | undefined, problems: Problems): OfficevibeExp
       continue;
     }
     const names = (attributes as string[]).map((a) => a.trim());
-    const binary = names.find((a) => BINARY_ATTRIBUTES.has(a.toLowerCase()));
+    // The directory reader gives binary attributes no text (or a GUID's or SID's): an id or email
+    // made of one would change nothing but harm.
+    const binary = names.find(isBinaryAttribute);
     if (binary !== undefined) problems.add(where, `${binary} is a binary attribute; use a text one (e.g. sAMAccountName, employeeID, mail)`);
     users[column] = names;
   }

@@ -1,8 +1,8 @@
 // users.csv from directory records: one user per id and per email, with roster's email rules
 // (trimmed, lower-cased, must look like an address). Every record left out is counted by reason.
 // Pure; the search itself is the same as roster's directory export.
-import { valuesOf, type DirectoryRecord } from '../mapping/record.js';
-import { isValidEmail } from '../rows/collector.js';
+import { firstValue, type DirectoryRecord } from '../mapping/record.js';
+import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { USER_COLUMNS, type UserColumn } from './config.js';
 
 export interface DirectoryUser {
@@ -39,8 +39,8 @@ export class OfficevibeUserCollector {
 
   add(record: DirectoryRecord): void {
     this.entriesFound += 1;
-    const values = Object.fromEntries(USER_COLUMNS.map((column) => [column, firstNonEmpty(record, this.attributes[column])])) as Record<UserColumn, string>;
-    values.email = values.email.toLowerCase();
+    const values = Object.fromEntries(USER_COLUMNS.map((column) => [column, firstValue(record, this.attributes[column])])) as Record<UserColumn, string>;
+    values.email = normalizeEmail(values.email);
     if (values.id === '') return this.skip('noId', record.dn);
     if (values.email === '') return this.skip('noEmail', record.dn);
     if (!isValidEmail(values.email)) return this.skip('invalidEmail', `${record.dn} ("${values.email}")`);
@@ -78,16 +78,6 @@ export class OfficevibeUserCollector {
     this.skipped[reason] += 1;
     if (this.examples[reason].length < EXAMPLES_PER_REASON) this.examples[reason].push(example);
   }
-}
-
-function firstNonEmpty(record: DirectoryRecord, attributes: readonly string[]): string {
-  for (const attribute of attributes) {
-    for (const value of valuesOf(record, attribute)) {
-      const trimmed = value.trim();
-      if (trimmed !== '') return trimmed;
-    }
-  }
-  return '';
 }
 
 function compare(a: string, b: string): number {

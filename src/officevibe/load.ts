@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readJsonFile } from '../config/load.js';
 import { readSecret } from '../config/secrets.js';
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { registerSecret } from '../log/redact.js';
 import { parseOfficevibeConfig, type ApiKeySource, type OfficevibeConfig } from './config.js';
@@ -60,8 +60,8 @@ export function readOfficevibeFiles(config: OfficevibeConfig, options: { ignoreE
     try {
       bytes = readFileSync(file);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new InvalidInputError(`cannot read ${file} (${key}): ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`, {
+      const code = errnoText(error);
+      throw new InvalidInputError(`cannot read ${file} (${key}): ${code === 'ENOENT' ? 'no such file' : code}`, {
         hint: `Check ${key} in ${config.file} (relative paths start at its folder; the default is the Data folder beside it), or run "roster officevibe export" to make the file from the directory.`,
       });
     }

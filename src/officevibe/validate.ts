@@ -1,7 +1,7 @@
 // Checks the three files together before anything is sent: ids present and unique, emails valid
 // and unique, every reference resolvable, booleans well formed, no group nested in itself.
 // Every problem names the file, the line and the value. Pure.
-import { isValidEmail } from '../rows/collector.js';
+import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { findNestingCycles, type Nesting } from './cycles.js';
 import { at, type Table } from './files.js';
 
@@ -66,7 +66,7 @@ function validateUsers(table: Table, problems: string[]): OfficevibeUser[] {
   for (const { line, cells } of table.records) {
     const id = cells.get('id') ?? '';
     const given = cells.get('email') ?? '';
-    const email = given.toLowerCase();
+    const email = normalizeEmail(given);
     let valid = true;
     if (id === '') {
       problems.push(at(table.file, line, 'id is empty'));

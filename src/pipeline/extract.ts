@@ -32,7 +32,7 @@ export function planSearch(config: RosterConfig): SearchPlan {
     throw new ConfigError(config.file, ['directory: is required to read people from Active Directory or LDAP']);
   }
   const { file: fieldsFile, mapping } = loadFieldMapping(config);
-  const filter = buildFilter(directory.filter, { memberOf: directory.memberOf, notExpiredAt: directory.excludeExpired ? new Date() : undefined });
+  const filter = buildFilter(directory.filter, { configFile: config.file, memberOf: directory.memberOf, notExpiredAt: directory.excludeExpired ? new Date() : undefined });
   const attributes = attributesNeeded(mapping);
   const request = { searchBases: directory.searchBases, filter, attributes, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds };
   return { directory, fieldsFile, mapping, request };

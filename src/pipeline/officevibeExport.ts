@@ -4,10 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { connectDirectory } from '../directory/connect.js';
-import { buildFilter } from '../directory/filter.js';
+import { buildFilter, buildGroupFilter } from '../directory/filter.js';
 import { findGroups, readGroup, type DirectoryGroup } from '../directory/groups.js';
 import { searchDirectory, type SearchBaseResult } from '../directory/search.js';
-import { InvalidInputError } from '../errors.js';
+import { errnoText, InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import type { Logger } from '../log/logger.js';
 import { pushedState } from '../officevibe/changes.js';
@@ -34,7 +34,11 @@ export interface OfficevibeExportResult {
 export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: string | undefined, log: Logger): Promise<OfficevibeExportResult> {
   const { directory, groups: selection } = requireExportSettings(config);
   // The same people as roster's own export (pipeline/extract.ts): filter, memberOf, excludeExpired.
-  const filter = buildFilter(directory.filter, { memberOf: directory.memberOf, notExpiredAt: directory.excludeExpired ? new Date() : undefined });
+  const filter = buildFilter(directory.filter, { configFile: config.file, memberOf: directory.memberOf, notExpiredAt: directory.excludeExpired ? new Date() : undefined });
+  // Both filters are checked before connecting: a malformed one is a config fault (exit 2).
+  const groups: { dns: string[] } | { filter: string; searchBases: string[] | undefined } = selection.kind === 'dns'
+    ? { dns: selection.dns }
+    : { filter: buildGroupFilter(selection.filter, config.file), searchBases: selection.searchBases };
   const attributes = userAttributesNeeded(config.export.users);
   log.debug(`people: filter ${filter}; attributes ${attributes.join(', ')}`);
 
@@ -46,8 +50,8 @@ export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: st
     bases = await searchDirectory(connection, {
       searchBases: directory.searchBases, filter, attributes, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds,
     }, (record) => collector.add(record), log);
-    const dns = selection.kind === 'dns' ? selection.dns : await findGroups(connection, {
-      filter: selection.filter, searchBases: selection.searchBases ?? directory.searchBases, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds,
+    const dns = 'dns' in groups ? groups.dns : await findGroups(connection, {
+      filter: groups.filter, searchBases: groups.searchBases ?? directory.searchBases, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds,
     }, log);
     log.debug(`groups: ${dns.length} (${selection.kind === 'dns' ? 'export.groups.dns' : 'export.groups.filter'})`);
     for (const dn of dns) read.push(await readGroup(connection, dn, directory.timeoutSeconds, log));
@@ -98,7 +102,7 @@ function writeOutput(file: string, content: string, outDir: string | undefined):
     mkdirSync(dirname(file), { recursive: true });
     writeFileAtomic(file, content);
   } catch (error) {
-    throw new InvalidInputError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new InvalidInputError(`cannot write ${file}: ${errnoText(error)}`, {
       hint: outDir === undefined ? 'Check UsersFile, GroupsFile and GroupsMappingFile: their folder must be writable by the account running roster.' : 'Check --out-dir: it must be writable by the account running roster.',
       cause: error,
     });

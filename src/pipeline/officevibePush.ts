@@ -2,7 +2,7 @@
 // Nothing is sent unless every file is valid and the safety checks pass.
 import { resolve } from 'node:path';
 import { firstPushWarning, NAMES_SHOWN } from '../checks/guards.js';
-import { InvalidInputError, SafetyRefusal } from '../errors.js';
+import { errnoText, InvalidInputError, SafetyRefusal } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import type { Logger } from '../log/logger.js';
 import { redact } from '../log/redact.js';
@@ -82,7 +82,7 @@ function writeDump(file: string, body: string, log: Logger): string {
   try {
     writeFileAtomic(dump, redact(body)); // the body never holds the key; redact() makes sure of it
   } catch (error) {
-    throw new InvalidInputError(`cannot write the request dump ${dump}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new InvalidInputError(`cannot write the request dump ${dump}: ${errnoText(error)}`, {
       hint: 'Run from a folder the account may write to, or name another file: --dump-request FILE. Nothing was sent.',
       cause: error,
     });

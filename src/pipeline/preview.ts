@@ -37,23 +37,23 @@ export function targetChanges(config: RosterConfig, target: Pick<IlobbyTarget, '
   };
 }
 
-/** The counts with the first few EMAILs of each, one indented line each. */
-export function changeLines(changes: RosterChanges): string[] {
+/**
+ * The counts with the first few EMAILs of each, one indented line each. After a refusal, whose
+ * message already names the people to be disabled, they are not named a second time.
+ */
+export function changeLines(changes: RosterChanges, options: { disabledNamedAbove?: boolean } = {}): string[] {
   const first = (list: readonly Row[], length = list.length) => (length ? ` (${list.slice(0, SHOWN).map((r) => r.EMAIL).join(', ')}${length > SHOWN ? ', …' : ''})` : '');
+  const disabled = options.disabledNamedAbove && changes.disabled.length > 0 ? ' (named in the refusal above)' : first(changes.disabled);
   return [
     `  added ${changes.added.length}${first(changes.added.first(SHOWN), changes.added.length)}`,
     `  changed ${changes.changed.length}${first(changes.changed.map((c) => c.after))}`,
-    `  to be disabled ${changes.disabled.length}${first(changes.disabled)}`,
+    `  to be disabled ${changes.disabled.length}${disabled}`,
   ];
 }
 
 export function describeTargetChanges(target: TargetChanges): string {
   if (target.previousRows === undefined) return `${target.target}: no previous push to compare with (${target.rows} rows would be sent)`;
   return [`${target.target}, against the last push (${target.previousRows} rows):`, ...changeLines(target.changes)].join('\n');
-}
-
-export function describeChanges(config: RosterConfig, rows: RowList): string[] {
-  return changesPerTarget(config, rows).map(describeTargetChanges);
 }
 
 /** The counts for the run report (the full lists go to --diff-out, not into every report). */

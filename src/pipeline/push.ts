@@ -77,6 +77,7 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     added: 0, changed: 0, disabled: 0, disabledExamples: [], message: '',
   };
   let summary = ''; // the counts, once known
+  let refusalPreview = ''; // what a refused push would have changed, for the result line
   try {
     // Inside the try: an unreadable last push fails this target, not the others.
     const { rows, preview: targetPreview } = targetChanges(config, target, allRows);
@@ -88,6 +89,7 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
       disabledExamples: changes.disabled.slice(0, NAMES_SHOWN).map((row) => row.EMAIL),
     });
     summary = `${rows.length} rows (${changes.added.length} added, ${changes.changed.length} changed, ${changes.disabled.length} to be disabled)`;
+    if (previousRows !== undefined) refusalPreview = `\n${changeLines(changes, { disabledNamedAbove: true }).join('\n')}`;
     writeCsvFile(csv, rows, { bom: config.csv.bom });
     const verdict = evaluateGuards({
       rowCount: rows.length, previousCount: previousRows, safety: config.safety, force: options.force, firstPush: options.firstPush,
@@ -121,12 +123,12 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     return { ...result, outcome: 'uploaded', exitCode: ExitCode.ok, message: `${target.name}: uploaded ${summary}${preview}`, serviceAnswer: answer.answer };
   } catch (error) {
     if (!(error instanceof RosterError)) throw error;
-    // Logged here, not thrown: the other targets still get their push. The log line says why;
+    // Reported here, not thrown: the other targets still get their push. The log line says why;
     // the result line only says what was not sent, so a refusal is not printed twice.
-    const exitCode = reportFailure(error, log, false);
+    const failure = reportFailure(error, log, false);
     const refused = error instanceof SafetyRefusal;
-    const message = refused ? `${target.name}: refused, nothing sent${summary ? `: ${summary}` : ''}` : error.message;
-    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode, message };
+    const message = refused ? `${target.name}: refused, nothing sent${summary ? `: ${summary}${refusalPreview}` : ''}` : failure.message;
+    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode: failure.exitCode, message };
   }
 }
 

@@ -1,6 +1,7 @@
 // Collects mapped rows from directory records: applies the email rules, keeps one row per
 // email and counts every skipped record by reason. Pure; the CSV writer gets `finish()`'s rows,
 // kept compactly in a RowStore.
+import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import type { FieldMapping } from '../mapping/fields.js';
 import { mapRecord, type Row } from '../mapping/mapRecord.js';
 import type { DirectoryRecord } from '../mapping/record.js';
@@ -24,14 +25,6 @@ export interface RowSummary {
 }
 
 const EXAMPLES_PER_REASON = 5;
-
-// Deliberately plain: a local part and a dotted domain, no spaces, exactly one @.
-// iLobby matches people by EMAIL, so a value that cannot be an address is never sent.
-const EMAIL_SYNTAX = /^[^\s@",;<>()[\]\\]+@[^\s@",;<>()[\]\\.]+(\.[^\s@",;<>()[\]\\.]+)+$/;
-
-export function isValidEmail(email: string): boolean {
-  return EMAIL_SYNTAX.test(email);
-}
 
 export class RowCollector {
   private readonly store = new RowStore();
@@ -58,7 +51,7 @@ export class RowCollector {
     const row = result.row;
     if (result.notes?.phoneNotNormalized) this.warn('phoneNotNormalized', `${record.dn} (${result.notes.phoneNotNormalized.map((c) => `${c} "${row[c]}"`).join(', ')})`);
     if (result.notes?.truncated) this.warn('truncated', `${record.dn} (${result.notes.truncated.join(', ')})`);
-    row.EMAIL = row.EMAIL.toLowerCase();
+    row.EMAIL = normalizeEmail(row.EMAIL);
     if (row.EMAIL === '') return this.skip('noEmail', record.dn);
     if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} ("${row.EMAIL}")`);
     const existing = this.rowByEmail.get(row.EMAIL);

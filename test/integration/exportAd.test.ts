@@ -115,9 +115,9 @@ describe('roster export from Active Directory (Samba AD DC)', function () {
     expect(run.csv).to.equal(undefined);
   });
 
-  it('exits 3 for a malformed filter, before connecting', async () => {
+  it('exits 2 for a malformed filter (a config fault), before connecting', async () => {
     const run = await exportWith({ filter: '(&(objectClass=user)(sn=x)' });
-    expect(run.code).to.equal(3);
+    expect(run.code).to.equal(2);
     expect(run.stderr).to.match(/directory\.filter is malformed/);
   });
 

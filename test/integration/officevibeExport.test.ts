@@ -87,7 +87,7 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
     expect(data(dir, 'groups.csv')).to.equal(expected.groups);
     expect(data(dir, 'groups-mapping.csv')).to.equal(expected.mappings);
 
-    const push = await roster(dir, ['push']);
+    const push = await roster(dir, ['push', '--first-push']);
     expect(push.code, push.all).to.equal(0);
     expect(push.stdout).to.include(`officevibe: pushed ${users.length} users, 3 groups, ${expected.mappingRows.length} mappings`);
     expect(service.users().filter((u) => u.status !== 'deactivated')).to.have.length(users.length);

@@ -49,11 +49,12 @@ describe('change preview after a shrink', function () {
     expect(records.every((r) => r[0] === 'ilobby')).to.equal(true);
     return { records, added: emails('added'), changed: emails('changed'), disabled: emails('disabled') };
   }
-  function expectPreview(stdout: string) {
+  function expectPreview(stdout: string, refused = false) {
     const first = (emails: string[]) => `${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}`;
     expect(stdout).to.include(`  added ${expected.added.length} (${first(expected.added)})\n`);
     expect(stdout).to.include(`  changed ${expected.changed.length} (${first(expected.changed)})\n`);
-    expect(stdout).to.include(`  to be disabled ${expected.disabled.length} (${first(expected.disabled)})\n`);
+    // A refusal names the first people to be disabled once, in its own message.
+    expect(stdout).to.include(`  to be disabled ${expected.disabled.length} (${refused ? 'named in the refusal above' : first(expected.disabled)})`);
   }
   function expectChangeList(file: string) {
     const list = changeList(file);
@@ -96,7 +97,10 @@ describe('change preview after a shrink', function () {
   it('a dry run the safety checks refuse (exit 4) still shows the preview and writes the list', async () => {
     const run = await rosterIn(ad(), dir, ['sync', '--first-push', '--dry-run', '--diff-out', 'refused.csv']);
     expect(run.code, run.all).to.equal(4);
-    expectPreview(run.stdout);
+    expectPreview(run.stdout, true);
+    expect(run.stderr).to.include(`would be disabled, more than safety.maxDisableCount (500): ${expected.disabled.slice(0, 10).join(', ')}, … (`);
+    expect(run.stderr).to.include('Every change is listed in');
+    expect(run.all.split(expected.disabled[0]!).length - 1, 'the first person to be disabled is named once').to.equal(1);
     expectChangeList('refused.csv');
   });
 });

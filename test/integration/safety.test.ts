@@ -37,7 +37,7 @@ describe('safety of unattended runs', function () {
     const percent = ((disabled / expectedRecords.length) * 100).toFixed(1);
     expect(disabled).to.be.greaterThan(500);
     expect(refused.stderr).to.include(`ilobby: refused:\n  - ${disabled} people would be disabled, more than safety.maxDisableCount (500): `);
-    expect(refused.stderr).to.include(`\n  - ${disabled} of the ${expectedRecords.length} people in the last push (${percent}%) would be disabled, more than safety.maxDisablePercent (10%): `);
+    expect(refused.stderr).to.include(`\n  - ${disabled} of the ${expectedRecords.length} people in the last push (${percent}%) would be disabled, more than safety.maxDisablePercent (10%)\n`);
     expect(refused.stderr).to.include(`(${disabled - 10} more)`);
     expect(service.uploads).to.have.length(1);
     expect(service.tokenRequests).to.equal(1);

@@ -1,28 +1,28 @@
 import { expect } from 'chai';
 import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError } from 'ldapts';
 import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
-import { binaryAsText, guidText, isUndecodable, sidText } from '../../src/directory/binary.js';
+import { binaryAsText, guidText, isBinaryAttribute, isUndecodable, sidText } from '../../src/directory/binary.js';
 import { connectFailure, describeAdBindFailure, searchFailure } from '../../src/directory/failures.js';
 import { buildFilter, escapeFilterValue, fileTime } from '../../src/directory/filter.js';
-import { DirectoryError } from '../../src/errors.js';
+import { ConfigError, DirectoryError } from '../../src/errors.js';
 
 describe('filter building', () => {
   it('uses the filter as it is without memberOf', () => {
-    expect(buildFilter(DEFAULT_AD_FILTER, { memberOf: [] })).to.equal(DEFAULT_AD_FILTER);
-    expect(buildFilter('objectClass=inetOrgPerson', { memberOf: [] })).to.equal('(objectClass=inetOrgPerson)');
+    expect(buildFilter(DEFAULT_AD_FILTER, { configFile: 'config.json', memberOf: [] })).to.equal(DEFAULT_AD_FILTER);
+    expect(buildFilter('objectClass=inetOrgPerson', { configFile: 'config.json', memberOf: [] })).to.equal('(objectClass=inetOrgPerson)');
   });
 
   it('restricts to nested members of one or several groups, escaping the DNs', () => {
-    expect(buildFilter('(objectClass=user)', { memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp'] })).to.equal(
+    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp'] })).to.equal(
       '(&(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=Visitor Hosts,OU=Groups,DC=corp))');
-    expect(buildFilter('(objectClass=user)', { memberOf: ['CN=A (old),DC=x', 'CN=B*,DC=x'] })).to.equal(
+    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: ['CN=A (old),DC=x', 'CN=B*,DC=x'] })).to.equal(
       '(&(objectClass=user)(|(memberOf:1.2.840.113556.1.4.1941:=CN=A \\28old\\29,DC=x)(memberOf:1.2.840.113556.1.4.1941:=CN=B\\2a,DC=x)))');
   });
 
   it('leaves out expired accounts by accountExpires (a FILETIME), keeping "never" (0 and 2^63-1)', () => {
     expect(fileTime(new Date('1601-01-01T00:00:00Z'))).to.equal('0');
     expect(fileTime(new Date('2026-01-01T00:00:00Z'))).to.equal('134116992000000000');
-    expect(buildFilter('(objectClass=user)', { memberOf: [], notExpiredAt: new Date('2026-01-01T00:00:00Z') })).to.equal(
+    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: [], notExpiredAt: new Date('2026-01-01T00:00:00Z') })).to.equal(
       '(&(objectClass=user)(|(!(accountExpires=*))(accountExpires=0)(accountExpires=9223372036854775807)(accountExpires>=134116992000000000)))');
   });
 
@@ -30,11 +30,11 @@ describe('filter building', () => {
     expect(escapeFilterValue('a*b(c)d\\e\u0000')).to.equal('a\\2ab\\28c\\29d\\5ce\\00');
   });
 
-  it('refuses a malformed filter with exit 3, naming the config key', () => {
-    expect(() => buildFilter('(&(objectClass=user)(sn=x)', { memberOf: [] })).to.throw(DirectoryError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
-    expect(() => buildFilter('(objectClass=user))', { memberOf: [] })).to.throw(DirectoryError, /closing "\)" at position 19/);
-    expect(() => buildFilter('(objectClass=user)(sn=x)', { memberOf: [] })).to.throw(DirectoryError, /text after the filter/);
-    expect(() => buildFilter('(&(objectClass=user)(sn=x))', { memberOf: [] })).not.to.throw();
+  it('refuses a malformed filter as a config fault (exit 2), naming the config key', () => {
+    expect(() => buildFilter('(&(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
+    expect(() => buildFilter('(objectClass=user))', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /closing "\)" at position 19/);
+    expect(() => buildFilter('(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /text after the filter/);
+    expect(() => buildFilter('(&(objectClass=user)(sn=x))', { configFile: 'config.json', memberOf: [] })).not.to.throw();
   });
 });
 
@@ -73,5 +73,10 @@ describe('binary attributes', () => {
     expect(binaryAsText('thumbnailphoto', Buffer.from([0xff, 0xd8, 0xff]))).to.equal(undefined);
     expect(isUndecodable(Buffer.from([0x41, 0xff, 0x42]).toString('utf8'))).to.equal(true);
     expect(isUndecodable('Zoë')).to.equal(false);
+  });
+
+  it('knows a binary attribute by its name in any case, with options, or by the ;binary option', () => {
+    expect(['objectGUID', 'OBJECTSID', 'thumbnailphoto', 'jpegPhoto;x-small', 'userCertificate;binary', 'cn;binary'].filter((name) => !isBinaryAttribute(name))).to.deep.equal([]);
+    expect(['mail', 'cn;lang-fr', 'sAMAccountName', 'binary', 'description;x-binary'].filter(isBinaryAttribute)).to.deep.equal([]);
   });
 });

@@ -109,6 +109,18 @@ describe('the search entry decoder', () => {
     expect(plain(decodeSearchEntry(message))).to.deep.equal(plain(viaLdapts(message)));
   });
 
+  it('applies one binary rule in both readers: listed names with options, and the ;binary option', () => {
+    const withOptions = entryMessage(8, 'uid=a,dc=example,dc=org', [
+      ['objectGUID;binary', [GUID_BYTES]], // a GUID keeps its text form under an option
+      ['userCertificate;binary', [Buffer.from('valid UTF-8, still a certificate')]],
+      ['thumbnailPhoto;x-small', [Buffer.from('abc')]], // a listed name with an option is still binary
+      ['cn;lang-fr', ['Zoé']],
+    ]);
+    const expected = { dn: 'uid=a,dc=example,dc=org', attributes: { 'objectguid;binary': ['67452301-ab89-efcd-fedc-ba9876543210'], 'cn;lang-fr': ['Zoé'] } };
+    expect(plain(decodeSearchEntry(withOptions))).to.deep.equal(expected);
+    expect(plain(viaLdapts(withOptions))).to.deep.equal(expected);
+  });
+
   it('tells entries (and the request they answer) from other messages', () => {
     expect(searchEntryId(message)).to.equal(7);
     expect(searchEntryId(entryMessage(300, 'uid=a,dc=example,dc=org', []))).to.equal(300);

@@ -2,7 +2,8 @@
 // directory records.
 import { expect } from 'chai';
 import type { DirectoryGroup } from '../../src/directory/groups.js';
-import { formatObjectGuid, parseRangedAttribute, rangeRequest } from '../../src/directory/valueRange.js';
+import { guidText } from '../../src/directory/binary.js';
+import { parseRangedAttribute, rangeRequest } from '../../src/directory/valueRange.js';
 import { DEFAULT_USER_ATTRIBUTES } from '../../src/officevibe/config.js';
 import { buildGroupExport } from '../../src/officevibe/directoryGroups.js';
 import { OfficevibeUserCollector, userAttributesNeeded } from '../../src/officevibe/directoryUsers.js';
@@ -18,13 +19,13 @@ describe('AD ranged values and objectGUID', () => {
 
   it('writes objectGUID as AD and PowerShell show it (first three groups byte-swapped)', () => {
     const stored = Buffer.from('67452301ab89efcd0123456789abcdef', 'hex');
-    expect(formatObjectGuid(stored)).to.equal('01234567-89ab-cdef-0123-456789abcdef');
-    expect(() => formatObjectGuid(Buffer.alloc(15))).to.throw(/15 bytes/);
+    expect(guidText(stored)).to.equal('01234567-89ab-cdef-0123-456789abcdef');
+    expect(() => guidText(Buffer.alloc(15))).to.throw(/15 bytes/);
   });
 });
 
-const record = (dn: string, attributes: Record<string, string>): DirectoryRecord => ({
-  dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), [v]])),
+const record = (dn: string, attributes: Record<string, string | string[]>): DirectoryRecord => ({
+  dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]])),
 });
 
 describe('users.csv from directory records', () => {
@@ -49,6 +50,16 @@ describe('users.csv from directory records', () => {
     expect(summary.skipped).to.deep.equal({ noId: 1, noEmail: 1, invalidEmail: 1, duplicateId: 1, duplicateEmail: 1 });
     expect(summary.examples.duplicateId).to.deep.equal(['CN=Zed,OU=B (same id "zed" as CN=Same Id,OU=B)']);
     expect(summary.examples.duplicateEmail).to.deep.equal(['CN=Twin,OU=B (same email as CN=Twin,OU=A)']);
+  });
+
+  it('takes the value of a multi-valued attribute that sorts first, whatever the server\'s order', () => {
+    const idOf = (uids: string[]) => {
+      const collector = new OfficevibeUserCollector({ ...DEFAULT_USER_ATTRIBUTES, id: ['uid'] });
+      collector.add(record('uid=b,OU=B', { uid: uids, mail: 'b@x.org' }));
+      return collector.finish().users.map((u) => u.values.id);
+    };
+    expect(idOf(['bravo', 'alpha', ' ', 'charlie'])).to.deep.equal(['alpha']);
+    expect(idOf(['charlie', 'bravo', 'alpha'])).to.deep.equal(['alpha']);
   });
 });
 

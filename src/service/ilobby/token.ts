@@ -8,7 +8,7 @@ import type { Logger } from '../../log/logger.js';
 import { registerSecret } from '../../log/redact.js';
 import { policyFetch } from '../http/fetch.js';
 import { TransportError } from '../http/request.js';
-import { tlsConnectionOptions } from '../http/tlsPolicy.js';
+import { trustOptions } from '../../tls/trust.js';
 import { describeTransportFailure } from '../failures.js';
 
 const TOKEN_TIMEOUT_MS = 30_000;
@@ -18,7 +18,7 @@ const CREDENTIAL_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'inv
 
 export async function fetchAccessToken(target: IlobbyTarget, log: Logger): Promise<string> {
   const secret = readSecret(target.clientSecret);
-  const tls = tlsConnectionOptions({ caFile: target.caFile, caFileKey: `ilobby ${target.name} caFile` });
+  const tls = trustOptions(target.caFile, `ilobby ${target.name} caFile`);
   const fetch = policyFetch(tls, TOKEN_TIMEOUT_MS, log, `token request for ${target.name}`);
   const auth = target.authMethod === 'client_secret_basic' ? oidc.ClientSecretBasic(secret) : oidc.ClientSecretPost(secret);
   const endpoint = target.tokenUrl ?? target.issuer ?? '';

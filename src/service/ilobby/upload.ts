@@ -8,7 +8,7 @@ import { CredentialsRejectedError, ServiceError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { sendHttps, TransportError, type HttpsResponse } from '../http/request.js';
 import { withRetries } from '../http/retry.js';
-import { tlsConnectionOptions } from '../http/tlsPolicy.js';
+import { trustOptions } from '../../tls/trust.js';
 import { describeTransportFailure } from '../failures.js';
 
 const UPLOAD_TIMEOUT_MS = 300_000;
@@ -20,7 +20,7 @@ export interface UploadResult {
 }
 
 export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger): Promise<UploadResult> {
-  const tls = tlsConnectionOptions({ caFile: target.caFile, caFileKey: `ilobby ${target.name} caFile` });
+  const tls = trustOptions(target.caFile, `ilobby ${target.name} caFile`);
   const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
   const url = new URL(target.uploadUrl);
   let response: HttpsResponse;

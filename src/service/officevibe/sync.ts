@@ -4,7 +4,7 @@
 import type { Logger } from '../../log/logger.js';
 import { sendHttps, TransportError, type HttpsResponse } from '../http/request.js';
 import { withRetries } from '../http/retry.js';
-import { tlsConnectionOptions } from '../http/tlsPolicy.js';
+import { trustOptions } from '../../tls/trust.js';
 import { describeTransportFailure } from '../failures.js';
 import { interpretSyncAnswer, type SyncAnswer } from './answer.js';
 
@@ -20,7 +20,7 @@ export interface SyncTarget {
 }
 
 export async function postSync(target: SyncTarget, body: string, log: Logger): Promise<SyncAnswer> {
-  const tls = tlsConnectionOptions({ caFile: target.caFile, caFileKey: 'caFile' });
+  const tls = trustOptions(target.caFile, 'caFile');
   const url = new URL(target.url);
   const bytes = Buffer.from(body, 'utf8');
   log.debug(`POST ${url.href} (${bytes.length} bytes, bearer key from ${target.keySource})`);
