@@ -1,6 +1,6 @@
 // roster's command line: global options and the command modules. Each command lives in
 // src/commands/; failures become exit codes in log/failure.ts. What a user runs is the bundle of
-// this file that launcher.cts starts (no top-level await here: the bundle is CommonJS).
+// this file, dist/bin/roster.cjs (no top-level await here: the bundle is CommonJS).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
