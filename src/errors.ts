@@ -11,6 +11,10 @@ export const ExitCode = {
   credentialsRejected: 5,
   serviceFailure: 6,
   lockHeld: 7,
+  pushedNotRecorded: 8,
+  /** 128 + the signal's number, as shells report a run stopped by Ctrl-C (SIGINT) or SIGTERM. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -52,6 +56,9 @@ export class ConfigError extends InvalidInputError {
   }
 }
 
+/** The state folder cannot be used: not a folder, not writable, or a file in it unreadable (exit 2). */
+export class StateFolderError extends InvalidInputError {}
+
 /** Connecting, TLS, binding or searching the directory failed, or the result was partial (exit 3). */
 export class DirectoryError extends RosterError {
   readonly exitCode = ExitCode.directory;
@@ -75,4 +82,9 @@ export class ServiceError extends RosterError {
 /** Another run holds the lock on the state folder (exit 7). */
 export class LockHeldError extends RosterError {
   readonly exitCode = ExitCode.lockHeld;
+}
+
+/** The upload went through, but roster could not record it as the last push (exit 8). */
+export class PushNotRecordedError extends RosterError {
+  readonly exitCode = ExitCode.pushedNotRecorded;
 }

@@ -6,6 +6,8 @@ import { writeFileAtomic } from '../file/atomicWrite.js';
 import { failureFields, reportFailure } from '../log/failure.js';
 import { createLogger, type LogFormat, type Logger } from '../log/logger.js';
 import { redact } from '../log/redact.js';
+import { releaseHeldLocks } from '../state/lock.js';
+import { uploadsInFlight } from '../state/pending.js';
 import { writeRunReport } from '../state/store.js';
 
 export interface GlobalOptions {
@@ -43,6 +45,23 @@ export async function runCommand(
   });
   const started = Date.now();
   const report: RunReport = { command, startedAt: new Date(started).toISOString() };
+  const finish = (exitCode: ExitCode) => {
+    Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
+    saveReport(report, argv.report, log);
+  };
+  const stopListening = onStopSignal((signal, exitCode) => {
+    // Stop now, but say what happened: whether anything may have reached a service is what the
+    // operator needs to know. Files are written atomically, so none is left half-written.
+    const uploads = uploadsInFlight();
+    const what = uploads.length > 0
+      ? `the upload to ${uploads.join(', ')} had started: the service may have it; the next run compares with the file that was sent`
+      : 'no upload had started: nothing was sent';
+    log.error(`interrupted by ${signal}: ${what}`, { exitCode, kind: 'interrupted' });
+    releaseHeldLocks();
+    Object.assign(report, { error: `interrupted by ${signal}`, errorKind: 'interrupted', uploadStarted: uploads.length > 0 });
+    finish(exitCode);
+    process.exit(exitCode);
+  });
   let exitCode: ExitCode;
   try {
     exitCode = (await body({ log, report })) ?? ExitCode.ok;
@@ -50,10 +69,23 @@ export async function runCommand(
     const failure = reportFailure(error, log, argv.verbose === true);
     exitCode = failure.exitCode;
     Object.assign(report, failureFields(failure));
+  } finally {
+    stopListening();
   }
-  Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
-  saveReport(report, argv.report, log);
+  finish(exitCode);
   process.exitCode = exitCode;
+}
+
+/** Ctrl-C (SIGINT; SIGBREAK for Ctrl-Break on Windows) and SIGTERM (a scheduler stopping the task). */
+function onStopSignal(stop: (signal: NodeJS.Signals, exitCode: ExitCode) => void): () => void {
+  const signals: [NodeJS.Signals, ExitCode][] = [['SIGINT', ExitCode.interrupted], ['SIGTERM', ExitCode.terminated]];
+  if (process.platform === 'win32') signals.push(['SIGBREAK', ExitCode.interrupted]);
+  const handlers = signals.map(([signal, exitCode]) => {
+    const handler = () => stop(signal, exitCode);
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((off) => off());
 }
 
 function saveReport(report: RunReport, reportFile: string | undefined, log: Logger): void {

@@ -115,7 +115,7 @@ function csvBoolean(value: boolean | null): string {
 
 /** What pushing these files would change, by the same rules as officevibe push; undefined before the first push. */
 function changesAgainstLastPush(config: OfficevibeConfig, users: readonly DirectoryUser[], groups: GroupExport): string[] | undefined {
-  const previous = readLastOfficevibePush(config.stateDir);
+  const previous = readLastOfficevibePush(config.stateDir)?.state;
   if (previous === undefined) return undefined;
   const current = pushedState({ users: users.map((user) => user.values), groups: groups.groups, mappings: groups.mappings });
   return current === undefined ? undefined : officevibeChangeLines(officevibeChanges(previous, current));

@@ -12,8 +12,10 @@ import { readApiKey, readOfficevibeFiles, warnAboutKeyInText } from '../officevi
 import { buildSyncRequest, serializeRequest, type SyncRequest } from '../officevibe/request.js';
 import { validateFiles } from '../officevibe/validate.js';
 import { evaluateOfficevibeGuards, officevibeChanges, officevibeChangeLines } from '../officevibe/guards.js';
+import type { SyncAnswer } from '../service/officevibe/answer.js';
 import { postSync } from '../service/officevibe/sync.js';
-import { lastOfficevibePushFile, readLastOfficevibePush, recordOfficevibePush } from '../state/officevibe.js';
+import { lastOfficevibePushFile, OFFICEVIBE_TARGET, readLastOfficevibePush } from '../state/officevibe.js';
+import { abandonPush, beginPush, settlePush } from '../state/pending.js';
 
 export interface OfficevibePushOptions {
   dryRun: boolean;
@@ -69,9 +71,17 @@ export async function pushToOfficevibe(config: OfficevibeConfig, options: Office
     return { outcome: 'dry-run', ...counts, dump, serviceErrors: [], message: `officevibe: dry run, nothing sent: ${summary}` };
   }
   const apiKey = readApiKey(settings.apiKey);
-  const answer = await postSync({ url: settings.syncUrl, apiKey, keySource, caFile: config.caFile }, body, log);
-  recordOfficevibePush(config.stateDir, body);
-  log.debug(`recorded as the last successful push: ${lastOfficevibePushFile(config.stateDir)}`);
+  const lastPush = lastOfficevibePushFile(config.stateDir);
+  beginPush(OFFICEVIBE_TARGET, lastPush, body);
+  let answer: SyncAnswer;
+  try {
+    answer = await postSync({ url: settings.syncUrl, apiKey, keySource, caFile: config.caFile }, body, log);
+  } catch (error) {
+    abandonPush(OFFICEVIBE_TARGET, lastPush);
+    throw error;
+  }
+  settlePush(OFFICEVIBE_TARGET, lastPush); // a failure here is exit 8: pushed, but not recorded
+  log.debug(`recorded as the last successful push: ${lastPush}`);
   for (const error of answer.errors) log.warn(`officevibe: the service accepted the sync but reported: ${error}`);
   return { outcome: 'pushed', ...counts, dump, serviceErrors: answer.errors, message: `officevibe: pushed ${summary}` };
 }
@@ -93,7 +103,9 @@ function writeDump(file: string, body: string, log: Logger): string {
 
 /** The safety checks against the last successful push; throws SafetyRefusal (exit 4) when they refuse. */
 function checkSafety(config: OfficevibeConfig, request: SyncRequest, flags: { force: boolean; firstPush: boolean }, log: Logger) {
-  const previous = readLastOfficevibePush(config.stateDir);
+  const last = readLastOfficevibePush(config.stateDir);
+  if (last?.unsettled) log.warn(`officevibe: an earlier run's push was not recorded as settled; comparing with the request it sent, ${last.file}`);
+  const previous = last?.state;
   const current = pushedState(request);
   if (current === undefined) throw new Error('a built sync request has no users list'); // a bug: buildSyncRequest always makes one
   const changes = officevibeChanges(previous, current);

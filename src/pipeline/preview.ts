@@ -15,6 +15,8 @@ export interface TargetChanges {
   /** Rows of the last successful push; undefined before the first one (then every row is "added"). */
   previousRows: number | undefined;
   changes: RosterChanges;
+  /** The pending push compared with, when a run left one unsettled (it went out, or may have). */
+  unsettledPush?: string;
 }
 
 /** The changes for every iLobby target; a config without targets is compared as one target "ilobby". */
@@ -31,10 +33,9 @@ export function targetChanges(config: RosterConfig, target: Pick<IlobbyTarget, '
   const sites = target.sites === undefined ? undefined : new Set(target.sites);
   const targetRows = sites === undefined ? rows : rows.filter((row) => sites.has(row.SITE));
   const previous = readLastPush(config.stateDir, target.name);
-  return {
-    rows: targetRows,
-    preview: { target: target.name, rows: targetRows.length, previousRows: previous?.length, changes: diffRows(previous, targetRows) },
-  };
+  const preview: TargetChanges = { target: target.name, rows: targetRows.length, previousRows: previous?.rows.length, changes: diffRows(previous?.rows, targetRows) };
+  if (previous?.unsettled) preview.unsettledPush = previous.file;
+  return { rows: targetRows, preview };
 }
 
 /**

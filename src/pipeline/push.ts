@@ -1,17 +1,19 @@
 // rows → checks → file → service, for every iLobby target. A target that fails does not stop
 // the others; the run's exit code is the first failing target's.
+import { readFileSync } from 'node:fs';
 import { dirname, extname, join, basename } from 'node:path';
 import type { IlobbyTarget, RosterConfig } from '../config/types.js';
 import { columnChanges, evaluateGuards, firstPushWarning, NAMES_SHOWN } from '../checks/guards.js';
 import { COLUMNS } from '../mapping/fields.js';
-import { ConfigError, ExitCode, RosterError, SafetyRefusal } from '../errors.js';
+import { ConfigError, ExitCode, PushNotRecordedError, RosterError, SafetyRefusal } from '../errors.js';
 import { writeCsvFile } from '../file/csv.js';
 import { reportFailure } from '../log/failure.js';
 import type { Logger } from '../log/logger.js';
 import type { RowList } from '../rows/rowStore.js';
 import { fetchAccessToken } from '../service/ilobby/token.js';
 import { uploadCsv } from '../service/ilobby/upload.js';
-import { recordPush } from '../state/store.js';
+import { abandonPush, beginPush, settlePush } from '../state/pending.js';
+import { lastPushFile } from '../state/store.js';
 import { changeLines, targetChanges, type TargetChanges } from './preview.js';
 
 export interface PushOptions {
@@ -42,6 +44,8 @@ export interface TargetResult {
   disabledExamples: string[];
   message: string;
   serviceAnswer?: string;
+  /** After an upload: whether it was recorded as the last push (false: exit 8). */
+  recorded?: boolean;
 }
 
 export function targetsOf(config: RosterConfig): IlobbyTarget[] {
@@ -83,6 +87,9 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     const { rows, preview: targetPreview } = targetChanges(config, target, allRows);
     const { changes, previousRows } = targetPreview;
     options.onChanges?.(targetPreview);
+    if (targetPreview.unsettledPush !== undefined) {
+      log.warn(`${target.name}: an earlier run's push was not recorded as settled; comparing with the file it sent, ${targetPreview.unsettledPush}`);
+    }
     Object.assign(result, {
       rows: rows.length, firstPush: previousRows === undefined,
       added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length,
@@ -117,15 +124,27 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
       return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}${preview}` };
     }
     const token = await fetchAccessToken(target, log);
-    const answer = await uploadCsv(target, csv, token, log);
-    recordPush(config.stateDir, target.name, csv);
+    const lastPush = lastPushFile(config.stateDir, target.name);
+    beginPush(target.name, lastPush, readFileSync(csv));
+    let answer: Awaited<ReturnType<typeof uploadCsv>>;
+    try {
+      answer = await uploadCsv(target, csv, token, log);
+    } catch (error) {
+      abandonPush(target.name, lastPush);
+      throw error;
+    }
     log.info(`${target.name}: service answered HTTP ${answer.status}: ${answer.answer}`);
-    return { ...result, outcome: 'uploaded', exitCode: ExitCode.ok, message: `${target.name}: uploaded ${summary}${preview}`, serviceAnswer: answer.answer };
+    Object.assign(result, { outcome: 'uploaded', serviceAnswer: answer.answer });
+    settlePush(target.name, lastPush); // a failure here is exit 8: pushed, but not recorded
+    return { ...result, exitCode: ExitCode.ok, recorded: true, message: `${target.name}: uploaded ${summary}${preview}` };
   } catch (error) {
     if (!(error instanceof RosterError)) throw error;
     // Reported here, not thrown: the other targets still get their push. The log line says why;
     // the result line only says what was not sent, so a refusal is not printed twice.
     const failure = reportFailure(error, log, false);
+    if (error instanceof PushNotRecordedError) {
+      return { ...result, exitCode: failure.exitCode, recorded: false, message: `${target.name}: uploaded ${summary}, but not recorded as the last push (see above)` };
+    }
     const refused = error instanceof SafetyRefusal;
     const message = refused ? `${target.name}: refused, nothing sent${summary ? `: ${summary}${refusalPreview}` : ''}` : failure.message;
     return { ...result, outcome: refused ? 'refused' : 'failed', exitCode: failure.exitCode, message };

@@ -1,10 +1,14 @@
-// One run at a time per state folder. The lock file holds the owner's pid and host; a lock
-// whose process is gone (a crash, a killed task) is taken over instead of blocking forever.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+// One run at a time per state folder. The lock file holds the owner's pid and host, and the owner
+// touches it every HEARTBEAT_MS while it runs. A lock is taken over when it is provably not held:
+// its process is gone (a crash, a killed task), or it has not been touched for STALE_AFTER_MS,
+// which no running roster allows. The second rule also frees a lock whose pid was reused by
+// another program after a reboot, and one left by another host on a shared folder.
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LockHeldError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { stateFolderError } from './pending.js';
 
 export interface Lock {
   release(): void;
@@ -16,28 +20,76 @@ interface LockOwner {
   since: string;
 }
 
+export const HEARTBEAT_MS = 30_000;
+export const STALE_AFTER_MS = 10 * 60_000;
+
+/** Locks this process holds, released by a signal handler before the process exits. */
+const held = new Set<Lock>();
+
 export function acquireLock(stateDir: string, log: Logger): Lock {
-  mkdirSync(stateDir, { recursive: true });
   const file = join(stateDir, 'roster.lock');
+  try {
+    mkdirSync(stateDir, { recursive: true });
+  } catch (error) {
+    throw stateFolderError(`cannot use the state folder ${stateDir}`, error);
+  }
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies LockOwner));
       closeSync(fd);
-      return { release: () => rmSync(file, { force: true }) };
+      return hold(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw stateFolderError(`cannot create the lock ${file}`, error);
     }
     const owner = readOwner(file);
-    if (owner !== undefined && isAlive(owner)) {
+    const idleMs = Date.now() - touchedAt(file);
+    if (owner !== undefined && isAlive(owner) && idleMs < STALE_AFTER_MS) {
       throw new LockHeldError(`another roster run (pid ${owner.pid} on ${owner.host}, since ${owner.since}) holds the lock ${file}`, {
         hint: 'Wait for it to finish. If no roster is running, delete the lock file.',
       });
     }
-    log.warn(`taking over a stale lock ${file}${owner ? ` left by pid ${owner.pid} (no longer running)` : ' (unreadable)'}`);
+    const why = owner === undefined ? '(unreadable)'
+      : isAlive(owner) ? `left by pid ${owner.pid} on ${owner.host}, not touched for ${Math.round(idleMs / 60_000)} minutes (a running roster touches it every ${HEARTBEAT_MS / 1000} s)`
+        : `left by pid ${owner.pid} (no longer running)`;
+    log.warn(`taking over a stale lock ${file} ${why}`);
     rmSync(file, { force: true });
   }
   throw new LockHeldError(`could not take the lock ${file}: another run took it at the same moment`);
+}
+
+function hold(file: string): Lock {
+  const heartbeat = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(file, now, now);
+    } catch {
+      // Gone or unwritable: the run goes on; at worst another run takes the lock after STALE_AFTER_MS.
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  const lock: Lock = {
+    release: () => {
+      clearInterval(heartbeat);
+      held.delete(lock);
+      rmSync(file, { force: true });
+    },
+  };
+  held.add(lock);
+  return lock;
+}
+
+/** Releases every lock this process holds: for a run stopped by a signal. */
+export function releaseHeldLocks(): void {
+  for (const lock of [...held]) lock.release();
+}
+
+function touchedAt(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return Date.now(); // removed this very moment: its owner just released it
+  }
 }
 
 function readOwner(file: string): LockOwner | undefined {
@@ -52,7 +104,7 @@ function readOwner(file: string): LockOwner | undefined {
 
 function isAlive(owner: LockOwner): boolean {
   if (owner.pid === -1) return true;
-  // A lock from another machine (a shared state folder) cannot be checked; respect it.
+  // A lock from another machine (a shared state folder) cannot be checked; its age decides.
   if (owner.host !== hostname()) return true;
   try {
     process.kill(owner.pid, 0);

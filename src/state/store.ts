@@ -1,47 +1,46 @@
 // The state folder: the last successfully pushed file per target and a report of every run.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetyRefusal } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import { checkIlobbyCsv } from '../file/readCsv.js';
 import type { RowList } from '../rows/rowStore.js';
+import { readStoredPush, stateFolderError } from './pending.js';
 
 export function lastPushFile(stateDir: string, target: string): string {
   return join(stateDir, safeName(target), 'last-push.csv');
 }
 
-/** The rows of the last successful push to `target`, or undefined if there was none. */
-export function readLastPush(stateDir: string, target: string): RowList | undefined {
-  const file = lastPushFile(stateDir, target);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const { rows, problems } = checkIlobbyCsv(bytes);
-  if (problems.length > 0) {
-    // Without a readable last push the disable checks cannot be evaluated: refuse rather than guess.
-    throw new SafetyRefusal(`the last push's file ${file} is not readable (${problems[0]}), so the safety checks cannot be evaluated`, {
-      hint: 'Restore it from a backup, or delete it to start over (the next push is then checked only for an empty roster).',
-    });
-  }
-  return rows;
+export interface LastPush {
+  rows: RowList;
+  file: string;
+  /** A push that went out (or may have) without being settled by its run. */
+  unsettled: boolean;
 }
 
-/** Records `csvFile` as the last successful push; atomic, so a crash leaves the previous state. */
-export function recordPush(stateDir: string, target: string, csvFile: string): void {
-  const file = lastPushFile(stateDir, target);
-  mkdirSync(join(stateDir, safeName(target)), { recursive: true });
-  writeFileAtomic(file, readFileSync(csvFile));
+/** The rows of the last push to `target` (a pending one if a run left it), or undefined if there was none. */
+export function readLastPush(stateDir: string, target: string): LastPush | undefined {
+  const stored = readStoredPush(lastPushFile(stateDir, target));
+  if (stored === undefined) return undefined;
+  const { rows, problems } = checkIlobbyCsv(stored.bytes);
+  if (problems.length > 0) {
+    // Without a readable last push the disable checks cannot be evaluated: refuse rather than guess.
+    throw new SafetyRefusal(`the last push's file ${stored.file} is not readable (${problems[0]}), so the safety checks cannot be evaluated`, {
+      hint: 'Restore it from a backup, or delete it to start over (the next push is then a first push, made by hand with --first-push).',
+    });
+  }
+  return { rows, file: stored.file, unsettled: stored.unsettled };
 }
 
 export function writeRunReport(stateDir: string, report: { command: string; startedAt: string }, content: unknown): string {
   const folder = join(stateDir, 'reports');
-  mkdirSync(folder, { recursive: true });
   const file = join(folder, `${report.startedAt.replace(/[:.]/g, '-')}-${report.command}.json`);
-  writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
+  } catch (error) {
+    throw stateFolderError(`cannot write the run report ${file}`, error);
+  }
   return file;
 }
 

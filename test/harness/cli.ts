@@ -1,5 +1,5 @@
 // Runs the built roster CLI as a user would: a child process, its exit code and its output.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,15 @@ export interface CliRun {
   all: string;
 }
 
-export function runRoster(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Called with all the output so far whenever more arrives, e.g. to send a signal at a given point. */
+  onOutput?: (all: string, child: ChildProcess) => void;
+}
+
+export function runRoster(args: string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
@@ -25,8 +33,8 @@ export function runRoster(args: string[], options: { cwd?: string; env?: NodeJS.
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); options.onOutput?.(`${stdout}\n${stderr}`, child); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); options.onOutput?.(`${stdout}\n${stderr}`, child); });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAFF_DN } from './ad-fixture.js';
-import { runRoster } from './cli.js';
+import { runRoster, type RunOptions } from './cli.js';
 import type { SambaDirectory } from './samba.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startIlobbySandbox, type IlobbySandbox, type SandboxOptions } from '../sandbox/ilobby.js';
 import { parseCsv } from '../sandbox/csv.js';
@@ -28,9 +28,10 @@ export function syncConfig(ad: SambaDirectory, service: IlobbySandbox, directory
 }
 
 /** Runs roster in `dir` with its config.json and the test secrets in the environment. */
-export function rosterIn(ad: SambaDirectory, dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+export function rosterIn(ad: SambaDirectory, dir: string, args: string[], env: NodeJS.ProcessEnv = {}, options: Pick<RunOptions, 'onOutput'> = {}) {
   return runRoster([...args, '--config', join(dir, 'config.json')], {
     cwd: dir,
     env: { [BIND_ENV]: ad.bindPassword, [SECRET_ENV]: DEFAULT_CLIENT_SECRET, ...env },
+    ...options,
   });
 }

@@ -90,6 +90,7 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
   const book: AddressBook = new Map<string, AddressBookEntry>(); // key: lower-case email
   const uploads: UploadRecord[] = [];
   const uploadFaults = new FaultSlot();
+  let afterUpload: (() => void) | undefined;
   const tokens = new TokenEndpoint({
     clients,
     clientById,
@@ -102,7 +103,13 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
     faults: uploadFaults,
     findToken: (value) => tokens.findToken(value),
     clientById,
-    applyRows: (rows, client) => applyRows(book, sites, rows, client),
+    applyRows: (rows, client) => {
+      const result = applyRows(book, sites, rows, client);
+      const then = afterUpload;
+      afterUpload = undefined;
+      then?.();
+      return result;
+    },
   });
   const addressBook = (): AddressBookEntry[] => listAddressBook(book);
 
@@ -167,6 +174,9 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
     },
     failNextUploads(count: number, status: number, retryAfterSeconds?: number) {
       uploadFaults.set(count, status, retryAfterSeconds);
+    },
+    afterNextUpload(then: () => void) {
+      afterUpload = then;
     },
     failNextTokens(count: number, status: number, retryAfterSeconds?: number) {
       tokens.faults.set(count, status, retryAfterSeconds);

@@ -138,6 +138,8 @@ export interface IlobbySandbox {
   seed(entries: SeedEntry[]): void;
   /** The next `count` uploads get `status` (and `Retry-After`), without being applied. */
   failNextUploads(count: number, status: number, retryAfterSeconds?: number): void;
+  /** Runs `then` right after the next upload is applied, before it is answered (e.g. to break the state folder). */
+  afterNextUpload(then: () => void): void;
   /** The next `count` token requests get `status` (and `Retry-After`), oidc-provider never sees them. */
   failNextTokens(count: number, status: number, retryAfterSeconds?: number): void;
   /** Invalidate every token issued so far (uploads with them get 401 afterwards). */
