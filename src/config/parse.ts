@@ -3,6 +3,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { ObjectReader, Problems, type Json } from './reader.js';
+import { httpsUrlProblem } from './urls.js';
 import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SecretSource } from './types.js';
 
 const SECRET_IN_CONFIG = 'secrets are never read from config.json: name an environment variable with';
@@ -87,9 +88,11 @@ export function urlProblem(url: string, startTls: boolean, allowInsecure: boolea
     return `"${url}" is not a URL (expected e.g. "ldaps://dc1.corp.example.com")`;
   }
   if (parsed.protocol === 'ldaps:') {
+    if (parsed.hostname === '') return `"${url}" names no server (expected e.g. "ldaps://dc1.corp.example.com")`;
     return startTls ? 'startTls is for ldap:// URLs; ldaps:// is already encrypted' : undefined;
   }
   if (parsed.protocol !== 'ldap:') return `"${url}" must start with ldaps:// or ldap://`;
+  if (parsed.hostname === '') return `"${url}" names no server (expected e.g. "ldaps://dc1.corp.example.com")`;
   if (startTls || allowInsecure || isLoopback(parsed.hostname)) return undefined;
   return `"${url}" would send the bind password unencrypted: use ldaps://, or set "startTls": true (or "allowInsecure": true if you really mean it)`;
 }
@@ -117,6 +120,16 @@ function parseIlobby(value: Json | undefined, problems: Problems, path: (p: stri
     const tokenUrl = r.string('tokenUrl');
     const issuer = r.string('issuer');
     if ((tokenUrl === undefined) === (issuer === undefined)) r.problems.add(r.keyPath('tokenUrl'), 'set exactly one of tokenUrl or issuer');
+    const uploadUrl = r.requiredString('uploadUrl');
+    // Checked now, not when first used: an unusable URL must fail `check` and --dry-run too.
+    for (const [key, url, example] of [
+      ['tokenUrl', tokenUrl, 'https://partnerapi.goilobby.com/auth/connect/token'],
+      ['issuer', issuer, 'https://partnerapi.goilobby.com/auth'],
+      ['uploadUrl', uploadUrl || undefined, 'https://partnerapi.goilobby.com/addressbook/uploadcsv'],
+    ] as const) {
+      const problem = url === undefined ? undefined : httpsUrlProblem(url, example);
+      if (problem !== undefined) r.problems.add(r.keyPath(key), problem);
+    }
     const authMethod = r.string('authMethod') ?? 'client_secret_post';
     if (authMethod !== 'client_secret_post' && authMethod !== 'client_secret_basic') {
       r.problems.add(r.keyPath('authMethod'), `must be "client_secret_post" or "client_secret_basic", found "${authMethod}"`);
@@ -128,7 +141,7 @@ function parseIlobby(value: Json | undefined, problems: Problems, path: (p: stri
       name: r.string('name') ?? (list.length === 1 ? 'ilobby' : `ilobby-${index + 1}`),
       tokenUrl,
       issuer,
-      uploadUrl: r.requiredString('uploadUrl'),
+      uploadUrl,
       clientId: r.requiredString('clientId'),
       clientSecret: clientSecret ?? { kind: 'env', name: '', configKey: r.keyPath('clientSecretEnv') },
       authMethod: authMethod === 'client_secret_basic' ? 'client_secret_basic' : 'client_secret_post',
