@@ -168,6 +168,9 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
     failNextUploads(count: number, status: number, retryAfterSeconds?: number) {
       uploadFaults.set(count, status, retryAfterSeconds);
     },
+    answerNextUploadsWithHtml(count: number, status = 200) {
+      uploadFaults.set(count, status, undefined, true);
+    },
     failNextTokens(count: number, status: number, retryAfterSeconds?: number) {
       tokens.faults.set(count, status, retryAfterSeconds);
     },

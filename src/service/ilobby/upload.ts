@@ -10,6 +10,7 @@ import { sendHttps, TransportError, type HttpsResponse } from '../http/request.j
 import { withRetries } from '../http/retry.js';
 import { tlsConnectionOptions } from '../http/tlsPolicy.js';
 import { describeTransportFailure } from '../failures.js';
+import { uploadAnswerProblem } from './answer.js';
 
 const UPLOAD_TIMEOUT_MS = 300_000;
 
@@ -44,7 +45,13 @@ export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: st
     throw error;
   }
   const answer = excerpt(response.body);
-  if (response.status >= 200 && response.status < 300) return { status: response.status, answer };
+  if (response.status >= 200 && response.status < 300) {
+    const problem = uploadAnswerProblem(response.headers, response.body);
+    if (problem === undefined) return { status: response.status, answer };
+    throw new ServiceError(`${target.name}: the upload endpoint answered HTTP ${response.status} with ${problem}, so the upload is not counted as done: ${answer}`, {
+      hint: 'Something other than the service may have answered (a proxy, a captive portal, a sign-in page): check uploadUrl and HTTPS_PROXY. The last push is not updated.',
+    });
+  }
   if (response.status === 401 || response.status === 403) {
     throw new CredentialsRejectedError(`${target.name}: the upload endpoint refused our token (HTTP ${response.status}): ${answer}`, {
       hint: 'The token was issued but not accepted for uploads: check that this client id is enabled for the address-book API.',
