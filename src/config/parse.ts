@@ -6,6 +6,8 @@ import { ObjectReader, Problems, type Json } from './reader.js';
 import { httpsUrlProblem } from './urls.js';
 import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SecretSource } from './types.js';
 
+const DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
+
 const SECRET_IN_CONFIG = 'secrets are never read from config.json: name an environment variable with';
 
 export function parseConfig(json: Json, configFile: string, configDir: string): RosterConfig {
@@ -148,6 +150,8 @@ function parseIlobby(value: Json | undefined, problems: Problems, path: (p: stri
       scope: r.string('scope'),
       caFile: caFile === undefined ? undefined : path(caFile),
       sites: r.stringList('sites', { allowSingle: true }),
+      // Room for one slow upload (an attempt may take 300 s) after the token, and retries.
+      timeoutSeconds: r.integer('timeoutSeconds', DEFAULT_PUSH_TIMEOUT_SECONDS, 1, 86_400),
     };
     r.rejectUnknown({ clientSecret: `${SECRET_IN_CONFIG} clientSecretEnv or a file with clientSecretFile` });
     return target;

@@ -48,6 +48,8 @@ export interface IlobbyTarget {
   caFile: string | undefined;
   /** Only rows of these sites go to this target; undefined means all rows. */
   sites: string[] | undefined;
+  /** The most one push (token request and upload, with every retry) may take. */
+  timeoutSeconds: number;
 }
 
 export interface RosterConfig {

@@ -8,6 +8,7 @@ import { writeCsvFile } from '../file/csv.js';
 import { reportFailure } from '../log/failure.js';
 import type { Logger } from '../log/logger.js';
 import type { RowList } from '../rows/rowStore.js';
+import { pushBudget } from '../service/ilobby/budget.js';
 import { fetchAccessToken } from '../service/ilobby/token.js';
 import { uploadCsv } from '../service/ilobby/upload.js';
 import { recordPush } from '../state/store.js';
@@ -94,8 +95,10 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     if (options.dryRun) {
       return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}${preview}` };
     }
-    const token = await fetchAccessToken(target, log);
-    const answer = await uploadCsv(target, csv, token, log);
+    // One budget for the token and the upload: a stalled network cannot hold the run (and its lock).
+    const budget = pushBudget(target);
+    const token = await fetchAccessToken(target, log, budget);
+    const answer = await uploadCsv(target, csv, token, log, budget);
     recordPush(config.stateDir, target.name, csv);
     log.info(`${target.name}: service answered HTTP ${answer.status}: ${answer.answer}`);
     return { ...result, outcome: 'uploaded', exitCode: ExitCode.ok, message: `${target.name}: uploaded ${summary}${preview}`, serviceAnswer: answer.answer };

@@ -7,7 +7,8 @@ import type { IlobbyTarget } from '../../config/types.js';
 import { CredentialsRejectedError, ServiceError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { sendHttps, TransportError, type HttpsResponse } from '../http/request.js';
-import { withRetries } from '../http/retry.js';
+import { attemptTimeoutMs, DEFAULT_RETRY_POLICY, withRetries, type TimeBudget } from '../http/retry.js';
+import { pushBudget } from './budget.js';
 import { tlsConnectionOptions } from '../http/tlsPolicy.js';
 import { describeTransportFailure } from '../failures.js';
 import { uploadAnswerProblem } from './answer.js';
@@ -20,13 +21,14 @@ export interface UploadResult {
   answer: string;
 }
 
-export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger): Promise<UploadResult> {
+/** `budget`: what is left of the push's time (the token request spent some of it). */
+export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger, budget: TimeBudget = pushBudget(target)): Promise<UploadResult> {
   const tls = tlsConnectionOptions({ caFile: target.caFile, caFileKey: `ilobby ${target.name} caFile` });
   const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
   const url = new URL(target.uploadUrl);
   let response: HttpsResponse;
   try {
-    response = await withRetries(`upload to ${target.name}`, async () => {
+    response = await withRetries(`upload to ${target.name}`, async (timeLeftMs) => {
       // A new form (and file stream) per attempt: a stream can be read only once.
       const form = new FormData();
       form.append('file', createReadStream(csvFile), { filename, contentType: 'text/csv' });
@@ -37,9 +39,9 @@ export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: st
         headers: { ...form.getHeaders(), 'content-length': String(length), authorization: `Bearer ${token}`, accept: 'application/json, */*' },
         body: () => form,
         tls,
-        timeoutMs: UPLOAD_TIMEOUT_MS,
+        timeoutMs: attemptTimeoutMs(UPLOAD_TIMEOUT_MS, timeLeftMs),
       });
-    }, log);
+    }, log, DEFAULT_RETRY_POLICY, undefined, budget);
   } catch (error) {
     if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error);
     throw error;
