@@ -76,6 +76,7 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
     // 1000 is Active Directory's MaxPageSize: a larger page is silently cut to 1000.
     pageSize: r.integer('pageSize', 1000, 1, 1000),
     timeoutSeconds: r.integer('timeoutSeconds', 120, 1, 86_400),
+    idleTimeoutSeconds: r.integer('idleTimeoutSeconds', 60, 1, 86_400),
   };
   r.rejectUnknown({ bindPassword: `${SECRET_IN_CONFIG} bindPasswordEnv or a file with bindPasswordFile` });
   return directory;

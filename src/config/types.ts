@@ -22,6 +22,8 @@ export interface DirectoryConfig {
   excludeExpired: boolean;
   pageSize: number;
   timeoutSeconds: number;
+  /** A connection that sends nothing for this long while roster waits for it fails the run. */
+  idleTimeoutSeconds: number;
 }
 
 export interface CsvConfig {

@@ -41,12 +41,12 @@ describe('service URLs checked when the config loads', () => {
       expect((error as ConfigError).problems[0]).to.match(/^ilobby\[1\]\.uploadUrl: "https\/\/oops" is not a URL/);
     }
   });
-  it('gives a push 600 s by default', () => {
+  it('gives a push 600 s and a directory connection 60 s of silence by default', () => {
     const config = parseConfig({
       directory: { url: 'ldaps://dc1.corp', searchBases: ['DC=corp'] },
       ilobby: { uploadUrl: example, tokenUrl: 'https://t.example/t', clientId: 'i', clientSecretEnv: 'S' },
     }, '/c/config.json', '/c');
-    expect(config.ilobby[0]?.timeoutSeconds).to.equal(600);
+    expect([config.ilobby[0]?.timeoutSeconds, config.directory?.idleTimeoutSeconds]).to.deep.equal([600, 60]);
     expect(problems({ timeoutSeconds: 0 })[0]).to.match(/^ilobby\.timeoutSeconds: must be a whole number from 1 to 86400/);
   });
   it('refuses a directory URL that names no server', () => {
