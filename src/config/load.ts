@@ -5,10 +5,23 @@ import { ConfigError, InvalidInputError } from '../errors.js';
 import { parseConfig } from './parse.js';
 import type { Json } from './reader.js';
 import type { RosterConfig } from './types.js';
+import { proxyEnvironmentProblems } from './urls.js';
 
 export function loadConfig(configPath: string): RosterConfig {
   const file = resolve(configPath);
-  return parseConfig(readJsonFile(file, 'config file'), file, dirname(file));
+  const config = parseConfig(readJsonFile(file, 'config file'), file, dirname(file));
+  checkProxyEnvironment(process.env);
+  return config;
+}
+
+/** Exit 2 when a proxy variable cannot be used, naming it: found now, not after a token was asked for. */
+export function checkProxyEnvironment(env: NodeJS.ProcessEnv): void {
+  const problems = proxyEnvironmentProblems(env);
+  if (problems.length === 0) return;
+  const message = problems.length === 1 ? `the environment variable ${problems[0]}` : `the environment variables:\n  - ${problems.join('\n  - ')}`;
+  throw new InvalidInputError(message, {
+    hint: 'Fix or unset it where the job gets its environment (the scheduled task, roster.env, the service unit) and run again.',
+  });
 }
 
 /** Reads and parses a JSON file, turning every failure into exit 2 with the file's name. */

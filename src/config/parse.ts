@@ -3,7 +3,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { ObjectReader, Problems, type Json } from './reader.js';
+import { httpsUrlProblem } from './urls.js';
 import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SafetyConfig, type SecretSource } from './types.js';
+
+const DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 
 const SECRET_IN_CONFIG = 'secrets are never read from config.json: name an environment variable with';
 
@@ -77,6 +80,7 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
     // 1000 is Active Directory's MaxPageSize: a larger page is silently cut to 1000.
     pageSize: r.integer('pageSize', 1000, 1, 1000),
     timeoutSeconds: r.integer('timeoutSeconds', 120, 1, 86_400),
+    idleTimeoutSeconds: r.integer('idleTimeoutSeconds', 60, 1, 86_400),
   };
   r.rejectUnknown({ bindPassword: `${SECRET_IN_CONFIG} bindPasswordEnv or a file with bindPasswordFile` });
   return directory;
@@ -91,9 +95,11 @@ export function urlProblem(url: string, startTls: boolean, allowInsecure: boolea
     return `"${url}" is not a URL (expected e.g. "ldaps://dc1.corp.example.com")`;
   }
   if (parsed.protocol === 'ldaps:') {
+    if (parsed.hostname === '') return `"${url}" names no server (expected e.g. "ldaps://dc1.corp.example.com")`;
     return startTls ? 'startTls is for ldap:// URLs; ldaps:// is already encrypted' : undefined;
   }
   if (parsed.protocol !== 'ldap:') return `"${url}" must start with ldaps:// or ldap://`;
+  if (parsed.hostname === '') return `"${url}" names no server (expected e.g. "ldaps://dc1.corp.example.com")`;
   if (startTls || allowInsecure || isLoopback(parsed.hostname)) return undefined;
   return `"${url}" would send the bind password unencrypted: use ldaps://, or set "startTls": true (or "allowInsecure": true if you really mean it)`;
 }
@@ -121,6 +127,16 @@ function parseIlobby(value: Json | undefined, problems: Problems, path: (p: stri
     const tokenUrl = r.string('tokenUrl');
     const issuer = r.string('issuer');
     if ((tokenUrl === undefined) === (issuer === undefined)) r.problems.add(r.keyPath('tokenUrl'), 'set exactly one of tokenUrl or issuer');
+    const uploadUrl = r.requiredString('uploadUrl');
+    // Checked now, not when first used: an unusable URL must fail `check` and --dry-run too.
+    for (const [key, url, example] of [
+      ['tokenUrl', tokenUrl, 'https://partnerapi.goilobby.com/auth/connect/token'],
+      ['issuer', issuer, 'https://partnerapi.goilobby.com/auth'],
+      ['uploadUrl', uploadUrl || undefined, 'https://partnerapi.goilobby.com/addressbook/uploadcsv'],
+    ] as const) {
+      const problem = url === undefined ? undefined : httpsUrlProblem(url, example);
+      if (problem !== undefined) r.problems.add(r.keyPath(key), problem);
+    }
     const authMethod = r.string('authMethod') ?? 'client_secret_post';
     if (authMethod !== 'client_secret_post' && authMethod !== 'client_secret_basic') {
       r.problems.add(r.keyPath('authMethod'), `must be "client_secret_post" or "client_secret_basic", found "${authMethod}"`);
@@ -132,13 +148,15 @@ function parseIlobby(value: Json | undefined, problems: Problems, path: (p: stri
       name: r.string('name') ?? (list.length === 1 ? 'ilobby' : `ilobby-${index + 1}`),
       tokenUrl,
       issuer,
-      uploadUrl: r.requiredString('uploadUrl'),
+      uploadUrl,
       clientId: r.requiredString('clientId'),
       clientSecret: clientSecret ?? { kind: 'env', name: '', configKey: r.keyPath('clientSecretEnv') },
       authMethod: authMethod === 'client_secret_basic' ? 'client_secret_basic' : 'client_secret_post',
       scope: r.string('scope'),
       caFile: caFile === undefined ? undefined : path(caFile),
       sites: r.stringList('sites', { allowSingle: true }),
+      // Room for one slow upload (an attempt may take 300 s) after the token, and retries.
+      timeoutSeconds: r.integer('timeoutSeconds', DEFAULT_PUSH_TIMEOUT_SECONDS, 1, 86_400),
     };
     r.rejectUnknown({ clientSecret: `${SECRET_IN_CONFIG} clientSecretEnv or a file with clientSecretFile` });
     return target;

@@ -22,6 +22,8 @@ export interface DirectoryConfig {
   excludeExpired: boolean;
   pageSize: number;
   timeoutSeconds: number;
+  /** A connection that sends nothing for this long while roster waits for it fails the run. */
+  idleTimeoutSeconds: number;
 }
 
 export interface CsvConfig {
@@ -50,6 +52,8 @@ export interface IlobbyTarget {
   caFile: string | undefined;
   /** Only rows of these sites go to this target; undefined means all rows. */
   sites: string[] | undefined;
+  /** The most one push (token request and upload, with every retry) may take. */
+  timeoutSeconds: number;
 }
 
 export interface RosterConfig {

@@ -8,7 +8,7 @@ import { DirectoryError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { connectFailure } from './failures.js';
 import { isLoopback } from '../config/parse.js';
-import { SocketWatch } from './socketWatch.js';
+import { SocketWatch, unlessLost } from './socketWatch.js';
 import { trustOptions } from '../tls/trust.js';
 
 export interface DirectoryConnection {
@@ -42,7 +42,7 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
   const failures: DirectoryError[] = [];
   for (const url of config.urls) {
     const tlsOptions = tlsOptionsFor(url, config.caFile);
-    const watch = new SocketWatch();
+    const watch = new SocketWatch(config.idleTimeoutSeconds);
     const client = new Client({
       url,
       // Only for ldaps://: ldapts opens a TLS socket whenever tlsOptions are given, which would
@@ -66,11 +66,11 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
     };
     try {
       if (url.startsWith('ldap:') && config.startTls) {
-        await client.startTLS(tlsOptions);
+        await unlessLost(client.startTLS(tlsOptions), watch.idle);
       } else if (url.startsWith('ldap:')) {
         log.warn(`${url}: no TLS (${isLoopback(new URL(url).hostname) ? 'loopback server' : 'allowInsecure is set'}); the bind password crosses the network in clear text`);
       }
-      if (config.bindDn !== undefined && password !== undefined) await client.bind(config.bindDn, password);
+      if (config.bindDn !== undefined && password !== undefined) await unlessLost(client.bind(config.bindDn, password), watch.idle);
       else log.info(`${url}: no bindDn configured, searching anonymously`);
       log.debug(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}`);
       return { client, url, lost: watch.lost, close };

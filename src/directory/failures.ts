@@ -1,11 +1,12 @@
 // Turns what ldapts and Node's TLS stack throw into DirectoryErrors a sysadmin can act on.
 // Pure: looks only at the error object.
 import {
-  AdminLimitExceededError, ConfidentialityRequiredError, InappropriateAuthError, InvalidCredentialsError,
+  AdminLimitExceededError, ConfidentialityRequiredError, InappropriateAuthError, InvalidCredentialsError, InvalidDNSyntaxError,
   NoSuchObjectError, SizeLimitExceededError, StrongAuthRequiredError, TimeLimitExceededError,
 } from 'ldapts';
 import { DirectoryError } from '../errors.js';
-import { ConnectionLostError } from './socketWatch.js';
+import { dnProblem } from './dnHint.js';
+import { ConnectionIdleError, ConnectionLostError } from './socketWatch.js';
 
 // Active Directory explains a failed bind with a sub-code after "data" in the diagnostic message,
 // e.g. "80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839".
@@ -41,6 +42,12 @@ function code(error: unknown): string | undefined {
 export function connectFailure(url: string, error: unknown, caFile: string | undefined): DirectoryError {
   const message = error instanceof Error ? error.message : String(error);
   const errorCode = code(error);
+  if (error instanceof ConnectionIdleError) {
+    return new DirectoryError(`${url} stopped answering while roster connected and bound: ${message}`, {
+      hint: 'Check the network path to the directory (a firewall dropping packets, a VPN, an overloaded domain controller) and run "roster check". Raise directory.idleTimeoutSeconds only for a server known to be that slow.',
+      cause: error,
+    });
+  }
   if (error instanceof InvalidCredentialsError) {
     const reason = describeAdBindFailure(message) ?? 'invalid credentials (wrong bind DN or password)';
     return new DirectoryError(`bind to ${url} failed: ${reason}`, {
@@ -89,6 +96,19 @@ export function searchFailure(url: string, base: string, error: unknown, timeout
   if (error instanceof NoSuchObjectError) {
     return new DirectoryError(`search base "${base}" does not exist on ${url}`, {
       hint: 'Check the spelling in directory.searchBases (the full DN, e.g. "OU=Staff,DC=corp,DC=example,DC=com") and that the OU was not moved or renamed.',
+      cause: error,
+    });
+  }
+  if (error instanceof InvalidDNSyntaxError) {
+    const problem = dnProblem(base);
+    return new DirectoryError(`search base "${base}" is not a valid DN${problem ? `: ${problem}` : ''} (${url} said: ${message})`, {
+      hint: 'Fix it in directory.searchBases: the full DN, NAME=value parts separated by commas, e.g. "OU=Staff,DC=corp,DC=example,DC=com"; a comma, +, ", \\, <, > or ; inside a value needs a backslash before it ("OU=Sales\\, East,…"). "roster check" shows what each search base finds.',
+      cause: error,
+    });
+  }
+  if (error instanceof ConnectionIdleError) {
+    return new DirectoryError(`${url} stopped answering during the search of "${base}": ${message}; the extract would be partial, so nothing is written`, {
+      hint: 'Run again; if it keeps happening, check the network path to the directory and the server\'s load. A search whose filter makes the server think longer than that before its first page (e.g. nested memberOf on a large domain) needs a larger directory.idleTimeoutSeconds.',
       cause: error,
     });
   }

@@ -1,5 +1,7 @@
-// Notices at once when the directory connection drops. ldapts leaves a pending request waiting
-// for its timeout in some cases of a cut connection; roster races every request against `lost`.
+// Notices at once when the directory connection drops, and when it goes silent: ldapts leaves a
+// pending request waiting for its timeout in some cases of a cut connection, and a connection that
+// stops sending bytes (a firewall dropping packets, a hung server) would otherwise be noticed only
+// by the whole-search timeout. roster races every request against `lost`.
 import { connect as netConnect, type Socket } from 'node:net';
 import type { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { errnoText } from '../errors.js';
@@ -12,6 +14,14 @@ export class ConnectionLostError extends Error {
   }
 }
 
+/** The connection sent nothing for `idleSeconds` while it was open (directory.idleTimeoutSeconds). */
+export class ConnectionIdleError extends Error {
+  constructor(readonly idleSeconds: number) {
+    super(`the directory sent nothing for ${idleSeconds} s (directory.idleTimeoutSeconds)`);
+    this.name = 'ConnectionIdleError';
+  }
+}
+
 export class SocketWatch {
   private readonly lostController = new AbortController();
   /**
@@ -20,9 +30,19 @@ export class SocketWatch {
    * request that is never removed and keeps every response (a whole page of entries) alive.
    */
   readonly lost: AbortSignal = this.lostController.signal;
+  private readonly idleController = new AbortController();
+  /**
+   * Aborted, with a ConnectionIdleError, only when the connection went silent. Connecting and
+   * binding race against this one rather than `lost`: a refused connection or a rejected
+   * certificate must reach the caller as ldapts reports it, with its code.
+   */
+  readonly idle: AbortSignal = this.idleController.signal;
   private expectedClose = false;
   private hasLost = false;
   private readonly sockets = new Set<Socket | TLSSocket>();
+
+  /** `idleSeconds`: no byte in either direction for this long ends the connection (ConnectionIdleError). */
+  constructor(private readonly idleSeconds?: number) {}
 
   /** For ldapts's createConnection option. */
   readonly createConnection = ((port: number, host: string) => this.watch(netConnect(port, host))) as unknown as typeof netConnect;
@@ -56,6 +76,20 @@ export class SocketWatch {
     socket.once('end', () => lose('the peer ended the connection'));
     socket.once('close', () => lose('socket closed'));
     socket.on('error', (error: Error) => lose(errnoText(error)));
+    if (this.idleSeconds !== undefined) {
+      // Node's socket timeout: no read or write for this long. roster writes a request and then
+      // waits, so in practice this is the time since the server last sent anything.
+      socket.setTimeout(this.idleSeconds * 1000);
+      socket.on('timeout', () => {
+        if (this.expectedClose || this.hasLost) return;
+        this.hasLost = true;
+        const error = new ConnectionIdleError(this.idleSeconds ?? 0);
+        this.idleController.abort(error);
+        this.lostController.abort(error);
+        // Closed now: ldapts would otherwise go on waiting, and an open socket keeps the process (and its lock) alive.
+        this.destroyAll();
+      });
+    }
     return socket;
   }
 }

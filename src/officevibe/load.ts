@@ -2,7 +2,7 @@
 // themselves are pure (config.ts, files.ts, validate.ts); this module only does the I/O.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { readJsonFile } from '../config/load.js';
+import { checkProxyEnvironment, readJsonFile } from '../config/load.js';
 import { readSecret } from '../config/secrets.js';
 import { errnoText, InvalidInputError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -16,6 +16,7 @@ export function loadOfficevibeConfig(configPath: string, log: Logger): Officevib
   const file = resolve(configPath);
   protectKeyInText(file);
   const config = parseOfficevibeConfig(readJsonFile(file, 'Officevibe config file'), file, dirname(file));
+  checkProxyEnvironment(process.env);
   if (config.apiKey?.kind === 'config') registerSecret(config.apiKey.value);
   if (config.ignoredKeys.length > 0) {
     log.warn(`${file}: roster does not use ${config.ignoredKeys.map((key) => `"${key}"`).join(', ')}; ignored (check the spelling if one of them was meant for roster)`);

@@ -10,6 +10,7 @@ import { writeCsvFile } from '../file/csv.js';
 import { reportFailure } from '../log/failure.js';
 import type { Logger } from '../log/logger.js';
 import type { RowList } from '../rows/rowStore.js';
+import { pushBudget } from '../service/ilobby/budget.js';
 import { fetchAccessToken } from '../service/ilobby/token.js';
 import { uploadCsv } from '../service/ilobby/upload.js';
 import { abandonPush, beginPush, settlePush } from '../state/pending.js';
@@ -123,12 +124,14 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     if (options.dryRun) {
       return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}${preview}` };
     }
-    const token = await fetchAccessToken(target, log);
+    // One budget for the token and the upload: a stalled network cannot hold the run (and its lock).
+    const budget = pushBudget(target);
+    const token = await fetchAccessToken(target, log, budget);
     const lastPush = lastPushFile(config.stateDir, target.name);
     beginPush(target.name, lastPush, readFileSync(csv));
     let answer: Awaited<ReturnType<typeof uploadCsv>>;
     try {
-      answer = await uploadCsv(target, csv, token, log);
+      answer = await uploadCsv(target, csv, token, log, budget);
     } catch (error) {
       abandonPush(target.name, lastPush);
       throw error;

@@ -19,6 +19,12 @@ export function describeTransportFailure(what: string, error: TransportError): S
   if (code === 'EPROXY') {
     return new ServiceError(`${what}: ${error.message}`, { hint: 'Check HTTPS_PROXY and whether the proxy allows this host.', cause: error });
   }
+  if (code === 'ETIMEDOUT') {
+    return new ServiceError(`${what} failed: ${error.message}`, {
+      hint: 'The service, or a proxy on the way (HTTPS_PROXY), stopped answering: check the network path from this server. roster did not record this push; the next run tries again.',
+      cause: error,
+    });
+  }
   return new ServiceError(`${what} failed: ${error.message}`, {
     hint: 'Check the URL, DNS and firewall from this server; set HTTPS_PROXY if the internet is reached through a proxy.',
     cause: error,

@@ -178,6 +178,9 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
     afterNextUpload(then: () => void) {
       afterUpload = then;
     },
+    answerNextUploadsWithHtml(count: number, status = 200) {
+      uploadFaults.set(count, status, undefined, true);
+    },
     failNextTokens(count: number, status: number, retryAfterSeconds?: number) {
       tokens.faults.set(count, status, retryAfterSeconds);
     },

@@ -2,6 +2,8 @@
 // connection and piping both sockets, and records every tunnel, so a test can prove that roster
 // went through HTTPS_PROXY. It only tunnels to loopback (127.0.0.0/8, or "localhost" which it
 // dials as 127.0.0.1); anything else gets 403. Plain (non-CONNECT) proxy requests get 501.
+// A silent proxy (`{ silent: true }`) answers CONNECT with 200 and then forwards nothing, ever:
+// only a client's own deadline can end such a tunnel.
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +38,12 @@ function loopbackAddress(host: string): string | undefined {
   return undefined;
 }
 
-export async function startConnectProxy(): Promise<ConnectProxy> {
+export interface ConnectProxyOptions {
+  /** Answer CONNECT with 200, then swallow every byte and send none. */
+  silent?: boolean;
+}
+
+export async function startConnectProxy(options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
   const tunnels: ProxyTunnel[] = [];
   const refused: { target: string; status: number }[] = [];
   const sockets = new Set<net.Socket>();
@@ -61,6 +68,12 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
       const status = parsed ? 403 : 400;
       refused.push({ target, status });
       client.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    if (options.silent) {
+      tunnels.push(parsed);
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      client.resume(); // read and drop whatever the client sends (its TLS hello), answer nothing
       return;
     }
     const upstream = net.connect({ host: address, port: parsed.port });

@@ -3,21 +3,21 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from '../../log/logger.js';
 import { sendHttps } from './request.js';
-import { withRetries } from './retry.js';
+import { attemptTimeoutMs, DEFAULT_RETRY_POLICY, withRetries, type TimeBudget } from './retry.js';
 
 type FetchLike = (url: string, options: { body?: unknown; headers?: Record<string, string>; method?: string }) => Promise<Response>;
 
-export function policyFetch(tls: ConnectionOptions, timeoutMs: number, log: Logger, what: string): FetchLike {
+export function policyFetch(tls: ConnectionOptions, timeoutMs: number, log: Logger, what: string, budget?: TimeBudget): FetchLike {
   return async (url, options) => {
     const body = toBuffer(options.body);
-    const response = await withRetries(what, () => sendHttps({
+    const response = await withRetries(what, (timeLeftMs) => sendHttps({
       url: new URL(url),
       method: options.method === 'POST' ? 'POST' : 'GET',
       headers: options.headers ?? {},
       body: body === undefined ? undefined : () => body,
       tls,
-      timeoutMs,
-    }), log);
+      timeoutMs: attemptTimeoutMs(timeoutMs, timeLeftMs),
+    }), log, DEFAULT_RETRY_POLICY, undefined, budget);
     const headers = new Headers();
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

@@ -33,6 +33,12 @@ export class TransportError extends Error {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * One attempt. Everything it does (DNS, connect, the proxy's CONNECT, the TLS handshake, sending,
+ * the answer and its body) runs under one deadline, `timeoutMs` from the start: a peer that stops
+ * answering at any step ends the attempt with ETIMEDOUT, naming the step, and every socket of it
+ * is closed (an open socket would keep the process, and its lock, alive).
+ */
 export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.env): Promise<HttpsResponse> {
   if (req.url.protocol !== 'https:') return Promise.reject(new TransportError(`${req.url.origin} is not an https:// URL`, 'ERR_INSECURE_URL'));
   const proxy = proxyFor(req.url, env);
@@ -48,30 +54,54 @@ export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.en
     // No pooling: a run makes a handful of requests. Through a proxy there must be no agent
     // at all, or Node ignores createConnection.
     agent: proxy === undefined ? false : undefined,
-    timeout: req.timeoutMs,
   };
+  // What the attempt is waiting for, so a timeout says where it stalled.
+  let step = proxy === undefined ? `connecting to ${req.url.host}` : `connecting to the proxy ${proxy.host}`;
+  const setStep = (now: string) => { step = now; };
+  const ended = new AbortController();
   if (proxy !== undefined) {
     options.createConnection = (_opts, created: (error: Error | null, socket: Duplex) => void) => {
-      tunnel(proxy, options.host as string, port, req.tls, options.servername, req.timeoutMs).then(
+      tunnel(proxy, options.host as string, port, req.tls, options.servername, ended.signal, setStep).then(
         (socket) => created(null, socket),
         (error: Error) => created(error, undefined as unknown as Duplex),
       );
       return undefined as unknown as Duplex;
     };
   }
-  return new Promise((resolve, reject) => {
+  return new Promise<HttpsResponse>((resolve, reject) => {
+    let deadline: NodeJS.Timeout | undefined;
+    const succeed = (response: HttpsResponse) => {
+      clearTimeout(deadline);
+      resolve(response);
+    };
+    const fail = (error: Error) => {
+      clearTimeout(deadline);
+      ended.abort(error);
+      reject(transportError(error, req.url));
+    };
     const request = httpsRequest(options, (response) => {
+      setStep('reading the answer');
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size <= MAX_BODY_BYTES) chunks.push(chunk);
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', (error) => reject(transportError(error, req.url)));
+      response.on('end', () => succeed({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', fail);
     });
-    request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${req.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
-    request.on('error', (error) => reject(transportError(error, req.url)));
+    deadline = setTimeout(() => {
+      const error = Object.assign(new Error(`no answer within ${seconds(req.timeoutMs)} s (${step})`), { code: 'ETIMEDOUT' }, proxy ? { proxy: proxy.host } : {});
+      fail(error);
+      request.destroy(error);
+    }, req.timeoutMs);
+    request.once('socket', (socket) => {
+      if (proxy !== undefined) return; // the tunnel reports its own steps
+      socket.once('connect', () => setStep('TLS handshake'));
+      socket.once('secureConnect', () => setStep('sending the request'));
+    });
+    request.once('finish', () => setStep('waiting for the answer'));
+    request.on('error', fail);
     const body = req.body?.();
     if (body === undefined) request.end();
     else if (Buffer.isBuffer(body)) request.end(body);
@@ -82,29 +112,65 @@ export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.en
   });
 }
 
-/** Opens a TLS connection to host:port through an HTTP proxy's CONNECT method. */
-function tunnel(proxy: URL, host: string, port: number, tls: ConnectionOptions, servername: string | undefined, timeoutMs: number): Promise<Duplex> {
+/**
+ * Opens a TLS connection to host:port through an HTTP proxy's CONNECT method. Ends, closing what
+ * it opened, as soon as `ended` is aborted (the attempt's deadline).
+ */
+function tunnel(
+  proxy: URL, host: string, port: number, tls: ConnectionOptions, servername: string | undefined,
+  ended: AbortSignal, setStep: (step: string) => void,
+): Promise<Duplex> {
   return new Promise((resolve, reject) => {
+    if (ended.aborted) {
+      reject(ended.reason);
+      return;
+    }
     const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const headers: Record<string, string> = { host: authority };
     if (proxy.username) {
       headers['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
     }
-    const connect = httpRequest({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80), method: 'CONNECT', path: authority, headers, timeout: timeoutMs });
+    const opened: { destroy(): void }[] = [];
+    const onEnded = () => {
+      for (const item of opened) item.destroy();
+      reject(Object.assign(ended.reason instanceof Error ? ended.reason : new Error('the request ended'), { proxy: proxy.host }));
+    };
+    ended.addEventListener('abort', onEnded, { once: true });
+    const settle = () => ended.removeEventListener('abort', onEnded);
+    const connect = httpRequest({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80), method: 'CONNECT', path: authority, headers });
+    opened.push(connect);
+    connect.once('socket', (socket) => socket.once('connect', () => setStep(`waiting for the proxy ${proxy.host} to answer CONNECT`)));
     connect.on('connect', (response, socket) => {
+      opened.push(socket);
       if (response.statusCode !== 200) {
+        settle();
         socket.destroy();
         reject(Object.assign(new Error(`the proxy ${proxy.host} answered CONNECT with ${response.statusCode}`), { code: 'EPROXY' }));
         return;
       }
+      setStep(`TLS handshake through the proxy ${proxy.host}`);
       const secure = tlsConnect({ ...tls, socket, servername, host });
-      secure.once('secureConnect', () => resolve(secure));
-      secure.once('error', reject);
+      opened.push(secure);
+      secure.once('secureConnect', () => {
+        setStep('sending the request');
+        settle();
+        resolve(secure);
+      });
+      secure.once('error', (error) => {
+        settle();
+        reject(error);
+      });
     });
-    connect.on('timeout', () => connect.destroy(Object.assign(new Error(`the proxy ${proxy.host} did not answer`), { code: 'ETIMEDOUT' })));
-    connect.on('error', (error) => reject(Object.assign(error, { proxy: proxy.host })));
+    connect.on('error', (error) => {
+      settle();
+      reject(Object.assign(error, { proxy: proxy.host }));
+    });
     connect.end();
   });
+}
+
+function seconds(ms: number): string {
+  return String(Number((ms / 1000).toFixed(1)));
 }
 
 function isIpLiteral(hostname: string): boolean {

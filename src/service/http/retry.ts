@@ -1,6 +1,8 @@
 // When and how long to wait before trying a request again. Network errors, 408, 429 and 5xx
 // are retried with exponential backoff and full jitter, honouring Retry-After, within a bounded
-// total time; any other 4xx is final (sending the same thing again cannot fix it).
+// total time; any other 4xx is final (sending the same thing again cannot fix it). A TimeBudget
+// bounds a whole push (token and upload, every attempt and wait): each attempt's deadline is cut
+// to what is left of it, and nothing is tried once it is spent.
 import type { Logger } from '../../log/logger.js';
 import type { HttpsResponse } from './request.js';
 import { TransportError } from './request.js';
@@ -41,6 +43,26 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
   return Math.round(random() * ceiling);
 }
 
+/** The most time a whole push may take, as a fixed end on the retry clock. */
+export interface TimeBudget {
+  endsAt: number;
+  /** The setting that gave it, with its value, for messages: "ilobby.timeoutSeconds: 600 s". */
+  setting: string;
+}
+
+export function timeBudget(seconds: number, setting: string, now: number = Date.now()): TimeBudget {
+  return { endsAt: now + seconds * 1000, setting: `${setting}: ${seconds} s` };
+}
+
+/** An attempt's own time limit, cut to what is left of the budget. */
+export function attemptTimeoutMs(limitMs: number, timeLeftMs: number): number {
+  return Math.max(1, Math.min(limitMs, timeLeftMs));
+}
+
+function budgetSpent(error: TransportError, budget: TimeBudget): TransportError {
+  return new TransportError(`${error.message}; the push's time budget (${budget.setting}) is spent`, error.code, { cause: error.cause ?? error });
+}
+
 export interface RetryClock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -50,30 +72,37 @@ const realClock: RetryClock = { now: () => Date.now(), sleep: (ms) => new Promis
 
 /**
  * Runs `attempt` until it gives a final answer. Returns the last response (which may be an
- * error status) or throws the last TransportError.
+ * error status) or throws the last TransportError. `attempt` is given the time left of `budget`
+ * (Infinity without one), to cut its own deadline to.
  */
 export async function withRetries(
   what: string,
-  attempt: () => Promise<HttpsResponse>,
+  attempt: (timeLeftMs: number) => Promise<HttpsResponse>,
   log: Logger,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   clock: RetryClock = realClock,
+  budget?: TimeBudget,
 ): Promise<HttpsResponse> {
   const started = clock.now();
+  const overBudget = (at: number) => budget !== undefined && at >= budget.endsAt;
   for (let n = 1; ; n += 1) {
     let waitMs: number;
     let reason: string;
+    if (budget !== undefined && overBudget(clock.now())) {
+      throw budgetSpent(new TransportError(`${what} could not start`, 'ETIMEDOUT'), budget);
+    }
     try {
-      const response = await attempt();
+      const response = await attempt(budget === undefined ? Infinity : budget.endsAt - clock.now());
       if (!isRetryableStatus(response.status)) return response;
       const retryAfter = parseRetryAfter(response.headers['retry-after'], clock.now());
       waitMs = retryAfter ?? backoffMs(n, policy);
       reason = `HTTP ${response.status}${retryAfter !== undefined ? ` (Retry-After ${Math.round(retryAfter / 1000)} s)` : ''}`;
-      if (n >= policy.maxAttempts || clock.now() + waitMs - started > policy.totalBudgetMs) return response;
+      if (n >= policy.maxAttempts || clock.now() + waitMs - started > policy.totalBudgetMs || overBudget(clock.now() + waitMs)) return response;
     } catch (error) {
       if (!(error instanceof TransportError) || !isRetryableTransport(error)) throw error;
       waitMs = backoffMs(n, policy);
       reason = error.message;
+      if (budget !== undefined && overBudget(clock.now() + waitMs)) throw budgetSpent(error, budget);
       if (n >= policy.maxAttempts || clock.now() + waitMs - started > policy.totalBudgetMs) throw error;
     }
     log.warn(`${what}: attempt ${n} failed (${reason}); trying again in ${(waitMs / 1000).toFixed(1)} s`);

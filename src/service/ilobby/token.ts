@@ -9,6 +9,8 @@ import { registerSecret } from '../../log/redact.js';
 import { policyFetch } from '../http/fetch.js';
 import { TransportError } from '../http/request.js';
 import { trustOptions } from '../../tls/trust.js';
+import type { TimeBudget } from '../http/retry.js';
+import { pushBudget } from './budget.js';
 import { describeTransportFailure } from '../failures.js';
 
 const TOKEN_TIMEOUT_MS = 30_000;
@@ -16,10 +18,11 @@ const TOKEN_TIMEOUT_MS = 30_000;
 // OAuth2 error codes (RFC 6749 §5.2) that mean our client id, secret or grant is not accepted.
 const CREDENTIAL_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'invalid_grant', 'invalid_scope', 'access_denied']);
 
-export async function fetchAccessToken(target: IlobbyTarget, log: Logger): Promise<string> {
+/** `budget`: what is left of the push's time; without one (roster check) the target's own. */
+export async function fetchAccessToken(target: IlobbyTarget, log: Logger, budget: TimeBudget = pushBudget(target)): Promise<string> {
   const secret = readSecret(target.clientSecret);
   const tls = trustOptions(target.caFile, `ilobby ${target.name} caFile`);
-  const fetch = policyFetch(tls, TOKEN_TIMEOUT_MS, log, `token request for ${target.name}`);
+  const fetch = policyFetch(tls, TOKEN_TIMEOUT_MS, log, `token request for ${target.name}`, budget);
   const auth = target.authMethod === 'client_secret_basic' ? oidc.ClientSecretBasic(secret) : oidc.ClientSecretPost(secret);
   const endpoint = target.tokenUrl ?? target.issuer ?? '';
   try {

@@ -7,9 +7,11 @@ import type { IlobbyTarget } from '../../config/types.js';
 import { CredentialsRejectedError, ServiceError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { sendHttps, TransportError, type HttpsResponse } from '../http/request.js';
-import { withRetries } from '../http/retry.js';
+import { attemptTimeoutMs, DEFAULT_RETRY_POLICY, withRetries, type TimeBudget } from '../http/retry.js';
 import { trustOptions } from '../../tls/trust.js';
+import { pushBudget } from './budget.js';
 import { describeTransportFailure } from '../failures.js';
+import { uploadAnswerProblem } from './answer.js';
 
 const UPLOAD_TIMEOUT_MS = 300_000;
 
@@ -19,13 +21,14 @@ export interface UploadResult {
   answer: string;
 }
 
-export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger): Promise<UploadResult> {
+/** `budget`: what is left of the push's time (the token request spent some of it). */
+export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger, budget: TimeBudget = pushBudget(target)): Promise<UploadResult> {
   const tls = trustOptions(target.caFile, `ilobby ${target.name} caFile`);
   const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
   const url = new URL(target.uploadUrl);
   let response: HttpsResponse;
   try {
-    response = await withRetries(`upload to ${target.name}`, async () => {
+    response = await withRetries(`upload to ${target.name}`, async (timeLeftMs) => {
       // A new form (and file stream) per attempt: a stream can be read only once.
       const form = new FormData();
       form.append('file', createReadStream(csvFile), { filename, contentType: 'text/csv' });
@@ -36,15 +39,21 @@ export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: st
         headers: { ...form.getHeaders(), 'content-length': String(length), authorization: `Bearer ${token}`, accept: 'application/json, */*' },
         body: () => form,
         tls,
-        timeoutMs: UPLOAD_TIMEOUT_MS,
+        timeoutMs: attemptTimeoutMs(UPLOAD_TIMEOUT_MS, timeLeftMs),
       });
-    }, log);
+    }, log, DEFAULT_RETRY_POLICY, undefined, budget);
   } catch (error) {
     if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error);
     throw error;
   }
   const answer = excerpt(response.body);
-  if (response.status >= 200 && response.status < 300) return { status: response.status, answer };
+  if (response.status >= 200 && response.status < 300) {
+    const problem = uploadAnswerProblem(response.headers, response.body);
+    if (problem === undefined) return { status: response.status, answer };
+    throw new ServiceError(`${target.name}: the upload endpoint answered HTTP ${response.status} with ${problem}, so the upload is not counted as done: ${answer}`, {
+      hint: 'Something other than the service may have answered (a proxy, a captive portal, a sign-in page): check uploadUrl and HTTPS_PROXY. The last push is not updated.',
+    });
+  }
   if (response.status === 401 || response.status === 403) {
     throw new CredentialsRejectedError(`${target.name}: the upload endpoint refused our token (HTTP ${response.status}): ${answer}`, {
       hint: 'The token was issued but not accepted for uploads: check that this client id is enabled for the address-book API.',

@@ -7,14 +7,16 @@ export interface Fault {
   remaining: number;
   status: number;
   retryAfterSeconds?: number;
+  /** Answer with an HTML page (what a proxy, captive portal or sign-in page sends) instead of JSON. */
+  html?: boolean;
 }
 
 /** One endpoint's pending injected fault, if any. */
 export class FaultSlot {
   private fault: Fault | undefined;
 
-  set(count: number, status: number, retryAfterSeconds?: number): void {
-    this.fault = { remaining: count, status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+  set(count: number, status: number, retryAfterSeconds?: number, html = false): void {
+    this.fault = { remaining: count, status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}), ...(html ? { html } : {}) };
   }
 
   /** The fault to apply to this request (and one fewer remaining), or undefined. */
@@ -49,4 +51,12 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<{ b
     if (bytes <= limit) chunks.push(chunk);
   }
   return { body: Buffer.concat(chunks), bytes, tooLarge: bytes > limit };
+}
+
+/** A page such as a captive portal or a proxy's sign-in sends: HTML, no JSON anywhere. */
+export const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1><form method="post" action="/login"><input name="user"></form></body></html>\n';
+
+export function sendHtml(res: ServerResponse, status: number): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(HTML_PAGE), 'cache-control': 'no-store' });
+  res.end(HTML_PAGE);
 }

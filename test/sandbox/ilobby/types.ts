@@ -140,6 +140,8 @@ export interface IlobbySandbox {
   failNextUploads(count: number, status: number, retryAfterSeconds?: number): void;
   /** Runs `then` right after the next upload is applied, before it is answered (e.g. to break the state folder). */
   afterNextUpload(then: () => void): void;
+  /** The next `count` uploads get `status` (default 200) with an HTML page, as a captive portal or sign-in page sends, without being applied. */
+  answerNextUploadsWithHtml(count: number, status?: number): void;
   /** The next `count` token requests get `status` (and `Retry-After`), oidc-provider never sees them. */
   failNextTokens(count: number, status: number, retryAfterSeconds?: number): void;
   /** Invalidate every token issued so far (uploads with them get 401 afterwards). */

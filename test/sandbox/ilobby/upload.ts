@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { CsvSyntaxError, parseCsv } from '../csv.js';
-import { faultHeaders, type FaultSlot, readBody, sendJson } from './http.js';
+import { faultHeaders, type FaultSlot, HTML_PAGE, readBody, sendHtml, sendJson } from './http.js';
 import { ILOBBY_HEADER, type SandboxClient, type UploadRecord, type UploadResult } from './types.js';
 
 export const UPLOAD_PATH = '/addressbook/uploadcsv';
@@ -110,6 +110,13 @@ export function uploadHandler(options: UploadEndpointOptions): (req: IncomingMes
     }
 
     const fault = faults.take();
+    if (fault?.html) {
+      // Something in front of the service answered; the address book never saw the file.
+      record.status = fault.status;
+      record.response = HTML_PAGE;
+      sendHtml(res, fault.status);
+      return;
+    }
     if (fault) {
       answer(fault.status, { error: 'sandbox: injected fault' }, faultHeaders(fault));
       return;
