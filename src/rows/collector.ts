@@ -1,6 +1,7 @@
 // Collects mapped rows from directory records: applies the email rules, keeps one row per
 // email and counts every skipped record by reason. Pure; the CSV writer gets `finish()`'s rows,
 // kept compactly in a RowStore.
+import { quoted } from '../log/printable.js';
 import type { FieldMapping } from '../mapping/fields.js';
 import { mapRecord, type Row } from '../mapping/mapRecord.js';
 import type { DirectoryRecord } from '../mapping/record.js';
@@ -28,9 +29,21 @@ const EXAMPLES_PER_REASON = 5;
 // Deliberately plain: a local part and a dotted domain, no spaces, exactly one @.
 // iLobby matches people by EMAIL, so a value that cannot be an address is never sent.
 const EMAIL_SYNTAX = /^[^\s@",;<>()[\]\\]+@[^\s@",;<>()[\]\\.]+(\.[^\s@",;<>()[\]\\.]+)+$/;
+// No address holds a control character (C0, DEL, C1), an invisible one (zero-width, bidi
+// controls, soft hyphen) or any kind of space: in a directory they are typing or paste accidents,
+// and pushed they make a person the service cannot match, printed they can forge log lines.
+const NOT_IN_ADDRESS = /[\p{Cc}\p{Cf}\p{Z}\p{Cs}]/u;
+// RFC 5321 §4.5.3.1: a local part of at most 64 octets, a path of at most 256 (so 254 for the address).
+const MAX_LOCAL_PART_OCTETS = 64;
+const MAX_ADDRESS_OCTETS = 254;
 
 export function isValidEmail(email: string): boolean {
-  return EMAIL_SYNTAX.test(email);
+  if (Buffer.byteLength(email, 'utf8') > MAX_ADDRESS_OCTETS) return false;
+  if (!EMAIL_SYNTAX.test(email) || NOT_IN_ADDRESS.test(email)) return false;
+  const local = email.slice(0, email.indexOf('@'));
+  // A dot may only separate words of the local part (RFC 5321 Dot-string).
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
+  return Buffer.byteLength(local, 'utf8') <= MAX_LOCAL_PART_OCTETS;
 }
 
 export class RowCollector {
@@ -52,7 +65,7 @@ export class RowCollector {
     this.entriesFound += 1;
     const result = mapRecord(record, this.mapping);
     if (result.kind === 'notAllowed') {
-      this.skip('notAllowed', `${record.dn} (${result.column} "${result.value}")`);
+      this.skip('notAllowed', `${record.dn} (${result.column} ${quoted(result.value)})`);
       return;
     }
     const row = result.row;
@@ -60,7 +73,7 @@ export class RowCollector {
     if (result.notes?.truncated) this.warn('truncated', `${record.dn} (${result.notes.truncated.join(', ')})`);
     row.EMAIL = row.EMAIL.toLowerCase();
     if (row.EMAIL === '') return this.skip('noEmail', record.dn);
-    if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} ("${row.EMAIL}")`);
+    if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} (${quoted(row.EMAIL)})`);
     const existing = this.rowByEmail.get(row.EMAIL);
     if (existing === undefined) {
       this.rowByEmail.set(row.EMAIL, this.keep(row, record.dn));
