@@ -23,7 +23,7 @@ describe('redact', () => {
       base64url: Buffer.from(secret).toString('base64url'),
     };
     for (const [name, form] of Object.entries(forms)) {
-      expect(form, name).not.to.equal(secret.slice(0, 0)); // each form is a real text
+      expect(form, name).not.to.equal('');
       expect(scrub(secret, `before ${form} after`), name).to.equal('before [redacted] after');
     }
     // Distinct spellings really are different texts, so each case above tests something of its own.
