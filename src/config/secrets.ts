@@ -16,17 +16,43 @@ export function readSecret(source: SecretSource): string {
     registerSecret(value);
     return value;
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(source.path, 'utf8');
+    bytes = readFileSync(source.path);
   } catch (error) {
     throw new InvalidInputError(`cannot read the secret file ${source.path} (named by ${source.configKey}): ${errnoText(error)}`, {
       hint: 'Check the path and that the account running roster may read it.',
     });
   }
-  // A trailing newline is what editors and `echo` leave behind; it is never part of a password.
-  const value = text.replace(/\r?\n$/, '');
-  if (value === '') throw new InvalidInputError(`the secret file ${source.path} (named by ${source.configKey}) is empty`);
-  registerSecret(value);
-  return value;
+  const secret = secretFromFile(bytes);
+  if ('problem' in secret) {
+    throw new InvalidInputError(`the secret file ${source.path} (named by ${source.configKey}) ${secret.problem}`, {
+      hint: 'Write the secret alone on one line and save the file as text (UTF-8); nothing was sent.',
+    });
+  }
+  registerSecret(secret.value);
+  return secret.value;
+}
+
+/**
+ * The secret a file holds, without what editors add around it. Pure. On Windows, Notepad and
+ * PowerShell 5 (`Set-Content -Encoding UTF8`) start the file with a byte order mark, `>` and
+ * Out-File write UTF-16, and an editor may leave a blank line or a trailing space: none of it is
+ * part of a password, and sending it would fail the bind (and count toward an account lockout).
+ * Leading spaces are kept: they may be part of the secret. A control character left inside (a
+ * tab, a line break between two lines) is refused rather than guessed at.
+ */
+export function secretFromFile(bytes: Uint8Array): { value: string } | { problem: string } {
+  let text: string;
+  try {
+    text = bytes[0] === 0xff && bytes[1] === 0xfe
+      ? new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2))
+      : new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return { problem: 'is not UTF-8 text' };
+  }
+  const value = text.replace(/^\uFEFF/, '').replace(/[\r\n\t ]+$/, '');
+  if (value === '') return { problem: 'is empty' };
+  if (/\p{Cc}/u.test(value)) return { problem: 'holds a control character (such as a tab, or a line break between two lines); a secret is one line of text' };
+  return { value };
 }

@@ -1,6 +1,7 @@
 // Checks an iLobby address-book CSV: one made elsewhere (`roster upload`) or roster's own
 // last push (the state). Problems carry line numbers. Pure: the caller passes the bytes. The rows
 // are kept as the export's are (src/rows/), so a 100,000-row file costs about what its rows do.
+import { quoted } from '../log/printable.js';
 import { COLUMNS } from '../mapping/fields.js';
 import type { Row } from '../mapping/mapRecord.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
@@ -50,7 +51,7 @@ export function checkIlobbyCsv(bytes: Uint8Array): CsvCheck {
       row.EMAIL = normalizeEmail(given);
       const valid = isValidEmail(row.EMAIL);
       if (row.EMAIL === '') problems.push(`line ${line}: EMAIL is empty`);
-      else if (!valid) problems.push(`line ${line}: EMAIL "${given}" is not a valid address`);
+      else if (!valid) problems.push(`line ${line}: EMAIL ${quoted(given)} is not a valid address`);
       const earlier = valid ? rowByEmail.get(row.EMAIL) : undefined;
       if (earlier !== undefined) {
         problems.push(`line ${line}: EMAIL ${row.EMAIL} already on line ${lineOf[earlier]}`);

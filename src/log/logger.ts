@@ -2,6 +2,8 @@
 // with an optional log file that is appended to. Results (a command's summary) go to stdout.
 import { appendFileSync } from 'node:fs';
 import { ExitCode } from '../errors.js';
+import { PRIVATE_FILE_MODE } from '../file/atomicWrite.js';
+import { printable, printableLines } from './printable.js';
 import { redact } from './redact.js';
 
 export type LogFormat = 'text' | 'json';
@@ -56,17 +58,19 @@ export function createLogger(options: LoggerOptions, streams: LogStreams = proce
   const toFile = (line: string) => {
     if (options.logFile === undefined) return;
     try {
-      appendFileSync(options.logFile, `${line}\n`);
+      // Created owner-only: log lines name people. An existing file keeps the mode it has.
+      appendFileSync(options.logFile, `${line}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       const message = `cannot append to the log file ${options.logFile}: ${(error as Error).message}; logging to the terminal only`;
       options.logFile = undefined;
       clearProgress();
-      stderr.write(`${options.format === 'json' ? jsonLine('warn', message) : `warn: ${redact(message)}`}\n`);
+      stderr.write(`${options.format === 'json' ? jsonLine('warn', message) : `warn: ${printableLines(redact(message))}`}\n`);
     }
   };
 
   const write = (level: Level, message: string, fields?: Fields) => {
-    const text = redact(message);
+    // Redacted first (a secret's own control characters are part of what redaction looks for), then made printable.
+    const text = printableLines(redact(message));
     const fileLine = options.format === 'json' ? jsonLine(level, message, fields) : `${new Date().toISOString()} ${level.toUpperCase()} ${text}`;
     toFile(fileLine);
     if (RANK[level] < RANK[minimum]) return;
@@ -86,15 +90,15 @@ export function createLogger(options: LoggerOptions, streams: LogStreams = proce
         toFile(line);
         stdout.write(`${line}\n`);
       } else {
-        toFile(`${new Date().toISOString()} RESULT ${redact(text).replace(/\n/g, '\n    ')}`);
-        stdout.write(`${redact(text)}\n`);
+        toFile(`${new Date().toISOString()} RESULT ${printable(redact(text)).replace(/\n/g, '\n    ')}`);
+        stdout.write(`${printable(redact(text))}\n`);
       }
     },
     progress(message) {
       if (!tty) return;
       // One screen line at most: "erase line" cannot remove a line that wrapped onto the next.
       const width = Math.max(20, (stderr.columns || 80) - 1); // 0 or undefined: a terminal of unknown size
-      const line = redact(message).replace(/\s+/g, ' ');
+      const line = printable(redact(message).replace(/\s+/g, ' '));
       stderr.write(`${ERASE_LINE}${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
       progressShown = true;
     },

@@ -1,6 +1,7 @@
 // Checks the three files together before anything is sent: ids present and unique, emails valid
 // and unique, every reference resolvable, booleans well formed, no group nested in itself.
 // Every problem names the file, the line and the value. Pure.
+import { quoted } from '../log/printable.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { findNestingCycles, type Nesting } from './cycles.js';
 import { at, type Table } from './files.js';
@@ -79,7 +80,7 @@ function validateUsers(table: Table, problems: string[]): OfficevibeUser[] {
       problems.push(at(table.file, line, `email is empty (id "${id}")`));
       valid = false;
     } else if (!isValidEmail(email)) {
-      problems.push(at(table.file, line, `email "${given}" is not a valid address`));
+      problems.push(at(table.file, line, `email ${quoted(given)} is not a valid address`));
       valid = false;
     } else if (emailLines.has(email)) {
       problems.push(at(table.file, line, `email "${given}" is already used on line ${emailLines.get(email)}`));

@@ -1,6 +1,7 @@
 // Collects mapped rows from directory records: applies the email rules, keeps one row per
 // email and counts every skipped record by reason. Pure; the CSV writer gets `finish()`'s rows,
 // kept compactly in a RowStore.
+import { quoted } from '../log/printable.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import type { FieldMapping } from '../mapping/fields.js';
 import { mapRecord, type Row } from '../mapping/mapRecord.js';
@@ -45,7 +46,7 @@ export class RowCollector {
     this.entriesFound += 1;
     const result = mapRecord(record, this.mapping);
     if (result.kind === 'notAllowed') {
-      this.skip('notAllowed', `${record.dn} (${result.column} "${result.value}")`);
+      this.skip('notAllowed', `${record.dn} (${result.column} ${quoted(result.value)})`);
       return;
     }
     const row = result.row;
@@ -53,7 +54,7 @@ export class RowCollector {
     if (result.notes?.truncated) this.warn('truncated', `${record.dn} (${result.notes.truncated.join(', ')})`);
     row.EMAIL = normalizeEmail(row.EMAIL);
     if (row.EMAIL === '') return this.skip('noEmail', record.dn);
-    if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} ("${row.EMAIL}")`);
+    if (!isValidEmail(row.EMAIL)) return this.skip('invalidEmail', `${record.dn} (${quoted(row.EMAIL)})`);
     const existing = this.rowByEmail.get(row.EMAIL);
     if (existing === undefined) {
       this.rowByEmail.set(row.EMAIL, this.keep(row, record.dn));

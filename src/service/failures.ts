@@ -1,5 +1,6 @@
 // Messages for HTTPS failures that happen before the service answers. Pure.
 import { ServiceError } from '../errors.js';
+import { redact } from '../log/redact.js';
 import type { TransportError } from './http/request.js';
 
 export function describeTransportFailure(what: string, error: TransportError): ServiceError {
@@ -29,4 +30,16 @@ export function describeTransportFailure(what: string, error: TransportError): S
     hint: 'Check the URL, DNS and firewall from this server; set HTTPS_PROXY if the internet is reached through a proxy.',
     cause: error,
   });
+}
+
+/** Longest part of an auth endpoint's answer that goes into a message. */
+export const AUTH_ANSWER_EXCERPT = 160;
+
+/**
+ * A short excerpt of what an auth endpoint said: enough to see why, never the whole body (an endpoint
+ * may echo the request, secret and all). Redacted before it is cut, so no piece of a secret remains.
+ */
+export function authAnswerExcerpt(text: string): string {
+  const flat = redact(text).replace(/\s+/g, ' ').trim();
+  return flat.length > AUTH_ANSWER_EXCERPT ? `${flat.slice(0, AUTH_ANSWER_EXCERPT)}…` : flat;
 }

@@ -11,7 +11,7 @@ import { TransportError } from '../http/request.js';
 import { trustOptions } from '../../tls/trust.js';
 import type { TimeBudget } from '../http/retry.js';
 import { pushBudget } from './budget.js';
-import { describeTransportFailure } from '../failures.js';
+import { authAnswerExcerpt, describeTransportFailure } from '../failures.js';
 
 const TOKEN_TIMEOUT_MS = 30_000;
 
@@ -47,7 +47,8 @@ export async function fetchAccessToken(target: IlobbyTarget, log: Logger, budget
 
 function tokenFailure(target: IlobbyTarget, endpoint: string, error: unknown): Error {
   if (error instanceof oidc.ResponseBodyError) {
-    const detail = `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
+    // The error and its description are the endpoint's own text: only a short, redacted excerpt.
+    const detail = authAnswerExcerpt(`${error.error}${error.error_description ? `: ${error.error_description}` : ''}`);
     if (CREDENTIAL_ERRORS.has(error.error) || error.status === 401) {
       return new CredentialsRejectedError(`${target.name}: the token endpoint ${endpoint} refused our credentials (HTTP ${error.status}, ${detail})`, {
         hint: `Check clientId "${target.clientId}" and the secret in ${target.clientSecret.configKey}${target.authMethod === 'client_secret_post' ? '; if they are right, try "authMethod": "client_secret_basic"' : ''}.`,
@@ -66,8 +67,8 @@ function tokenFailure(target: IlobbyTarget, endpoint: string, error: unknown): E
         cause: error,
       });
     }
-    return new ServiceError(`${target.name}: the token endpoint ${endpoint} answered HTTP ${status}: ${error.message}`, { cause: error });
+    return new ServiceError(`${target.name}: the token endpoint ${endpoint} answered HTTP ${status}: ${authAnswerExcerpt(error.message)}`, { cause: error });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = authAnswerExcerpt(error instanceof Error ? error.message : String(error));
   return new ServiceError(`${target.name}: getting a token from ${endpoint} failed: ${message}`, { cause: error });
 }
