@@ -108,7 +108,7 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     if (verdict.fatal !== undefined) throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, { hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.' });
     if (verdict.firstPushRefused) {
       throw new SafetyRefusal(`${target.name}: refused: this is the first push to ${target.name} from ${config.stateDir}: ${firstPushWarning('address-book entry')}`, {
-        hint: `Look at ${csv}: it is what would be sent. If it is the whole address book, push it once by hand with "roster sync --first-push"; later runs compare with that push.`,
+        hint: `Look at ${csv}: it is what would be sent. If it is the whole address book, push it once by hand with --first-push ("roster sync --first-push"); later runs compare with that push.`,
       });
     }
     if (!verdict.allowed) {

@@ -91,7 +91,7 @@ describe('personal data', function () {
         directory: { url: 'ldaps://127.0.0.1:9', bindDn: 'cn=unused', bindPasswordEnv: 'ROSTER_TEST_UNUSED', searchBases: ['dc=unused'] },
         ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: SECRET_ENV, caFile: service.caFile },
       }));
-      return runRoster(['upload', 'hr.csv', '--config', 'config.json', '--log-file', 'roster.log', '--report', 'report.json'], { cwd: dir, env: { [SECRET_ENV]: DEFAULT_CLIENT_SECRET } });
+      return runRoster(['upload', 'hr.csv', '--first-push', '--config', 'config.json', '--log-file', 'roster.log', '--report', 'report.json'], { cwd: dir, env: { [SECRET_ENV]: DEFAULT_CLIENT_SECRET } });
     }
 
     it('refuses a file with such addresses, sending nothing; a line break in one forges no log entry', async () => {

@@ -73,7 +73,7 @@ describe('secrets', function () {
         },
         'hr.csv': `${HEADER}\nAda,Lovelace,,,ada@example.org,,,Toronto\n`,
       });
-      const run = await runRoster(['upload', 'hr.csv', '--config', 'config.json', '--verbose', '--log-format', format, '--log-file', 'roster.log', '--report', 'report.json'], {
+      const run = await runRoster(['upload', 'hr.csv', '--first-push', '--config', 'config.json', '--verbose', '--log-format', format, '--log-file', 'roster.log', '--report', 'report.json'], {
         cwd: dir, env: { [SECRET_ENV]: SECRET },
       });
       const reports = join(dir, 'state', 'reports');
