@@ -10,14 +10,14 @@ import { build } from 'esbuild';
 
 export const EXECUTABLE_FILE = 'roster.cjs';
 
-/** Bundles dist/src/cli.js under `root` into dist/bin/roster.cjs; returns that file's path. */
+/** Bundles dist/src/cli/main.js under `root` into dist/bin/roster.cjs; returns that file's path. */
 export async function bundle(root: string): Promise<string> {
   const out = join(root, 'dist', 'bin');
   const executable = join(out, EXECUTABLE_FILE);
   // Start empty: nothing from an earlier build (or an older layout) can be left behind.
   rmSync(out, { recursive: true, force: true });
   await build({
-    entryPoints: [join(root, 'dist', 'src', 'cli.js')],
+    entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
     outfile: executable,
     bundle: true,
     format: 'cjs',

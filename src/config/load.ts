@@ -1,7 +1,7 @@
 // Reads config.json from disk. The checking itself is in parse.ts.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, InvalidInputError } from '../errors.js';
+import { ConfigError, InvalidInputError } from '../platform/errors.js';
 import { parseConfig } from './parse.js';
 import type { Json } from './reader.js';
 import type { RosterConfig } from './types.js';

@@ -1,7 +1,7 @@
 // Turns the JSON of config.json into a RosterConfig, or a ConfigError listing every problem.
 // Pure: the caller reads the file; this only checks and resolves.
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../platform/errors.js';
 import { ObjectReader, Problems, type Json } from './reader.js';
 import { httpsUrlProblem } from './urls.js';
 import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SafetyConfig, type SecretSource } from './types.js';

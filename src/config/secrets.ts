@@ -1,8 +1,8 @@
 // Reads a secret from the environment variable or file that config.json names.
 // Secret values never go into errors or logs; only where they were looked for does.
 import { readFileSync } from 'node:fs';
-import { errnoText, InvalidInputError } from '../errors.js';
-import { registerSecret } from '../log/redact.js';
+import { errnoText, InvalidInputError } from '../platform/errors.js';
+import { registerSecret } from '../platform/log/redact.js';
 import type { SecretSource } from './types.js';
 
 export function readSecret(source: SecretSource): string {

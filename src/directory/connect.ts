@@ -4,12 +4,12 @@ import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
 import { readSecret } from '../config/secrets.js';
 import type { DirectoryConfig } from '../config/types.js';
-import { DirectoryError } from '../errors.js';
-import type { Logger } from '../log/logger.js';
+import { DirectoryError } from '../platform/errors.js';
+import type { Logger } from '../platform/log/logger.js';
 import { connectFailure } from './failures.js';
 import { isLoopback } from '../config/parse.js';
 import { SocketWatch, unlessLost } from './socketWatch.js';
-import { trustOptions } from '../tls/trust.js';
+import { trustOptions } from '../platform/tls/trust.js';
 
 export interface DirectoryConnection {
   client: Client;
@@ -23,7 +23,7 @@ export interface DirectoryConnection {
 const CONNECT_TIMEOUT_MS = 15_000;
 const UNBIND_GRACE_MS = 2_000;
 
-/** TLS options for a domain controller: roster's trust (tls/trust.ts) and its host name. */
+/** TLS options for a domain controller: roster's trust (platform/tls/trust.ts) and its host name. */
 export function tlsOptionsFor(url: string, caFile: string | undefined): ConnectionOptions {
   const hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
   const options: ConnectionOptions = { ...trustOptions(caFile, 'directory.caFile'), host: hostname };

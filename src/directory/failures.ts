@@ -4,7 +4,7 @@ import {
   AdminLimitExceededError, ConfidentialityRequiredError, InappropriateAuthError, InvalidCredentialsError, InvalidDNSyntaxError,
   NoSuchObjectError, SizeLimitExceededError, StrongAuthRequiredError, TimeLimitExceededError,
 } from 'ldapts';
-import { DirectoryError } from '../errors.js';
+import { DirectoryError } from '../platform/errors.js';
 import { dnProblem } from './dnHint.js';
 import { ConnectionIdleError, ConnectionLostError } from './socketWatch.js';
 

@@ -1,7 +1,7 @@
 // Builds the LDAP filters roster searches with, and refuses a malformed one as the config fault
 // it is (exit 2, naming the key) before anything is sent. Pure.
 import { FilterParser } from 'ldapts';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../platform/errors.js';
 
 /** Active Directory's LDAP_MATCHING_RULE_IN_CHAIN: membership through nested groups. */
 export const IN_CHAIN_RULE = '1.2.840.113556.1.4.1941';

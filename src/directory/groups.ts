@@ -2,9 +2,9 @@
 // past Active Directory's MaxValRange (ranged retrieval, see valueRange.ts). A member list that
 // stops short is an error, never a shorter list: Officevibe would drop the missing memberships.
 import { NoSuchObjectError, type Entry } from 'ldapts';
-import { DirectoryError } from '../errors.js';
+import { DirectoryError } from '../platform/errors.js';
 import { guidText } from './binary.js';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../platform/log/logger.js';
 import { firstValue } from '../mapping/record.js';
 import type { DirectoryConnection } from './connect.js';
 import { GROUP_CLASSES } from './filter.js';

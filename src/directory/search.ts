@@ -2,11 +2,11 @@
 // A result is complete only when the server ends the last page without a paging cookie
 // (pagedSearch.ts); anything else (error, limit, timeout, lost connection) throws and the run
 // pushes nothing.
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../platform/log/logger.js';
 import type { DirectoryRecord } from '../mapping/record.js';
 import type { DirectoryConnection } from './connect.js';
 import { searchFailure } from './failures.js';
-import { pagedSearch } from './pagedSearch.js';
+import { pagedSearch } from './ldapts/pagedSearch.js';
 
 export interface SearchRequest {
   searchBases: readonly string[];

@@ -4,7 +4,7 @@
 // by the whole-search timeout. roster races every request against `lost`.
 import { connect as netConnect, type Socket } from 'node:net';
 import type { connect as tlsConnect, TLSSocket } from 'node:tls';
-import { errnoText } from '../errors.js';
+import { errnoText } from '../platform/errors.js';
 import { connectTls } from './tlsReads.js';
 
 export class ConnectionLostError extends Error {

@@ -1,6 +1,6 @@
 // fields.config.json: how each of the eight iLobby CSV columns is made from directory attributes.
 // Pure: parseFieldMapping checks the JSON and compiles it; the caller reads the file.
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../platform/errors.js';
 import { COMMENT_KEY, ObjectReader, Problems, commentProblem, describe, isObject, type Json } from '../config/reader.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { TRANSFORMS, phoneLibrary, type Transform } from './shape.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readJsonFile } from '../config/load.js';
 import type { RosterConfig } from '../config/types.js';
-import { defaultFieldsFile } from '../paths.js';
+import { defaultFieldsFile } from '../platform/paths.js';
 import { parseFieldMapping, type FieldMapping } from './fields.js';
 
 export interface LoadedMapping {

@@ -11,7 +11,7 @@ import { DEFAULT_SAFETY, parseConfig } from '../config/parse.js';
 import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
 import type { DirectoryConfig, SafetyConfig, SecretSource } from '../config/types.js';
 import { isBinaryAttribute } from '../directory/binary.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../platform/errors.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 
 /** The key straight from config.json's text (the original tool's way), or roster's env/file sources. */

@@ -1,7 +1,7 @@
 // users.csv from directory records: one user per id and per email, with roster's email rules
 // (trimmed, lower-cased, must look like an address). Every record left out is counted by reason.
 // Pure; the search itself is the same as roster's directory export.
-import { quoted } from '../log/printable.js';
+import { quoted } from '../platform/log/printable.js';
 import { firstValue, type DirectoryRecord } from '../mapping/record.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { USER_COLUMNS, type UserColumn } from './config.js';

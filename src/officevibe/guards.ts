@@ -2,7 +2,7 @@
 // A sync is Officevibe's whole state: people missing from it are deactivated and groups missing
 // from it are removed. So people (by email), groups (by id) and memberships are all guarded with
 // the same thresholds as iLobby's rows; --force overrides a threshold, never an empty users file.
-import { columnChanges, evaluateGuards, NAMES_SHOWN, removalThresholds, verdict, type GuardVerdict } from '../checks/guards.js';
+import { columnChanges, evaluateGuards, NAMES_SHOWN, removalThresholds, verdict, type GuardVerdict } from '../safety/guards.js';
 import type { SafetyConfig } from '../config/types.js';
 import { compareGroups, compareUsers, type GroupChanges, type PushedState, type UserChanges } from './changes.js';
 

@@ -1,7 +1,7 @@
 // Checks the three files together before anything is sent: ids present and unique, emails valid
 // and unique, every reference resolvable, booleans well formed, no group nested in itself.
 // Every problem names the file, the line and the value. Pure.
-import { quoted } from '../log/printable.js';
+import { quoted } from '../platform/log/printable.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { findNestingCycles, type Nesting } from './cycles.js';
 import { at, type Table } from './files.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const atomicWrite = fileURLToPath(new URL('../../src/file/atomicWrite.js', import.meta.url));
+const atomicWrite = fileURLToPath(new URL('../../src/platform/atomicWrite.js', import.meta.url));
 const PREVIOUS = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE\nAda,Lovelace,,,ada@example.org,,,Toronto\n';
 
 /**

@@ -179,7 +179,7 @@ describe('safety of unattended runs', function () {
     const stall = await startFaultProxy({ targetHost: ad().host, targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
     try {
       const dir = workspace({ 'config.json': syncConfig(ad(), service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 60 }) });
-      const child = spawn(process.execPath, [new URL('../../src/cli.js', import.meta.url).pathname, 'sync', '--first-push', '--config', join(dir, 'config.json')], {
+      const child = spawn(process.execPath, [new URL('../../src/cli/main.js', import.meta.url).pathname, 'sync', '--first-push', '--config', join(dir, 'config.json')], {
         env: { ...process.env, ROSTER_TEST_BIND_PASSWORD: ad().bindPassword }, stdio: 'ignore',
       });
       await waitFor(() => stall.cutAt !== undefined, 10_000);

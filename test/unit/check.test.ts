@@ -1,10 +1,10 @@
 // The pure parts of `roster check`: certificate descriptions, step lines, the summary and exit code.
 import { expect } from 'chai';
 import type { PeerCertificate } from 'node:tls';
-import { certificateInfo, describeCertificate, distinguishedName, validityOf } from '../../src/check/certificate.js';
-import { ASCII_SYMBOLS, CheckLog, formatStep, symbolsFor, UNICODE_SYMBOLS } from '../../src/check/steps.js';
-import { CredentialsRejectedError, DirectoryError } from '../../src/errors.js';
-import { silentLogger, type Fields, type Logger } from '../../src/log/logger.js';
+import { certificateInfo, describeCertificate, distinguishedName, validityOf } from '../../src/doctor/certificate.js';
+import { ASCII_SYMBOLS, CheckLog, formatStep, symbolsFor, UNICODE_SYMBOLS } from '../../src/doctor/steps.js';
+import { CredentialsRejectedError, DirectoryError } from '../../src/platform/errors.js';
+import { silentLogger, type Fields, type Logger } from '../../src/platform/log/logger.js';
 
 const DAY = 86_400_000;
 const now = new Date('2026-03-10T12:00:00Z');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parseConfig, urlProblem } from '../../src/config/parse.js';
 import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/platform/errors.js';
 
 const minimal = {
   directory: {

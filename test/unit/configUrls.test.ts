@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { parseConfig } from '../../src/config/parse.js';
 import { httpsUrlProblem, proxyEnvironmentProblems, proxyUrlProblem, withoutCredentials } from '../../src/config/urls.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/platform/errors.js';
 
 describe('service URLs checked when the config loads', () => {
   const example = 'https://partnerapi.goilobby.com/addressbook/uploadcsv';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { diffRows } from '../../src/checks/diff.js';
+import { diffRows } from '../../src/ilobby/diff.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
-import { RowList } from '../../src/rows/rowStore.js';
+import { RowList } from '../../src/rowstore/rowStore.js';
 
 const row = (email: string, title = ''): Row => ({ FIRSTNAME: '', LASTNAME: '', TITLE: title, DIVISION: '', EMAIL: email, MOBILE: '', DESKPHONE: '', SITE: '' });
 

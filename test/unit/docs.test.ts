@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../src/platform/paths.js';
 
 /** `wc -c` counts bytes; 15 KB read as 15,000 bytes, the stricter reading. */
 const README_MAX_BYTES = 15_000;

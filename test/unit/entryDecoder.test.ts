@@ -2,8 +2,9 @@
 // (the path every entry took before): both must give the same record.
 import { expect } from 'chai';
 import { BerWriter, MessageParser, type SearchEntry } from 'ldapts';
-import { BerError, MessageFramer, decodeSearchEntry, searchEntryId } from '../../src/directory/entryDecoder.js';
-import { ArrivedEntries, divertEntries } from '../../src/directory/entryStream.js';
+import { BerError, MessageFramer, decodeSearchEntry, searchEntryId } from '../../src/directory/ldapts/entryDecoder.js';
+import { ArrivedEntries, divertEntries } from '../../src/directory/ldapts/entryStream.js';
+import { ldaptsInternals } from '../../src/directory/ldapts/internals.js';
 import { toRecord } from '../../src/directory/toRecord.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
 import type { Client } from 'ldapts';
@@ -163,8 +164,11 @@ describe('diverting entries past ldapts', () => {
   /** A stand-in for ldapts's Client: what its parser received. */
   function fakeClient() {
     const toLdapts: Buffer[] = [];
-    const client = { messageParser: { read: (data: Buffer) => { toLdapts.push(Buffer.from(data)); } }, messageDetailsByMessageId: new Map() };
-    return { client: client as unknown as Client, toLdapts, parser: client.messageParser };
+    const client = {
+      messageParser: { read: (data: Buffer) => { toLdapts.push(Buffer.from(data)); } }, messageDetailsByMessageId: new Map(),
+      _send: () => Promise.reject(new Error('not sent in this test')), _nextMessageId: () => 5,
+    };
+    return { client: ldaptsInternals(client as unknown as Client), toLdapts, parser: client.messageParser };
   }
 
   it('sets aside entries of the current request and passes everything else on to ldapts', () => {

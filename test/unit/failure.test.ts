@@ -1,8 +1,8 @@
-// The one failure reporter (log/failure.ts): a typed error's exit code, log line and report fields.
+// The one failure reporter (platform/log/failure.ts): a typed error's exit code, log line and report fields.
 import { expect } from 'chai';
-import { ConfigError, DirectoryError, errnoText, ExitCode } from '../../src/errors.js';
-import { describeFailure, failureFields, reportFailure } from '../../src/log/failure.js';
-import { silentLogger, type Fields, type Logger } from '../../src/log/logger.js';
+import { ConfigError, DirectoryError, errnoText, ExitCode } from '../../src/platform/errors.js';
+import { describeFailure, failureFields, reportFailure } from '../../src/platform/log/failure.js';
+import { silentLogger, type Fields, type Logger } from '../../src/platform/log/logger.js';
 
 function recordingLogger(): { log: Logger; errors: Array<[string, Fields | undefined]> } {
   const errors: Array<[string, Fields | undefined]> = [];

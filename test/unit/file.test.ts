@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/file/atomicWrite.js';
-import { CSV_HEADER, formatCsv } from '../../src/file/csv.js';
+import { writeFileAtomic } from '../../src/platform/atomicWrite.js';
+import { CSV_HEADER, formatCsv } from '../../src/ilobby/csv/csvFile.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
 
 const empty: Row = { FIRSTNAME: '', LASTNAME: '', TITLE: '', DIVISION: '', EMAIL: '', MOBILE: '', DESKPHONE: '', SITE: '' };

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/file/atomicWrite.js';
+import { writeFileAtomic } from '../../src/platform/atomicWrite.js';
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { diffRows } from '../../src/checks/diff.js';
-import { columnChanges, evaluateGuards, NAMES_SHOWN } from '../../src/checks/guards.js';
+import { diffRows } from '../../src/ilobby/diff.js';
+import { columnChanges, evaluateGuards, NAMES_SHOWN } from '../../src/safety/guards.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
-import { RowList } from '../../src/rows/rowStore.js';
+import { RowList } from '../../src/rowstore/rowStore.js';
 
 const row = (email: string, title = ''): Row => ({ FIRSTNAME: '', LASTNAME: '', TITLE: title, DIVISION: '', EMAIL: email, MOBILE: '', DESKPHONE: '', SITE: '' });
 const people = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => row(`${prefix}${i}@x.org`));

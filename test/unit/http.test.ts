@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { bypassesProxy, proxyFor } from '../../src/service/http/proxy.js';
-import { TransportError } from '../../src/service/http/request.js';
-import { backoffMs, isRetryableStatus, isRetryableTransport, parseRetryAfter, withRetries, type RetryClock } from '../../src/service/http/retry.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { bypassesProxy, proxyFor } from '../../src/platform/http/proxy.js';
+import { TransportError } from '../../src/platform/http/request.js';
+import { backoffMs, isRetryableStatus, isRetryableTransport, parseRetryAfter, withRetries, type RetryClock } from '../../src/platform/http/retry.js';
+import { silentLogger } from '../../src/platform/log/logger.js';
 
 describe('proxy selection', () => {
   const target = new URL('https://partnerapi.goilobby.com/addressbook/uploadcsv');

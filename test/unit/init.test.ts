@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/parse.js';
 import type { Json } from '../../src/config/reader.js';
 import { parseFieldMapping } from '../../src/mapping/fields.js';
-import { starterFiles } from '../../src/init/templates.js';
-import { packageRoot } from '../../src/paths.js';
+import { starterFiles } from '../../src/setup/templates.js';
+import { packageRoot } from '../../src/platform/paths.js';
 import { validate } from '../harness/jsonSchema.js';
 
 const schema = (name: string) => JSON.parse(readFileSync(join(packageRoot, 'schema', name), 'utf8')) as Record<string, unknown>;

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LockHeldError } from '../../src/errors.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { acquireLock } from '../../src/state/lock.js';
+import { LockHeldError } from '../../src/platform/errors.js';
+import { silentLogger } from '../../src/platform/log/logger.js';
+import { acquireLock } from '../../src/platform/state/lock.js';
 
 describe('the state folder lock', () => {
   it('lets one holder in and refuses a second with exit 7', () => {

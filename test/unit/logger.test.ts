@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, usageErrorLine, type LoggerOptions, type LogStreams } from '../../src/log/logger.js';
+import { createLogger, usageErrorLine, type LoggerOptions, type LogStreams } from '../../src/platform/log/logger.js';
 
 function fakeStreams(isTTY: boolean, columns = 40) {
   const out: string[] = [];

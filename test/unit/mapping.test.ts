@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/platform/errors.js';
 import { attributesNeeded, parseFieldMapping } from '../../src/mapping/fields.js';
 import { mapRecord } from '../../src/mapping/mapRecord.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
 import { isValidEmail } from '../../src/mapping/email.js';
 import { toE164, transformCase, truncate } from '../../src/mapping/shape.js';
-import { RowCollector } from '../../src/rows/collector.js';
+import { RowCollector } from '../../src/rowstore/collector.js';
 
 function record(dn: string, attributes: Record<string, string | string[]>): DirectoryRecord {
   return { dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]])) };

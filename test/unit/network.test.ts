@@ -6,9 +6,9 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { silentLogger } from '../../src/log/logger.js';
-import { sendHttps, TransportError } from '../../src/service/http/request.js';
-import { attemptTimeoutMs, timeBudget, withRetries, type RetryClock } from '../../src/service/http/retry.js';
+import { silentLogger } from '../../src/platform/log/logger.js';
+import { sendHttps, TransportError } from '../../src/platform/http/request.js';
+import { attemptTimeoutMs, timeBudget, withRetries, type RetryClock } from '../../src/platform/http/retry.js';
 import { makeCa, makeServerCert } from '../harness/certs.js';
 
 describe('the push\'s time budget', () => {

@@ -2,14 +2,14 @@
 // nesting cycles, the request, Officevibe's answer and the changes against the last push.
 import { expect } from 'chai';
 import { join, resolve } from 'node:path';
-import { ConfigError, CredentialsRejectedError, ExitCode, ServiceError } from '../../src/errors.js';
+import { ConfigError, CredentialsRejectedError, ExitCode, ServiceError } from '../../src/platform/errors.js';
 import { parseOfficevibeConfig, requireExportSettings, requirePushSettings } from '../../src/officevibe/config.js';
 import { findNestingCycles } from '../../src/officevibe/cycles.js';
 import { decodeCsv } from '../../src/officevibe/encoding.js';
 import { formatTable, GROUPS_SPEC, MAPPINGS_SPEC, readTable, USERS_SPEC, type TableSpec } from '../../src/officevibe/files.js';
 import { buildSyncRequest } from '../../src/officevibe/request.js';
 import { validateFiles } from '../../src/officevibe/validate.js';
-import { interpretSyncAnswer } from '../../src/service/officevibe/answer.js';
+import { interpretSyncAnswer } from '../../src/officevibe/api/answer.js';
 
 const DIR = resolve('/srv/ov');
 const FILE = join(DIR, 'config.json');

@@ -2,7 +2,7 @@
 // produce on demand (Active Directory's empty page with a cookie, a server that ignores paging).
 import { expect } from 'chai';
 import { Attribute, Client, PagedResultsControl, SearchEntry, SearchResponse, type SearchRequest } from 'ldapts';
-import { pagedSearch } from '../../src/directory/pagedSearch.js';
+import { pagedSearch } from '../../src/directory/ldapts/pagedSearch.js';
 
 type Answer = { names: string[]; cookie?: string; status?: number; paging?: boolean };
 
@@ -11,6 +11,10 @@ function scriptedClient(answers: Answer[]): { client: Client; cookiesSent: (stri
   const cookiesSent: (string | undefined)[] = [];
   let messageId = 0;
   const fake = {
+    // The parser the decoder would sit in front of; scripted answers never go through it, so
+    // their entries reach the loop as ldapts's parsed searchEntries.
+    messageParser: { read: () => undefined },
+    messageDetailsByMessageId: new Map(),
     _nextMessageId: () => ++messageId,
     _send: async (request: SearchRequest) => {
       const control = request.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);

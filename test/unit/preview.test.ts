@@ -1,11 +1,11 @@
 // The change preview: the lines export and sync print, and the --diff-out CSV.
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { diffRows } from '../../src/checks/diff.js';
-import { CHANGES_HEADER, formatChangesCsv } from '../../src/file/changesCsv.js';
+import { diffRows } from '../../src/ilobby/diff.js';
+import { CHANGES_HEADER, formatChangesCsv } from '../../src/ilobby/csv/changesCsv.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
-import { RowList } from '../../src/rows/rowStore.js';
-import { changeLines, describeTargetChanges } from '../../src/pipeline/preview.js';
+import { RowList } from '../../src/rowstore/rowStore.js';
+import { changeLines, describeTargetChanges } from '../../src/ilobby/preview.js';
 
 const person = (email: string, title = 'Analyst', site = 'Toronto'): Row => ({
   FIRSTNAME: email.split('@')[0]!, LASTNAME: 'X', TITLE: title, DIVISION: 'R&D', EMAIL: email, MOBILE: '', DESKPHONE: '', SITE: site,

@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type LogStreams } from '../../src/log/logger.js';
-import { printable, printableLines, quoted } from '../../src/log/printable.js';
+import { createLogger, type LogStreams } from '../../src/platform/log/logger.js';
+import { printable, printableLines, quoted } from '../../src/platform/log/printable.js';
 
 describe('printable log text', () => {
   it('escapes C0, DEL, C1, zero-width, bidi and line-separator characters, keeping ordinary text', () => {

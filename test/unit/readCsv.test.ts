@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CsvSyntaxError, forEachRecord } from '../../src/file/csvRecords.js';
-import { checkIlobbyCsv } from '../../src/file/readCsv.js';
+import { CsvSyntaxError, forEachRecord } from '../../src/ilobby/csv/csvRecords.js';
+import { checkIlobbyCsv } from '../../src/ilobby/csv/readCsv.js';
 
 const header = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
 const check = (text: string | Uint8Array) => checkIlobbyCsv(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);

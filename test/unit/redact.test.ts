@@ -2,7 +2,7 @@
 // form-encoded (`+` and `%20`, hex in either case), base64 alone or inside `id:secret`; and a
 // short secret blanks only whole values, never an ordinary word.
 import { expect } from 'chai';
-import { base64Forms, redact, registerSecret, secretsPattern } from '../../src/log/redact.js';
+import { base64Forms, redact, registerSecret, secretsPattern } from '../../src/platform/log/redact.js';
 
 const scrub = (secret: string, text: string) => text.replace(secretsPattern([secret]), '[redacted]');
 

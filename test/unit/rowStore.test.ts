@@ -2,13 +2,13 @@
 // number, sorted by email as bytes (all at once, or run by run as they arrive), and a hash table
 // from email to row number.
 import { expect } from 'chai';
-import { sortByBytes } from '../../src/rows/byteOrder.js';
-import { EmailIndex, hashOf } from '../../src/rows/emailIndex.js';
-import { formatCsv } from '../../src/file/csv.js';
-import { csvLine, parseCsvLine } from '../../src/file/csvLine.js';
+import { sortByBytes } from '../../src/rowstore/byteOrder.js';
+import { EmailIndex, hashOf } from '../../src/rowstore/emailIndex.js';
+import { formatCsv } from '../../src/ilobby/csv/csvFile.js';
+import { csvLine, parseCsvLine } from '../../src/rowstore/csvLine.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
-import { RowList, RowStore } from '../../src/rows/rowStore.js';
-import { SortedRuns } from '../../src/rows/sortedRuns.js';
+import { RowList, RowStore } from '../../src/rowstore/rowStore.js';
+import { SortedRuns } from '../../src/rowstore/sortedRuns.js';
 
 const row = (email: string, values: Partial<Row> = {}): Row => ({
   FIRSTNAME: '', LASTNAME: '', TITLE: '', DIVISION: '', EMAIL: email, MOBILE: '', DESKPHONE: '', SITE: '', ...values,

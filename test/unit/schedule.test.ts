@@ -3,10 +3,10 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { parseConfig } from '../../src/config/parse.js';
-import { crontabLines, shellWord } from '../../src/schedule/cron.js';
-import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../../src/schedule/job.js';
-import { systemdUnits, systemdWord } from '../../src/schedule/systemd.js';
-import { windowsArgument, windowsTaskXml } from '../../src/schedule/windows.js';
+import { crontabLines, shellWord } from '../../src/setup/schedule/cron.js';
+import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../../src/setup/schedule/job.js';
+import { systemdUnits, systemdWord } from '../../src/setup/schedule/systemd.js';
+import { windowsArgument, windowsTaskXml } from '../../src/setup/schedule/windows.js';
 import { child, parseXml } from '../harness/xml.js';
 
 const awkward = '/srv/R&D <roster> 100% "it\'s" $HOME';

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/parse.js';
 import type { Json } from '../../src/config/reader.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/platform/errors.js';
 import { parseFieldMapping } from '../../src/mapping/fields.js';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../src/platform/paths.js';
 import { validate } from '../harness/jsonSchema.js';
 
 type JsonObject = Record<string, unknown>;

@@ -1,4 +1,4 @@
-// roster's TLS trust (src/tls/trust.ts): a configured caFile is added to the default roots, for
+// roster's TLS trust (src/platform/tls/trust.ts): a configured caFile is added to the default roots, for
 // the directory and HTTPS alike, and never changes what other connections trust.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { connect, createServer, type ConnectionOptions, type Server } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { makeCa, makeServerCert } from '../harness/certs.js';
-import { ConfigError } from '../../src/errors.js';
-import { trustOptions } from '../../src/tls/trust.js';
+import { ConfigError } from '../../src/platform/errors.js';
+import { trustOptions } from '../../src/platform/tls/trust.js';
 
 /** Whether a TLS handshake with `options` verifies the server's certificate. */
 function verifies(port: number, options: ConnectionOptions): Promise<boolean> {
@@ -45,7 +45,7 @@ describe('TLS trust and caFile', function () {
   it('adds the caFile to the default roots rather than replacing them', async () => {
     // A child process whose default roots are the server's CA alone (--use-openssl-ca with
     // SSL_CERT_FILE), given a caFile naming another CA: with the roots replaced it would fail.
-    const trustModule = fileURLToPath(new URL('../../src/tls/trust.js', import.meta.url));
+    const trustModule = fileURLToPath(new URL('../../src/platform/tls/trust.js', import.meta.url));
     const script = `import('${trustModule}').then(({ trustOptions }) => {
       const tls = require('node:tls');
       const socket = tls.connect({ ...trustOptions(process.argv[1], 'caFile'), host: '127.0.0.1', port: ${port}, servername: 'localhost' });

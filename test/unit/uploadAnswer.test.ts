@@ -1,6 +1,6 @@
 // A 2xx from the upload endpoint counts as an upload only when it is the service's own answer.
 import { expect } from 'chai';
-import { uploadAnswerProblem } from '../../src/service/ilobby/answer.js';
+import { uploadAnswerProblem } from '../../src/ilobby/api/answer.js';
 
 describe('the upload endpoint\'s success answer', () => {
   const json = { 'content-type': 'application/json; charset=utf-8' };

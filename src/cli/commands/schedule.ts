@@ -1,0 +1,147 @@
+// roster schedule: prints (or writes) a ready-to-install daily job for the current config: a
+// Windows Task Scheduler task, a systemd service + timer, or a crontab line.
+import { mkdirSync, realpathSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadConfig } from '../../config/load.js';
+import { errnoText, InvalidInputError } from '../../platform/errors.js';
+import { writeFileAtomic } from '../../platform/atomicWrite.js';
+import type { Logger } from '../../platform/log/logger.js';
+import { targetsOf } from '../../ilobby/push.js';
+import { crontabLines } from '../../setup/schedule/cron.js';
+import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../../setup/schedule/job.js';
+import { systemdUnits, UNIT_NAME } from '../../setup/schedule/systemd.js';
+import { windowsTaskXml } from '../../setup/schedule/windows.js';
+import { runCommand, type GlobalOptions } from '../run.js';
+
+interface ScheduleOptions extends GlobalOptions {
+  windows: boolean;
+  systemd: boolean;
+  cron: boolean;
+  at: string;
+  maxHours: number;
+  user: string | undefined;
+  syncLog: string | undefined;
+  outDir: string | undefined;
+}
+
+type Scheduler = 'windows' | 'systemd' | 'cron';
+
+/** The files each scheduler gets, by name, with their content. */
+function jobFiles(scheduler: Scheduler, job: ScheduledJob): Record<string, string> {
+  if (scheduler === 'windows') return { [`${UNIT_NAME}.xml`]: windowsTaskXml(job, new Date()) };
+  if (scheduler === 'cron') return { [`${UNIT_NAME}.crontab`]: crontabLines(job) };
+  const units = systemdUnits(job);
+  return { [`${UNIT_NAME}.service`]: units.service, [`${UNIT_NAME}.timer`]: units.timer };
+}
+
+function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): string[] {
+  const file = (name: string) => join(folder, name);
+  if (scheduler === 'windows') {
+    return [
+      `install (as an administrator): schtasks /Create /TN "roster sync" /XML "${file(`${UNIT_NAME}.xml`)}" /RU ${job.user} /RP *`,
+      ...(job.secretVariables.length > 0
+        ? [`Task Scheduler has no per-task environment: make ${job.secretVariables.join(', ')} user environment variables of ${job.user}, or better use bindPasswordFile / clientSecretFile`]
+        : []),
+    ];
+  }
+  if (scheduler === 'systemd') {
+    return [
+      `install: copy ${file(`${UNIT_NAME}.service`)} and ${file(`${UNIT_NAME}.timer`)} to /etc/systemd/system/, then: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}.timer`,
+      ...(job.secretVariables.length > 0 ? [`put ${job.secretVariables.join(', ')} in ${job.environmentFile} (NAME=value lines, chmod 600)`] : []),
+    ];
+  }
+  return [
+    `install: add the line to the crontab of ${job.user} (crontab -e as that account)`,
+    ...(job.secretVariables.length > 0 ? [`put ${job.secretVariables.join(', ')} in ${job.environmentFile} (NAME=value lines, chmod 600)`] : []),
+  ];
+}
+
+function defaultUser(scheduler: Scheduler): string {
+  const { USERDOMAIN: domain, USERNAME: name, USER: user } = process.env;
+  if (scheduler === 'windows' && domain && name) return `${domain}\\${name}`;
+  try {
+    return userInfo().username;
+  } catch {
+    // A uid with no entry in /etc/passwd (some containers) has no name to give.
+    return user ?? name ?? 'roster';
+  }
+}
+
+export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
+  command: 'schedule',
+  describe: 'Print a daily "roster sync" job for Task Scheduler, systemd or cron, for the current config',
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .option('windows', { type: 'boolean', default: false, describe: 'A Task Scheduler task (XML)' })
+      .option('systemd', { type: 'boolean', default: false, describe: 'A systemd service and timer' })
+      .option('cron', { type: 'boolean', default: false, describe: 'A crontab line' })
+      .option('at', { type: 'string', default: '06:00', describe: 'The time of day to run, HH:MM (24-hour, local time)' })
+      .option('max-hours', { type: 'number', default: 2, describe: 'Stop a run that takes longer than this (Task Scheduler, systemd)' })
+      .option('user', { type: 'string', describe: 'The account the job runs as (default: the current one), e.g. CORP\\svc-roster' })
+      .option('sync-log', { type: 'string', describe: 'The log file the scheduled sync appends to (default: roster.log beside config.json)' })
+      .option('out-dir', { type: 'string', describe: 'Write the file(s) to this folder instead of printing them' })
+      .example('$0 schedule --windows --user CORP\\svc-roster --out-dir C:\\roster', 'write roster-sync.xml for schtasks /Create /XML')
+      .example('$0 schedule --systemd --user roster --config /etc/roster/config.json', 'print roster-sync.service and roster-sync.timer')
+      .example('$0 schedule --cron --at 05:30', 'print a crontab line for 05:30 every day') as unknown as Argv<ScheduleOptions>,
+  handler: (argv: ArgumentsCamelCase<ScheduleOptions>) =>
+    runCommand('schedule', argv, async ({ log }) => {
+      if ([argv.windows, argv.systemd, argv.cron].filter(Boolean).length !== 1) {
+        throw new InvalidInputError('Choose exactly one of --windows, --systemd or --cron.', { hint: 'e.g. roster schedule --windows --user CORP\\svc-roster' });
+      }
+      const scheduler: Scheduler = argv.windows ? 'windows' : argv.systemd ? 'systemd' : 'cron';
+      const at = parseTimeOfDay(argv.at);
+      if (at === undefined) throw new InvalidInputError(`--at ${argv.at} is not a time of day`, { hint: 'Give it as HH:MM, 24-hour, e.g. --at 06:00 or --at 21:30.' });
+      if (!Number.isInteger(argv.maxHours) || argv.maxHours < 1 || argv.maxHours > 72) {
+        throw new InvalidInputError(`--max-hours ${argv.maxHours} must be a whole number of hours from 1 to 72`);
+      }
+      // The job is for this config: it must load and be able to push, or the job would only fail nightly.
+      const config = loadConfig(argv.config);
+      targetsOf(config);
+      const folder = dirname(config.file);
+      const job: ScheduledJob = {
+        node: process.execPath,
+        // The file this process was started from (the installed executable, dist/bin/roster.cjs), links resolved.
+        cli: realpathSync(process.argv[1]!),
+        configFile: config.file,
+        workingDirectory: folder,
+        logFile: resolve(argv.syncLog ?? join(folder, 'roster.log')),
+        at,
+        maxHours: argv.maxHours,
+        user: argv.user ?? defaultUser(scheduler),
+        secretVariables: secretVariablesOf(config),
+        environmentFile: join(folder, 'roster.env'),
+      };
+      const files = jobFiles(scheduler, job);
+      if (argv.outDir !== undefined) {
+        writeJobFiles(resolve(argv.outDir), files, scheduler, job, log);
+        return;
+      }
+      // stdout is the file itself (so "> file" works); how to install it goes to stderr.
+      const names = Object.keys(files);
+      log.info(`save ${names.length === 1 ? 'this' : 'each part'} as ${names.join(' and ')} (or let --out-dir write ${names.length === 1 ? 'it' : 'them'}), then:`);
+      for (const step of installSteps(scheduler, job, '.')) log.info(`  ${step}`);
+      const text = names.length === 1
+        ? Object.values(files)[0]!
+        : names.map((name) => `# ---- ${name} ----\n${files[name]}`).join('\n');
+      log.result(text.trimEnd(), { command: 'schedule', scheduler, files });
+    }),
+};
+
+function writeJobFiles(folder: string, files: Record<string, string>, scheduler: Scheduler, job: ScheduledJob, log: Logger): void {
+  const written: string[] = [];
+  try {
+    mkdirSync(folder, { recursive: true });
+    for (const [name, content] of Object.entries(files)) {
+      writeFileAtomic(join(folder, name), content);
+      written.push(join(folder, name));
+    }
+  } catch (error) {
+    throw new InvalidInputError(`cannot write the job files in ${folder}: ${errnoText(error)}`, {
+      hint: 'Choose a folder this account may write to with --out-dir.',
+      cause: error,
+    });
+  }
+  log.result([`wrote ${written.join(' and ')}`, ...installSteps(scheduler, job, folder)].join('\n'), { command: 'schedule', scheduler, files: written });
+}

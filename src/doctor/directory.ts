@@ -1,0 +1,153 @@
+// `roster check` for one domain controller: DNS, TCP, TLS, bind, then one search per search base
+// with the export's own filter, attributes and mapping, counting the rows the export would write.
+import { InvalidCredentialsError } from 'ldapts';
+import type { DirectoryConfig } from '../config/types.js';
+import { isLoopback } from '../config/parse.js';
+import { connectDirectory, type DirectoryConnection } from '../directory/connect.js';
+import { connectFailure } from '../directory/failures.js';
+import { searchDirectory } from '../directory/search.js';
+import { DirectoryError, errnoText, RosterError } from '../platform/errors.js';
+import { formatCsv } from '../ilobby/csv/csvFile.js';
+import type { Logger } from '../platform/log/logger.js';
+import { RowCollector, type RowSummary } from '../rowstore/collector.js';
+import type { SearchPlan } from '../ilobby/extract.js';
+import { describeCertificate, RENEW_WARNING_DAYS, validityOf } from './certificate.js';
+import { connectTcp, endpointOf, peekCertificate, probeTls, resolveHost, type Endpoint } from './probe.js';
+import type { CheckLog } from './steps.js';
+
+const SAMPLE_ROWS = 5;
+
+export interface DirectoryCheck {
+  directory: DirectoryConfig;
+  /** Undefined when the mapping or filter is wrong: then nothing is searched. */
+  plan: SearchPlan | undefined;
+  checks: CheckLog;
+  log: Logger;
+  /** Set once a DC refuses the bind: the same credentials are not tried on the next one. */
+  bindRefusedBy?: string;
+}
+
+export async function checkDomainController(url: string, context: DirectoryCheck): Promise<void> {
+  const { directory, checks } = context;
+  checks.section(url);
+  const endpoint = endpointOf(url);
+  if (!(await checkNetwork(endpoint, context))) return;
+
+  if (context.bindRefusedBy !== undefined) {
+    checks.skip('bind', url, `not tried: ${context.bindRefusedBy} refused the same credentials, and every refused bind counts toward the account's lockout`);
+    return;
+  }
+  let connection: DirectoryConnection;
+  try {
+    connection = await connectDirectory({ ...directory, urls: [url] }, context.log);
+  } catch (error) {
+    if (error instanceof DirectoryError && error.cause instanceof InvalidCredentialsError) context.bindRefusedBy = url;
+    checks.fail('bind', url, error);
+    return;
+  }
+  checks.pass('bind', url, directory.bindDn === undefined ? 'anonymous (config.json names no bindDn)' : `as ${directory.bindDn}`);
+  try {
+    await checkSearches(connection, context);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** DNS, TCP and TLS; false when one failed (the rest of this DC's steps are then pointless). */
+async function checkNetwork(endpoint: Endpoint, { directory, checks }: DirectoryCheck): Promise<boolean> {
+  const { url, host } = endpoint;
+  try {
+    const addresses = await resolveHost(host);
+    checks.pass('DNS', url, addresses === undefined ? `${host} is an IP address: nothing to look up` : `${host} → ${addresses.join(', ')}`);
+  } catch (error) {
+    const code = errnoText(error);
+    checks.fail('DNS', url, new DirectoryError(`cannot resolve ${host}, the host name in ${url} (${code})`, {
+      hint: `Check the name in directory.url and this server's DNS settings (e.g. nslookup ${host}).`,
+    }));
+    return false;
+  }
+  try {
+    const { address, ms } = await connectTcp(endpoint);
+    checks.pass('TCP', url, `connected to ${address} in ${ms} ms`);
+  } catch (error) {
+    checks.fail('TCP', url, connectFailure(url, error, directory.caFile));
+    return false;
+  }
+  if (!endpoint.ldaps && !directory.startTls) {
+    if (isLoopback(host)) checks.pass('TLS', url, 'none: plain ldap:// to a server on this machine (loopback)');
+    else checks.warn('TLS', url, 'none: plain ldap:// with allowInsecure, so the bind password crosses the network in clear text', 'Use ldaps://, or set "startTls": true, and remove "allowInsecure".');
+    return true;
+  }
+  const now = new Date();
+  try {
+    const session = await probeTls(endpoint, directory.caFile);
+    const how = `${session.protocol}${endpoint.ldaps ? '' : ' (StartTLS)'}, ${session.cipher}`;
+    const certificate = session.certificate;
+    if (certificate === undefined) {
+      checks.pass('TLS', url, `${how}; the server's certificate could not be read`);
+      return true;
+    }
+    const text = `${how}; ${describeCertificate(certificate, now)}`;
+    const { daysLeft } = validityOf(certificate, now);
+    const details = { protocol: session.protocol, cipher: session.cipher, subject: certificate.subject, issuer: certificate.issuer, validTo: certificate.validTo.toISOString(), daysLeft };
+    if (daysLeft < RENEW_WARNING_DAYS) checks.warn('TLS', url, text, `The certificate expires in less than ${RENEW_WARNING_DAYS} days: renew it on the domain controller before then.`, details);
+    else checks.pass('TLS', url, text, details);
+    return true;
+  } catch (error) {
+    if (error instanceof RosterError) {
+      checks.fail('TLS', url, error); // e.g. a caFile that cannot be read: the config's problem, exit 2
+      return false;
+    }
+    const certificate = await peekCertificate(endpoint, directory.caFile);
+    const presented = certificate === undefined ? undefined : `the server presented: ${describeCertificate(certificate, now)}${certificate.altNames ? ` (names: ${certificate.altNames})` : ''}`;
+    checks.fail('TLS', url, connectFailure(url, error, directory.caFile), presented);
+    return false;
+  }
+}
+
+/** One search per base, as the export searches, and the rows all of them together would give. */
+async function checkSearches(connection: DirectoryConnection, { plan, checks, log }: DirectoryCheck): Promise<void> {
+  const url = connection.url;
+  if (plan === undefined) {
+    checks.skip('search', url, 'not run: the field mapping or the filter has errors (see above)');
+    return;
+  }
+  const all = new RowCollector(plan.mapping);
+  let complete = true;
+  for (const base of plan.request.searchBases) {
+    const collector = new RowCollector(plan.mapping);
+    try {
+      const [result] = await searchDirectory(connection, { ...plan.request, searchBases: [base] }, (record) => {
+        collector.add(record);
+        all.add(record);
+      }, log);
+      const { rows, summary } = collector.finish();
+      const text = `${base}: ${summary.entriesFound} entries, ${rows.length} rows${skippedText(summary)}, ${result?.pages ?? 0} page(s)`;
+      const details = { base, entries: summary.entriesFound, rows: rows.length, skipped: summary.skipped };
+      if (rows.length === 0) {
+        checks.warn('search', url, text, 'This search base gives no rows: check directory.searchBases and directory.filter, and that the bind account may read the OU.', details);
+      } else {
+        const sample = formatCsv(rows.first(SAMPLE_ROWS), { bom: false }).trimEnd();
+        checks.pass('search', url, `${text}; the first ${Math.min(SAMPLE_ROWS, rows.length)} as the CSV would have them:\n${sample}`, details);
+      }
+    } catch (error) {
+      complete = false;
+      checks.fail('search', url, error);
+    }
+  }
+  if (!complete) return;
+  const { summary } = all.finish();
+  if (summary.rowsWritten === 0) {
+    checks.warn('rows', url, 'the export would write no rows', 'sync refuses to push an empty roster: check directory.searchBases and directory.filter.');
+  } else {
+    checks.pass('rows', url, `the export would write ${summary.rowsWritten} rows from ${summary.entriesFound} entries${skippedText(summary)}`, { rows: summary.rowsWritten });
+  }
+}
+
+function skippedText(summary: RowSummary): string {
+  const labels: [keyof RowSummary['skipped'], string][] = [
+    ['noEmail', 'no email'], ['invalidEmail', 'invalid email'], ['duplicateEmail', 'duplicate email'], ['notAllowed', 'value not allowed'],
+  ];
+  const parts = labels.filter(([reason]) => summary.skipped[reason] > 0).map(([reason, label]) => `${summary.skipped[reason]} ${label}`);
+  return parts.length === 0 ? '' : ` (skipped: ${parts.join(', ')})`;
+}

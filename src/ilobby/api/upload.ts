@@ -1,0 +1,70 @@
+// Uploads the address-book CSV: multipart/form-data, field "file", streamed from disk,
+// bearer token, under the shared TLS policy and retries.
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import FormData from 'form-data';
+import type { IlobbyTarget } from '../../config/types.js';
+import { CredentialsRejectedError, ServiceError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/log/logger.js';
+import { sendHttps, TransportError, type HttpsResponse } from '../../platform/http/request.js';
+import { attemptTimeoutMs, DEFAULT_RETRY_POLICY, withRetries, type TimeBudget } from '../../platform/http/retry.js';
+import { trustOptions } from '../../platform/tls/trust.js';
+import { pushBudget } from './budget.js';
+import { describeTransportFailure } from '../../platform/http/failures.js';
+import { uploadAnswerProblem } from './answer.js';
+
+const UPLOAD_TIMEOUT_MS = 300_000;
+
+export interface UploadResult {
+  status: number;
+  /** The service's answer, shortened, for the log and the report. */
+  answer: string;
+}
+
+/** `budget`: what is left of the push's time (the token request spent some of it). */
+export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger, budget: TimeBudget = pushBudget(target)): Promise<UploadResult> {
+  const tls = trustOptions(target.caFile, `ilobby ${target.name} caFile`);
+  const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
+  const url = new URL(target.uploadUrl);
+  let response: HttpsResponse;
+  try {
+    response = await withRetries(`upload to ${target.name}`, async (timeLeftMs) => {
+      // A new form (and file stream) per attempt: a stream can be read only once.
+      const form = new FormData();
+      form.append('file', createReadStream(csvFile), { filename, contentType: 'text/csv' });
+      const length = await new Promise<number>((resolve, reject) => form.getLength((error, n) => (error ? reject(error) : resolve(n))));
+      return sendHttps({
+        url,
+        method: 'POST',
+        headers: { ...form.getHeaders(), 'content-length': String(length), authorization: `Bearer ${token}`, accept: 'application/json, */*' },
+        body: () => form,
+        tls,
+        timeoutMs: attemptTimeoutMs(UPLOAD_TIMEOUT_MS, timeLeftMs),
+      });
+    }, log, DEFAULT_RETRY_POLICY, undefined, budget);
+  } catch (error) {
+    if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error);
+    throw error;
+  }
+  const answer = excerpt(response.body);
+  if (response.status >= 200 && response.status < 300) {
+    const problem = uploadAnswerProblem(response.headers, response.body);
+    if (problem === undefined) return { status: response.status, answer };
+    throw new ServiceError(`${target.name}: the upload endpoint answered HTTP ${response.status} with ${problem}, so the upload is not counted as done: ${answer}`, {
+      hint: 'Something other than the service may have answered (a proxy, a captive portal, a sign-in page): check uploadUrl and HTTPS_PROXY. The last push is not updated.',
+    });
+  }
+  if (response.status === 401 || response.status === 403) {
+    throw new CredentialsRejectedError(`${target.name}: the upload endpoint refused our token (HTTP ${response.status}): ${answer}`, {
+      hint: 'The token was issued but not accepted for uploads: check that this client id is enabled for the address-book API.',
+    });
+  }
+  throw new ServiceError(`${target.name}: the upload was refused with HTTP ${response.status}: ${answer}`, {
+    hint: response.status >= 500 ? 'The service had a problem; roster already retried. Run again later.' : 'The service did not accept the file; the answer above says why.',
+  });
+}
+
+function excerpt(body: Buffer): string {
+  const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text || '(empty answer)';
+}

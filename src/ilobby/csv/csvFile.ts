@@ -1,0 +1,39 @@
+// The iLobby address-book CSV file: the header, then one line per row (csvLine.ts), UTF-8,
+// optional BOM, LF line ends.
+import { errnoText, InvalidInputError } from '../../platform/errors.js';
+import type { Row } from '../../mapping/mapRecord.js';
+import type { RowList } from '../../rowstore/rowStore.js';
+import { writeFileAtomic } from '../../platform/atomicWrite.js';
+import { CSV_HEADER, csvLine } from '../../rowstore/csvLine.js';
+
+export { CSV_HEADER };
+
+function headerLine(options: { bom: boolean }): string {
+  return `${options.bom ? '\uFEFF' : ''}${CSV_HEADER}\n`;
+}
+
+/** The whole CSV as one string: for a sample or a test; files are written by writeCsvFile. */
+export function formatCsv(rows: Iterable<Row>, options: { bom: boolean }): string {
+  let text = headerLine(options);
+  for (const row of rows) text += `${csvLine(row)}\n`;
+  return text;
+}
+
+/**
+ * Writes the CSV atomically, copying each row's line as the RowList holds it, so a large extract
+ * is never one big string. A path that cannot be written is the config's problem (exit 2).
+ */
+export function writeCsvFile(path: string, rows: RowList, options: { bom: boolean }): void {
+  try {
+    writeFileAtomic(path, (function* () {
+      yield headerLine(options);
+      yield* rows.csvLines();
+    })());
+  } catch (error) {
+    const code = errnoText(error);
+    throw new InvalidInputError(`cannot write the CSV ${path}: ${code}`, {
+      hint: 'Check csv.path (or --out): its folder must exist and be writable by the account running roster.',
+      cause: error,
+    });
+  }
+}

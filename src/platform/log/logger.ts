@@ -1,0 +1,122 @@
+// Logging for people (text on stderr) and for log collectors (one JSON object per line),
+// with an optional log file that is appended to. Results (a command's summary) go to stdout.
+import { appendFileSync } from 'node:fs';
+import { ExitCode } from '../errors.js';
+import { PRIVATE_FILE_MODE } from '../atomicWrite.js';
+import { printable, printableLines } from './printable.js';
+import { redact } from './redact.js';
+
+export type LogFormat = 'text' | 'json';
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LoggerOptions {
+  format: LogFormat;
+  verbosity: Verbosity;
+  logFile: string | undefined;
+}
+
+export type Fields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: Fields): void;
+  info(message: string, fields?: Fields): void;
+  warn(message: string, fields?: Fields): void;
+  error(message: string, fields?: Fields): void;
+  /** A command's outcome: text for people on stdout, or one JSON line. Shown even with --quiet. */
+  result(text: string, fields: Fields): void;
+  /** A transient progress line, shown only on a terminal. */
+  progress(message: string): void;
+}
+
+const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** Where a logger writes; the process's own streams except in unit tests. */
+export interface LogStreams {
+  stdout: Pick<NodeJS.WriteStream, 'write'>;
+  stderr: Pick<NodeJS.WriteStream, 'write' | 'isTTY' | 'columns'>;
+}
+
+/** Carriage return and "erase to end of line": removes a progress line from the terminal. */
+const ERASE_LINE = '\r\x1b[K';
+
+export function createLogger(options: LoggerOptions, streams: LogStreams = process): Logger {
+  const { stdout, stderr } = streams;
+  const minimum: Level = options.verbosity === 'verbose' ? 'debug' : options.verbosity === 'quiet' ? 'warn' : 'info';
+  // A progress line is for a person watching a terminal: never in a pipe, a log file or JSON.
+  const tty = stderr.isTTY === true && options.format === 'text' && options.verbosity !== 'quiet';
+  let progressShown = false;
+
+  const clearProgress = () => {
+    if (progressShown) stderr.write(ERASE_LINE);
+    progressShown = false;
+  };
+  // A run that ends (or crashes) right after a progress update must not leave it on the screen.
+  if (tty && streams === process) process.once('exit', clearProgress);
+  const jsonLine = (level: Level | 'result', message: string, fields?: Fields) =>
+    redact(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
+  const toFile = (line: string) => {
+    if (options.logFile === undefined) return;
+    try {
+      // Created owner-only: log lines name people. An existing file keeps the mode it has.
+      appendFileSync(options.logFile, `${line}\n`, { mode: PRIVATE_FILE_MODE });
+    } catch (error) {
+      const message = `cannot append to the log file ${options.logFile}: ${(error as Error).message}; logging to the terminal only`;
+      options.logFile = undefined;
+      clearProgress();
+      stderr.write(`${options.format === 'json' ? jsonLine('warn', message) : `warn: ${printableLines(redact(message))}`}\n`);
+    }
+  };
+
+  const write = (level: Level, message: string, fields?: Fields) => {
+    // Redacted first (a secret's own control characters are part of what redaction looks for), then made printable.
+    const text = printableLines(redact(message));
+    const fileLine = options.format === 'json' ? jsonLine(level, message, fields) : `${new Date().toISOString()} ${level.toUpperCase()} ${text}`;
+    toFile(fileLine);
+    if (RANK[level] < RANK[minimum]) return;
+    clearProgress();
+    stderr.write(`${options.format === 'json' ? fileLine : `${level === 'info' ? '' : `${level}: `}${text}`}\n`);
+  };
+
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+    result(text, fields) {
+      clearProgress();
+      if (options.format === 'json') {
+        const line = jsonLine('result', text.split('\n')[0] ?? '', fields);
+        toFile(line);
+        stdout.write(`${line}\n`);
+      } else {
+        toFile(`${new Date().toISOString()} RESULT ${printable(redact(text)).replace(/\n/g, '\n    ')}`);
+        stdout.write(`${printable(redact(text))}\n`);
+      }
+    },
+    progress(message) {
+      if (!tty) return;
+      // One screen line at most: "erase line" cannot remove a line that wrapped onto the next.
+      const width = Math.max(20, (stderr.columns || 80) - 1); // 0 or undefined: a terminal of unknown size
+      const line = printable(redact(message).replace(/\s+/g, ' '));
+      stderr.write(`${ERASE_LINE}${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
+      progressShown = true;
+    },
+  };
+}
+
+/**
+ * The line for a command-line usage error (an unknown option, a missing command), printed before
+ * any logger exists: one JSON object when the command line asks for --log-format json.
+ */
+export function usageErrorLine(message: string, args: readonly string[]): string {
+  const index = args.indexOf('--log-format');
+  const json = args.includes('--log-format=json') || (index >= 0 && args[index + 1] === 'json');
+  if (!json) return `error: ${message}\nRun "roster --help" for usage.`;
+  return JSON.stringify({ time: new Date().toISOString(), level: 'error', message, hint: 'Run "roster --help" for usage.', exitCode: ExitCode.invalidInput });
+}
+
+/** A logger that drops everything; for unit tests of code that logs. */
+export const silentLogger: Logger = {
+  debug() {}, info() {}, warn() {}, error() {}, result() {}, progress() {},
+};

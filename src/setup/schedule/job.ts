@@ -1,0 +1,54 @@
+// What a scheduled roster run is, whatever the scheduler: the same `roster sync` command line
+// with absolute paths (schedulers start jobs in another folder, with a minimal PATH), once a day.
+import type { RosterConfig } from '../../config/types.js';
+
+export interface ScheduledJob {
+  /** Absolute path of the Node.js executable running roster now. */
+  node: string;
+  /** Absolute path of roster's executable (dist/bin/roster.cjs). */
+  cli: string;
+  configFile: string;
+  /** The config's folder: relative paths in config.json are resolved against it anyway. */
+  workingDirectory: string;
+  /** The log file the scheduled run appends to. */
+  logFile: string;
+  at: TimeOfDay;
+  /** A run still going after this many hours is stopped (a hung server must not block the next day). */
+  maxHours: number;
+  /** The account the job runs as. */
+  user: string;
+  /** The environment variables config.json takes secrets from; they must reach the job. */
+  secretVariables: string[];
+  /** NAME=value lines for those variables (systemd's EnvironmentFile, sourced by the cron line). */
+  environmentFile: string;
+}
+
+export interface TimeOfDay {
+  hour: number;
+  minute: number;
+}
+
+/** "06:30" → { hour: 6, minute: 30 }; undefined for anything that is not a 24-hour time. */
+export function parseTimeOfDay(text: string): TimeOfDay | undefined {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (match === null) return undefined;
+  const hour = Number(match[1]);
+  const minute = Number(match[2]);
+  return hour <= 23 && minute <= 59 ? { hour, minute } : undefined;
+}
+
+export function formatTimeOfDay(at: TimeOfDay): string {
+  return `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
+}
+
+/** roster's arguments after node and roster's executable. */
+export function syncArguments(job: ScheduledJob): string[] {
+  return ['sync', '--config', job.configFile, '--log-file', job.logFile];
+}
+
+/** The variables named by bindPasswordEnv and each target's clientSecretEnv, in config order. */
+export function secretVariablesOf(config: RosterConfig): string[] {
+  const sources = [config.directory?.bindPassword, ...config.ilobby.map((target) => target.clientSecret)];
+  const names = sources.flatMap((source) => (source?.kind === 'env' ? [source.name] : []));
+  return [...new Set(names)];
+}
