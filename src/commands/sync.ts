@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/load.js';
 import { ExitCode } from '../errors.js';
 import { writeChangesCsv } from '../file/changesCsv.js';
-import { describeExtract, extractRows } from '../pipeline/extract.js';
+import { describeExtract, extractRows, extractWarnings } from '../pipeline/extract.js';
 import type { TargetChanges } from '../pipeline/preview.js';
 import { pushAndReport, targetsOf } from '../pipeline/push.js';
 import { withLock } from '../state/lock.js';
@@ -39,6 +39,7 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
         const extract = await extractRows(config, log);
         Object.assign(report, { directory: extract.url, bases: extract.bases, ...extract.summary });
         log.info(describeExtract(extract));
+        for (const warning of extractWarnings(extract)) log.warn(warning);
         const changes: TargetChanges[] = [];
         const onChanges = (target: TargetChanges) => changes.push(target);
         const exitCode = await pushAndReport('sync', config, extract.rows, { force: argv.force, dryRun: argv.dryRun, onChanges }, log, report);
