@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     .option('quiet', { type: 'boolean', describe: 'Only warnings, errors and the result', global: true })
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON object per line', global: true })
     .option('log-file', { type: 'string', describe: 'Append log lines to this file', global: true })
+    .option('secrets-dir', { type: 'string', describe: 'A folder with one file per secret variable (e.g. ROSTER_BIND_PASSWORD), read when the variable is not set', global: true })
     .conflicts('verbose', 'quiet') as unknown as Argv<GlobalOptions>; // yargs adds the camelCase names (logFormat) at run time
 
   await cli

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
+import { useSecretsDirectory } from '../config/secrets.js';
 import { reportFailure } from '../log/failure.js';
 import { createLogger, type LogFormat, type Logger } from '../log/logger.js';
 import { redact } from '../log/redact.js';
@@ -14,6 +15,8 @@ export interface GlobalOptions {
   quiet?: boolean;
   logFormat: LogFormat;
   logFile: string | undefined;
+  /** --secrets-dir: where a secret variable that is not set is read from (one file per variable). */
+  secretsDir?: string | undefined;
 }
 
 /** What a run did, written as JSON to --report and to the state folder, even when the run fails. */
@@ -41,6 +44,7 @@ export async function runCommand(
     verbosity: argv.verbose ? 'verbose' : argv.quiet ? 'quiet' : 'normal',
     logFile: argv.logFile,
   });
+  useSecretsDirectory(argv.secretsDir === undefined ? undefined : resolve(argv.secretsDir));
   const started = Date.now();
   const report: RunReport = { command, startedAt: new Date(started).toISOString() };
   let exitCode: ExitCode;
