@@ -134,6 +134,7 @@ function parseIlobby(value: Json | undefined, problems: Problems, path: (p: stri
       authMethod: authMethod === 'client_secret_basic' ? 'client_secret_basic' : 'client_secret_post',
       scope: r.string('scope'),
       caFile: caFile === undefined ? undefined : path(caFile),
+      caFileKey: r.keyPath('caFile'),
       sites: r.stringList('sites', { allowSingle: true }),
     };
     r.rejectUnknown({ clientSecret: `${SECRET_IN_CONFIG} clientSecretEnv or a file with clientSecretFile` });

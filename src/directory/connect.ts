@@ -38,12 +38,12 @@ function readCaFile(caFile: string): string {
     pem = readFileSync(caFile, 'utf8');
   } catch (error) {
     throw new ConfigError(caFile, [`directory.caFile cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`], {
-      hint: 'Point caFile at the PEM file of the CA that issued the directory\'s certificate.',
+      hint: 'Point directory.caFile at the PEM file of the CA that issued the directory\'s certificate.',
     });
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError(caFile, ['directory.caFile holds no PEM certificate (-----BEGIN CERTIFICATE-----)'], {
-      hint: 'Export the CA certificate as "Base-64 encoded X.509 (.CER)" and point caFile at that file.',
+      hint: 'Export the CA certificate as "Base-64 encoded X.509 (.CER)" and point directory.caFile at that file.',
     });
   }
   return pem;

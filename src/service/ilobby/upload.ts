@@ -20,7 +20,7 @@ export interface UploadResult {
 }
 
 export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger): Promise<UploadResult> {
-  const tls = tlsConnectionOptions({ caFile: target.caFile, caFileKey: `ilobby ${target.name} caFile` });
+  const tls = tlsConnectionOptions({ caFile: target.caFile, caFileKey: target.caFileKey ?? 'ilobby.caFile' });
   const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
   const url = new URL(target.uploadUrl);
   let response: HttpsResponse;
@@ -40,7 +40,7 @@ export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: st
       });
     }, log);
   } catch (error) {
-    if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error);
+    if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error, target.caFileKey ?? 'ilobby.caFile');
     throw error;
   }
   const answer = excerpt(response.body);
