@@ -29,6 +29,9 @@ export async function bundle(root: string): Promise<string> {
     // the #! line, or the banner would stop it being the directive that makes the bundle strict,
     // as ES modules are.
     define: { 'import.meta.url': 'roster_bundleUrl' },
+    // yargs's ES module build takes cliui's ES module build, whose wrap() cuts help text every N
+    // characters, mid-word ("Acti|ve Directory"); cliui's CommonJS build wraps at spaces (wrap-ansi).
+    alias: { cliui: join(root, 'node_modules', 'cliui', 'build', 'index.cjs') },
     banner: { js: "#!/usr/bin/env node\n'use strict';\nvar roster_bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   chmodSync(executable, 0o755);

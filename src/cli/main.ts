@@ -48,19 +48,27 @@ async function main(): Promise<void> {
     .option('quiet', { type: 'boolean', describe: 'Only warnings, errors and the result', global: true })
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON object per line', global: true })
     .option('log-file', { type: 'string', describe: 'Append log lines to this file', global: true })
+    .option('secrets-dir', { type: 'string', describe: 'A folder with one file per secret variable (e.g. ROSTER_BIND_PASSWORD), read when the variable is not set', global: true })
     .conflicts('verbose', 'quiet') as unknown as Argv<GlobalOptions>; // yargs adds the camelCase names (logFormat) at run time
 
   await cli
     .command(commands)
     .demandCommand(1, 'Name a command; see roster --help.')
     .strict()
+    // "exprot" → "Did you mean export?"
+    .recommendCommands()
     .version(version)
     .help()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    // Never narrower than 60: below that an example's path (C:\\roster\\config.json) no longer fits
+    // its column and would be cut mid-word; the terminal wraps the longer lines instead.
+    .wrap(Math.max(60, Math.min(110, process.stdout.columns || 100)))
     .fail((message, error) => {
       // yargs's own errors (YError, e.g. from an option's coerce) are usage errors; others are bugs.
       if (error && error.name !== 'YError') throw error;
-      process.stderr.write(`${usageErrorLine(message ?? error?.message ?? 'invalid usage', args)}\n`);
+      let text = message ?? error?.message ?? 'invalid usage';
+      // recommendCommands() says only "Did you mean export?": say what was not understood first.
+      if (text.startsWith('Did you mean')) text = `unknown command "${args.find((arg) => !arg.startsWith('-')) ?? ''}". ${text}`;
+      process.stderr.write(`${usageErrorLine(text, args)}\n`);
       process.exit(ExitCode.invalidInput);
     })
     .parseAsync();

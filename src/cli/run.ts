@@ -2,6 +2,7 @@
 // exit code. A failure is reported by platform/log/failure.ts, the one place errors become exit codes.
 import { resolve } from 'node:path';
 import { ExitCode } from '../platform/errors.js';
+import { useSecretsDirectory } from '../config/secrets.js';
 import { writeFileAtomic } from '../platform/atomicWrite.js';
 import { failureFields, reportFailure } from '../platform/log/failure.js';
 import { createLogger, type LogFormat, type Logger } from '../platform/log/logger.js';
@@ -16,6 +17,8 @@ export interface GlobalOptions {
   quiet?: boolean;
   logFormat: LogFormat;
   logFile: string | undefined;
+  /** --secrets-dir: where a secret variable that is not set is read from (one file per variable). */
+  secretsDir?: string | undefined;
 }
 
 /** What a run did, written as JSON to --report and to the state folder, even when the run fails. */
@@ -43,6 +46,7 @@ export async function runCommand(
     verbosity: argv.verbose ? 'verbose' : argv.quiet ? 'quiet' : 'normal',
     logFile: argv.logFile,
   });
+  useSecretsDirectory(argv.secretsDir === undefined ? undefined : resolve(argv.secretsDir));
   const started = Date.now();
   const report: RunReport = { command, startedAt: new Date(started).toISOString() };
   const finish = (exitCode: ExitCode) => {

@@ -24,6 +24,11 @@ export function checkProxyEnvironment(env: NodeJS.ProcessEnv): void {
   });
 }
 
+function missingFileHint(what: string): string {
+  const hint = 'Pass the right path with --config, or run roster from the folder that holds config.json.';
+  return what === 'config file' ? `${hint} No config yet? "roster init" writes a starter config.json and fields.config.json.` : hint;
+}
+
 /** Reads and parses a JSON file, turning every failure into exit 2 with the file's name. */
 export function readJsonFile(file: string, what: string): Json {
   let text: string;
@@ -33,7 +38,7 @@ export function readJsonFile(file: string, what: string): Json {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InvalidInputError(
       code === 'ENOENT' ? `${what} ${file} does not exist` : `cannot read ${what} ${file}: ${(error as Error).message}`,
-      { hint: code === 'ENOENT' ? 'Pass the right path with --config, or run roster from the folder that holds config.json.' : undefined, cause: error },
+      { hint: code === 'ENOENT' ? missingFileHint(what) : undefined, cause: error },
     );
   }
   try {

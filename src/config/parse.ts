@@ -154,6 +154,7 @@ function parseIlobby(value: Json | undefined, problems: Problems, path: (p: stri
       authMethod: authMethod === 'client_secret_basic' ? 'client_secret_basic' : 'client_secret_post',
       scope: r.string('scope'),
       caFile: caFile === undefined ? undefined : path(caFile),
+      caFileKey: r.keyPath('caFile'),
       sites: r.stringList('sites', { allowSingle: true }),
       // Room for one slow upload (an attempt may take 300 s) after the token, and retries.
       timeoutSeconds: r.integer('timeoutSeconds', DEFAULT_PUSH_TIMEOUT_SECONDS, 1, 86_400),

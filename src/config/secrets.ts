@@ -1,32 +1,52 @@
 // Reads a secret from the environment variable or file that config.json names.
 // Secret values never go into errors or logs; only where they were looked for does.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { errnoText, InvalidInputError } from '../platform/errors.js';
 import { registerSecret } from '../platform/log/redact.js';
 import type { SecretSource } from './types.js';
 
+/**
+ * A folder with one file per secret variable, named after it (secrets/ROSTER_BIND_PASSWORD): where
+ * a scheduled job's variables come from, since a file needs no quoting whatever the secret holds.
+ * --secrets-dir names it; under systemd, $CREDENTIALS_DIRECTORY (LoadCredential=) does.
+ */
+let secretsDirectory: string | undefined;
+
+export function useSecretsDirectory(folder: string | undefined): void {
+  secretsDirectory = folder;
+}
+
 export function readSecret(source: SecretSource): string {
   if (source.kind === 'env') {
     const value = process.env[source.name];
-    if (value === undefined || value === '') {
-      throw new InvalidInputError(`environment variable ${source.name} (named by ${source.configKey}) is not set or is empty`, {
-        hint: `Set ${source.name} in the environment of the scheduled task, or use a file instead (${source.configKey.replace(/Env$/, 'File')}).`,
-      });
+    if (value !== undefined && value !== '') {
+      registerSecret(value);
+      return value;
     }
-    registerSecret(value);
-    return value;
+    const folder = secretsDirectory ?? process.env.CREDENTIALS_DIRECTORY;
+    const file = folder === undefined || source.name === '' ? undefined : join(folder, source.name);
+    if (file !== undefined && existsSync(file)) return readSecretFile(file, `${source.configKey}, from the secrets folder`);
+    const where = folder === undefined ? '' : `, and ${folder} holds no file ${source.name}`;
+    throw new InvalidInputError(`environment variable ${source.name} (named by ${source.configKey}) is not set or is empty${where}`, {
+      hint: `Set ${source.name} in the environment of the scheduled task, or put it in a file: ${source.configKey.replace(/Env$/, 'File')} in config.json, or a file named ${source.name} in the folder given by --secrets-dir.`,
+    });
   }
+  return readSecretFile(source.path, source.configKey);
+}
+
+function readSecretFile(path: string, configKey: string): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(source.path);
+    bytes = readFileSync(path);
   } catch (error) {
-    throw new InvalidInputError(`cannot read the secret file ${source.path} (named by ${source.configKey}): ${errnoText(error)}`, {
+    throw new InvalidInputError(`cannot read the secret file ${path} (named by ${configKey}): ${errnoText(error)}`, {
       hint: 'Check the path and that the account running roster may read it.',
     });
   }
   const secret = secretFromFile(bytes);
   if ('problem' in secret) {
-    throw new InvalidInputError(`the secret file ${source.path} (named by ${source.configKey}) ${secret.problem}`, {
+    throw new InvalidInputError(`the secret file ${path} (named by ${configKey}) ${secret.problem}`, {
       hint: 'Write the secret alone on one line and save the file as text (UTF-8); nothing was sent.',
     });
   }

@@ -50,6 +50,8 @@ export interface IlobbyTarget {
   authMethod: 'client_secret_post' | 'client_secret_basic';
   scope: string | undefined;
   caFile: string | undefined;
+  /** The key that names caFile, as a message should name it: "ilobby.caFile", "ilobby[1].caFile". */
+  caFileKey?: string;
   /** Only rows of these sites go to this target; undefined means all rows. */
   sites: string[] | undefined;
   /** The most one push (token request and upload, with every retry) may take. */

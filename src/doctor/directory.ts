@@ -13,6 +13,7 @@ import { RowCollector, type RowSummary } from '../rowstore/collector.js';
 import type { SearchPlan } from '../ilobby/extract.js';
 import { describeCertificate, RENEW_WARNING_DAYS, validityOf } from './certificate.js';
 import { connectTcp, endpointOf, peekCertificate, probeTls, resolveHost, type Endpoint } from './probe.js';
+import { checkFill, checkSchema } from './mapping.js';
 import type { CheckLog } from './steps.js';
 
 const SAMPLE_ROWS = 5;
@@ -112,6 +113,7 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
     checks.skip('search', url, 'not run: the field mapping or the filter has errors (see above)');
     return;
   }
+  await checkSchema(connection, plan, checks);
   const all = new RowCollector(plan.mapping);
   let complete = true;
   for (const base of plan.request.searchBases) {
@@ -140,7 +142,9 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
   if (summary.rowsWritten === 0) {
     checks.warn('rows', url, 'the export would write no rows', 'sync refuses to push an empty roster: check directory.searchBases and directory.filter.');
   } else {
-    checks.pass('rows', url, `the export would write ${summary.rowsWritten} rows from ${summary.entriesFound} entries${skippedText(summary)}`, { rows: summary.rowsWritten });
+    const fill = checkFill(plan, summary);
+    checks.pass('rows', url, `the export would write ${summary.rowsWritten} rows from ${summary.entriesFound} entries${skippedText(summary)}\n${fill.table}`, { rows: summary.rowsWritten, filled: summary.filled });
+    fill.warn(url, checks);
   }
 }
 

@@ -2,12 +2,15 @@
 import type { DirectoryConfig, RosterConfig } from '../config/types.js';
 import { ConfigError } from '../platform/errors.js';
 import type { Logger } from '../platform/log/logger.js';
-import { connectDirectory } from '../directory/connect.js';
+import { connectDirectory, type DirectoryConnection } from '../directory/connect.js';
 import { buildFilter } from '../directory/filter.js';
 import { searchDirectory, type SearchBaseResult, type SearchRequest } from '../directory/search.js';
 import { attributesNeeded, type FieldMapping } from '../mapping/fields.js';
 import { loadFieldMapping } from '../mapping/loadFields.js';
 import { RowCollector, type RowSummary } from '../rowstore/collector.js';
+import { columnFill, describeFill, fillWarnings, type ColumnFill } from '../rowstore/fill.js';
+import { describeUnknown, unknownAttributes } from '../mapping/attributeNames.js';
+import { readSchemaNames } from '../directory/schema.js';
 import type { RowList } from '../rowstore/rowStore.js';
 
 export interface Extract {
@@ -16,6 +19,14 @@ export interface Extract {
   bases: SearchBaseResult[];
   /** The domain controller that answered. */
   url: string;
+  fieldsFile: string;
+  /** Rows with a value per column, and the columns worth a warning. */
+  fill: ColumnFill[];
+}
+
+export interface ExtractOptions {
+  /** Also check the mapping's attribute names against the directory's schema (export --verbose). */
+  checkSchema?: boolean;
 }
 
 /** What an extract searches for and how it maps what it finds; `roster check` uses the same plan. */
@@ -38,7 +49,7 @@ export function planSearch(config: RosterConfig): SearchPlan {
   return { directory, fieldsFile, mapping, request };
 }
 
-export async function extractRows(config: RosterConfig, log: Logger): Promise<Extract> {
+export async function extractRows(config: RosterConfig, log: Logger, options: ExtractOptions = {}): Promise<Extract> {
   const { directory, fieldsFile, mapping, request } = planSearch(config);
   log.debug(`mapping from ${fieldsFile}`);
   log.debug(`filter ${request.filter}; attributes ${request.attributes.join(', ')}`);
@@ -47,13 +58,32 @@ export async function extractRows(config: RosterConfig, log: Logger): Promise<Ex
   const collector = new RowCollector(mapping);
   let bases: SearchBaseResult[];
   try {
+    if (options.checkSchema) await warnUnknownAttributes(connection, mapping, fieldsFile, log);
     bases = await searchDirectory(connection, request, (record) => collector.add(record), log);
   } finally {
     // Not awaited: the unbind and the socket's close overlap sorting and writing the CSV.
     // close() never throws, and the process does not exit before the socket is closed.
     void connection.close();
   }
-  return { ...collector.finish(), bases, url: connection.url };
+  const { rows, summary } = collector.finish();
+  return { rows, summary, bases, url: connection.url, fieldsFile, fill: columnFill(summary.filled, rows.length, mapping) };
+}
+
+/** Warns about every attribute the mapping names that the schema does not define; never fails the export. */
+async function warnUnknownAttributes(connection: DirectoryConnection, mapping: FieldMapping, fieldsFile: string, log: Logger): Promise<void> {
+  try {
+    const schema = await readSchemaNames(connection);
+    const unknown = unknownAttributes(mapping, schema.names);
+    log.debug(`${fieldsFile}: ${unknown.length === 0 ? 'every attribute is' : `${unknown.length} attribute(s) are not`} in the schema (${schema.names.length} attributes in ${schema.source})`);
+    for (const attribute of unknown) log.warn(`${fieldsFile}: ${describeUnknown(attribute)}`);
+  } catch (error) {
+    log.warn(`could not read the directory's schema, so the attribute names in ${fieldsFile} were not checked: ${(error as Error).message}`);
+  }
+}
+
+/** The warnings an extract deserves beyond its summary: columns empty on every row or on most. */
+export function extractWarnings(extract: Extract): string[] {
+  return fillWarnings(extract.fill, extract.fieldsFile);
 }
 
 /** The summary lines every command that extracts prints. */
@@ -77,5 +107,6 @@ export function describeExtract(extract: Extract): string {
     if (summary.warnings[reason] === 0) continue;
     lines.push(`warning (${label}): ${summary.warnings[reason]}, e.g. ${summary.warningExamples[reason].join('; ')}`);
   }
+  if (summary.rowsWritten > 0) lines.push(describeFill(extract.fill, summary.rowsWritten));
   return lines.join('\n');
 }

@@ -1,9 +1,9 @@
 // Collects mapped rows from directory records: applies the email rules, keeps one row per
 // email and counts every skipped record by reason. Pure; the CSV writer gets `finish()`'s rows,
 // kept compactly in a RowStore.
+import { COLUMNS, type Column, type FieldMapping } from '../mapping/fields.js';
 import { quoted } from '../platform/log/printable.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
-import type { FieldMapping } from '../mapping/fields.js';
 import { mapRecord, type Row } from '../mapping/mapRecord.js';
 import type { DirectoryRecord } from '../mapping/record.js';
 import { EmailIndex } from './emailIndex.js';
@@ -23,6 +23,8 @@ export interface RowSummary {
   examples: Record<SkipReason, string[]>;
   warnings: Record<WarningReason, number>;
   warningExamples: Record<WarningReason, string[]>;
+  /** How many of the rows written have a value in each column (the fill table, fill.ts). */
+  filled: Record<Column, number>;
 }
 
 const EXAMPLES_PER_REASON = 5;
@@ -39,6 +41,8 @@ export class RowCollector {
   private readonly examples: Record<SkipReason, string[]> = { noEmail: [], invalidEmail: [], duplicateEmail: [], notAllowed: [] };
   private readonly warnings: Record<WarningReason, number> = { phoneNotNormalized: 0, truncated: 0 };
   private readonly warningExamples: Record<WarningReason, string[]> = { phoneNotNormalized: [], truncated: [] };
+  /** Rows kept with a value, per column in COLUMNS order: counted as rows come, so no row is read again. */
+  private readonly filled = new Float64Array(COLUMNS.length);
 
   constructor(private readonly mapping: FieldMapping) {}
 
@@ -66,6 +70,7 @@ export class RowCollector {
     const keepNew = record.dn.toLowerCase() < existingDn.toLowerCase();
     this.skip('duplicateEmail', `${keepNew ? existingDn : record.dn} (same EMAIL as ${keepNew ? record.dn : existingDn})`);
     if (keepNew) {
+      this.count(this.store.row(existing), -1); // rare (a duplicate EMAIL): reading the row back is fine
       this.replaced.add(existing);
       this.rowByEmail.set(row.EMAIL, this.keep(row, record.dn));
     }
@@ -80,14 +85,20 @@ export class RowCollector {
       summary: {
         entriesFound: this.entriesFound, rowsWritten: rows.length, skipped: { ...this.skipped }, examples: structuredClone(this.examples),
         warnings: { ...this.warnings }, warningExamples: structuredClone(this.warningExamples),
+        filled: Object.fromEntries(COLUMNS.map((column, i) => [column, this.filled[i]!])) as Record<Column, number>,
       },
     };
   }
 
   private keep(row: Row, dn: string): number {
+    this.count(row, 1);
     const number = this.store.put(row, dn);
     this.inEmailOrder.add(number);
     return number;
+  }
+
+  private count(row: Row, by: 1 | -1): void {
+    for (let i = 0; i < COLUMNS.length; i++) if (row[COLUMNS[i]!] !== '') this.filled[i] = this.filled[i]! + by;
   }
 
   private warn(reason: WarningReason, example: string): void {

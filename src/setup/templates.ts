@@ -16,7 +16,10 @@ export interface StarterFiles {
   fields: Record<string, unknown>;
 }
 
-const SECRETS = 'Secrets never go in this file: roster reads them from the environment variable named by …Env, or from a file named by …File (readable only by the account that runs roster).';
+const SECRETS = 'Secrets never go in this file: roster reads them from the file named by …File (the value alone, any characters, no quotes; readable only by the account that runs roster), or from the environment variable named by …Env.';
+
+/** Where the starter config reads its secrets: files need no quoting, in a shell, systemd or Task Scheduler. */
+export const SECRET_FILES = { bindPassword: 'secrets/bind-password', clientSecret: 'secrets/client-secret' } as const;
 
 const AD = {
   description: 'Active Directory',
@@ -88,7 +91,7 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences): St
       url: template.directory.url,
       caFile: template.directory.caFile,
       bindDn: template.directory.bindDn,
-      bindPasswordEnv: 'ROSTER_BIND_PASSWORD',
+      bindPasswordFile: SECRET_FILES.bindPassword,
       searchBases: template.directory.searchBases,
       filter: template.directory.filter,
       pageSize: 1000,
@@ -102,13 +105,13 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences): St
     },
     ilobby: {
       $comment: [
-        'The iLobby address book. Its API client id and secret come from iLobby; the secret goes in the variable named by clientSecretEnv.',
+        'The iLobby address book. Its API client id and secret come from iLobby; the secret goes in the file named by clientSecretFile.',
         'For several address books (one API key per site), make this a list of targets, each with a "name" and "sites": ["Toronto"].',
       ],
       tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token',
       uploadUrl: 'https://partnerapi.goilobby.com/addressbook/uploadcsv',
       clientId: 'your-client-id',
-      clientSecretEnv: 'ROSTER_CLIENT_SECRET',
+      clientSecretFile: SECRET_FILES.clientSecret,
     },
     safety: {
       $comment: 'iLobby disables everyone missing from an upload: a push that would disable more people than this is refused (exit 4) unless run with --force.',

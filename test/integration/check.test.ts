@@ -43,7 +43,7 @@ describe('roster check', function () {
     expect(statuses(run.stdout)).to.deep.equal([
       'pass config', 'pass fields', 'pass DNS', 'pass TCP',
       'warn TLS', // the test CA's certificates are valid for two days: roster warns 30 days ahead
-      'pass bind', 'pass search', 'pass search', 'pass rows', 'pass token',
+      'pass bind', 'pass schema', 'pass search', 'pass search', 'pass rows', 'pass token',
     ]);
     const steps = stepsOf(run.stdout);
     const text = (step: string, index = 0) => steps.filter((s) => s.step === step)[index]!.text;
@@ -61,7 +61,7 @@ describe('roster check', function () {
     const total = expectedExtract({ bases: [TORONTO_DN, MONTREAL_DN] });
     expect(text('rows')).to.match(new RegExp(`^the export would write ${total.rows.length} rows from ${total.matched.length} entries`));
     expect(text('token')).to.equal(`issued by ${service.tokenUrl} for client roster-test; nothing was uploaded`);
-    expect(run.stdout).to.match(/\ncheck passed: 9 steps ok, 1 warning; nothing was uploaded\n$/);
+    expect(run.stdout).to.match(/\ncheck passed: 10 steps ok, 1 warning; nothing was uploaded\n$/);
     expect([service.tokenRequests - before.tokens, service.uploads.length - before.uploads]).to.deep.equal([1, 0]);
     for (const secret of [ad().bindPassword, DEFAULT_CLIENT_SECRET]) expect(run.all).not.to.include(secret);
   });

@@ -2,7 +2,8 @@
 // and "$comment" keys), against Samba AD and OpenLDAP; existing files are never overwritten
 // without --force.
 import { expect } from 'chai';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STAFF_DN } from '../harness/ad-fixture.js';
@@ -25,6 +26,38 @@ function pointAt(dir: string, directory: Json): void {
 }
 
 describe('roster init', () => {
+  it('--user makes the account owner of the files, so the job it runs passes schedule\'s access check', async function () {
+    if (process.platform === 'win32' || process.getuid?.() !== 0) this.skip(); // chown needs root
+    const parent = workspace({});
+    chmodSync(parent, 0o755);
+    const dir = join(parent, 'roster');
+    const run = await runRoster(['init', '--dir', dir, '--user', 'nobody']);
+    expect(run.code, run.all).to.equal(0);
+    const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
+    for (const file of ['config.json', 'fields.config.json', 'secrets', '.']) expect(statSync(join(dir, file)).uid, file).to.equal(nobody);
+    expect(statSync(join(dir, 'secrets')).mode & 0o777).to.equal(0o700);
+    expect(run.stdout).to.include(`nobody now owns ${dir}, ${join(dir, 'config.json')}`);
+    expect(run.stdout).to.include(`put the bind password in ${join(dir, 'secrets', 'bind-password')}`);
+    const config = readJson(join(dir, 'config.json'));
+    expect((config.directory as Json).bindPasswordFile).to.equal('secrets/bind-password');
+    expect((config.ilobby as Json).clientSecretFile).to.equal('secrets/client-secret');
+
+    const schedule = await runRoster(['schedule', '--cron', '--config', join(dir, 'config.json'), '--user', 'nobody']);
+    expect(schedule.code, schedule.all).to.equal(0);
+    expect(schedule.stderr).not.to.include('config.json');
+    // Without --user the files stay the administrator's, 0600: the schedule says nobody cannot read them.
+    const other = join(parent, 'other');
+    expect((await runRoster(['init', '--dir', other])).code).to.equal(0);
+    const refused = await runRoster(['schedule', '--cron', '--config', join(other, 'config.json'), '--user', 'nobody']);
+    expect(refused.stderr).to.include(`warn: nobody cannot read ${join(other, 'config.json')}`);
+  });
+
+  it('does not offer --config in its help', async () => {
+    const run = await runRoster(['init', '--help']);
+    expect(run.stdout).not.to.include('--config');
+    expect(run.stdout).to.include('--user');
+  });
+
   it('writes both files with "$schema" and "$comment"s; they validate against the shipped schemas', async () => {
     const dir = workspace({});
     const run = await runRoster(['init', '--dir', join(dir, 'new-folder')]);
@@ -68,7 +101,8 @@ describe('roster init', () => {
       const template = readJson(join(dir, 'config.json')).directory as Json;
       expect([template.bindDn, template.searchBases]).to.deep.equal([SERVICE_BIND_DN, [PEOPLE_DN]]);
       pointAt(dir, { url: ldap.ldapsUrl, caFile: ldap.caFile });
-      const run = await runRoster(['export', '--config', join(dir, 'config.json')], { env: { ROSTER_BIND_PASSWORD: ldap.bindPassword } });
+      writeFileSync(join(dir, 'secrets', 'bind-password'), `${ldap.bindPassword}\n`);
+      const run = await runRoster(['export', '--config', join(dir, 'config.json')]);
       expect(run.code, run.all).to.equal(0);
       expect(readFileSync(join(dir, 'adextract.csv'), 'utf8')).to.equal(readFileSync(new URL('../../../fixtures/ldap-expected.csv', import.meta.url), 'utf8'));
     } finally {
@@ -83,7 +117,8 @@ describe('roster init', () => {
     const dir = workspace({});
     expect((await runRoster(['init', '--ad', '--dir', dir])).code).to.equal(0);
     pointAt(dir, { url: [ad.ldapsUrl], caFile: ad.caFile, bindDn: ad.bindDn, searchBases: [STAFF_DN] });
-    const run = await runRoster(['export', '--config', join(dir, 'config.json')], { env: { ROSTER_BIND_PASSWORD: ad.bindPassword } });
+    writeFileSync(join(dir, 'secrets', 'bind-password'), ad.bindPassword); // the file init's config names
+    const run = await runRoster(['export', '--config', join(dir, 'config.json')]);
     expect(run.code, run.all).to.equal(0);
     expect(readFileSync(join(dir, 'adextract.csv'), 'utf8')).to.equal(readFileSync(new URL('../../../fixtures/ad-expected.csv', import.meta.url), 'utf8'));
   });

@@ -51,7 +51,7 @@ describe('roster schedule', () => {
     expect(child(task, 'Triggers/CalendarTrigger/StartBoundary').text).to.match(/^\d{4}-\d\d-\d\dT05:30:00$/);
     expect(child(task, 'Triggers/CalendarTrigger/ScheduleByDay/DaysInterval').text).to.equal('1');
     expect(child(task, 'Actions/Exec/Command').text).to.equal(process.execPath);
-    expect(child(task, 'Actions/Exec/Arguments').text).to.equal(`${CLI} sync --config "${config}" --log-file "${join(dir, 'roster.log')}"`);
+    expect(child(task, 'Actions/Exec/Arguments').text).to.equal(`${CLI} sync --config "${config}" --log-file "${join(dir, 'roster.log')}" --secrets-dir "${join(dir, 'secrets')}"`);
     expect(child(task, 'Actions/Exec/WorkingDirectory').text).to.equal(dir);
     expect(run.stderr).to.include('schtasks /Create /TN "roster sync" /XML "roster-sync.xml" /RU CORP\\svc-roster /RP *');
     expect(run.stderr).to.include('Task Scheduler has no per-task environment');
@@ -68,12 +68,16 @@ describe('roster schedule', () => {
     const service = unitFile(readFileSync(join(dir, 'units', 'roster-sync.service'), 'utf8'));
     const timer = unitFile(readFileSync(join(dir, 'units', 'roster-sync.timer'), 'utf8'));
     expect(service.Unit).to.include({ After: 'network-online.target', Wants: 'network-online.target' });
-    expect(service.Service).to.include({ Type: 'oneshot', User: 'roster', WorkingDirectory: dir, EnvironmentFile: join(dir, 'roster.env'), TimeoutStartSec: '2h' });
+    expect(service.Service).to.include({ Type: 'oneshot', User: 'roster', WorkingDirectory: dir, TimeoutStartSec: '2h' });
+    // Two LoadCredential= lines: the parser keeps the last.
+    expect(service.Service!.LoadCredential).to.equal(`ROSTER_CLIENT_SECRET:${join(dir, 'secrets', 'ROSTER_CLIENT_SECRET')}`);
+    // The config lives under /tmp here: PrivateTmp=true would hide it from the job.
+    expect(service.Service).not.to.have.property('PrivateTmp');
     expect(service.Service!.ExecStart).to.equal(`${process.execPath} ${CLI} sync --config "${config}" --log-file "${join(dir, 'roster.log')}"`);
     expect(timer.Timer).to.deep.equal({ OnCalendar: '*-*-* 21:15:00', Persistent: 'true', Unit: 'roster-sync.service' });
     expect(timer.Install).to.deep.equal({ WantedBy: 'timers.target' });
     expect(run.stdout).to.include('systemctl daemon-reload && systemctl enable --now roster-sync.timer');
-    expect(run.stdout).to.include(`put ROSTER_BIND_PASSWORD, ROSTER_CLIENT_SECRET in ${join(dir, 'roster.env')}`);
+    expect(run.stdout).to.include(`put ROSTER_BIND_PASSWORD and ROSTER_CLIENT_SECRET in ${join(dir, 'secrets')}, one file each`);
     // systemd's own checker, where there is one (it needs no running systemd).
     if (existsSync('/usr/bin/systemd-analyze')) {
       const verify = spawnSync('systemd-analyze', ['verify', join(dir, 'units', 'roster-sync.service'), join(dir, 'units', 'roster-sync.timer')], { encoding: 'utf8' });
@@ -87,13 +91,15 @@ describe('roster schedule', () => {
     expect(run.code, run.all).to.equal(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).to.have.length(2);
-    expect(lines[0]).to.match(/^# roster sync for .*, daily at 06:45; .*roster\.env holds ROSTER_BIND_PASSWORD, ROSTER_CLIENT_SECRET/);
+    expect(lines[0]).to.match(/^# roster sync for .*, daily at 06:45; .*secrets holds one file each for ROSTER_BIND_PASSWORD and ROSTER_CLIENT_SECRET/);
     const fields = lines[1]!.split(' ');
     expect(fields.slice(0, 5)).to.deep.equal(['45', '6', '*', '*', '*']);
     expect(lines[1]).not.to.include('flock');
     // Run the command as cron would (sh, "\%" → "%"), from another folder and with no secrets in
-    // the environment: they come from roster.env. The directory is unreachable, so roster exits 3.
-    writeFileSync(join(dir, 'roster.env'), 'ROSTER_BIND_PASSWORD=bind-secret-1\nROSTER_CLIENT_SECRET=client-secret-1\n');
+    // the environment: they come from the secrets folder. The directory is unreachable, so roster exits 3.
+    mkdirSync(join(dir, 'secrets'));
+    writeFileSync(join(dir, 'secrets', 'ROSTER_BIND_PASSWORD'), 'bind-secret-1\n');
+    writeFileSync(join(dir, 'secrets', 'ROSTER_CLIENT_SECRET'), 'client-secret-1\n');
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ROSTER_')));
     const command = fields.slice(5).join(' ').replace(/\\%/g, '%');
     const cron = spawnSync('sh', ['-c', command], { cwd: '/', env, encoding: 'utf8', timeout: 60_000 });

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, usageErrorLine, type LoggerOptions, type LogStreams } from '../../src/platform/log/logger.js';
+import { createLogger, stamped, usageErrorLine, type LoggerOptions, type LogStreams } from '../../src/platform/log/logger.js';
 
 function fakeStreams(isTTY: boolean, columns = 40) {
   const out: string[] = [];
@@ -82,5 +82,16 @@ describe('logger', () => {
       const line = JSON.parse(usageErrorLine('Unknown argument: bogus', args)) as Record<string, unknown>;
       expect([line.level, line.message, line.exitCode]).to.deep.equal(['error', 'Unknown argument: bogus', 2]);
     }
+  });
+});
+
+describe('log file lines', () => {
+  it('puts the time and level on every line of a multi-line entry', () => {
+    const time = new Date('2026-03-09T06:00:00.000Z');
+    expect(stamped('ERROR', 'refused:\n  - 12 people would be disabled\n  what to try: --force', time).split('\n')).to.deep.equal([
+      '2026-03-09T06:00:00.000Z ERROR refused:',
+      '2026-03-09T06:00:00.000Z ERROR   - 12 people would be disabled',
+      '2026-03-09T06:00:00.000Z ERROR   what to try: --force',
+    ]);
   });
 });

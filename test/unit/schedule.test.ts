@@ -2,10 +2,14 @@
 // Task Scheduler, systemd and cron need for an unattended daily run.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { permits, unreadablePaths, type Account } from '../../src/setup/schedule/access.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { crontabLines, shellWord } from '../../src/setup/schedule/cron.js';
 import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../../src/setup/schedule/job.js';
-import { systemdUnits, systemdWord } from '../../src/setup/schedule/systemd.js';
+import { sandboxLines, systemdUnits, systemdWord } from '../../src/setup/schedule/systemd.js';
 import { windowsArgument, windowsTaskXml } from '../../src/setup/schedule/windows.js';
 import { child, parseXml } from '../harness/xml.js';
 
@@ -13,7 +17,7 @@ const awkward = '/srv/R&D <roster> 100% "it\'s" $HOME';
 const job: ScheduledJob = {
   node: '/usr/bin/node', cli: `${awkward}/dist/src/cli.js`, configFile: `${awkward}/config.json`, workingDirectory: awkward,
   logFile: `${awkward}/roster.log`, at: { hour: 5, minute: 7 }, maxHours: 3, user: 'CORP\\svc-roster',
-  secretVariables: ['ROSTER_BIND_PASSWORD'], environmentFile: `${awkward}/roster.env`,
+  secretVariables: ['ROSTER_BIND_PASSWORD'], secretsDir: `${awkward}/secrets`, paths: ['/etc/roster/config.json'],
 };
 
 describe('schedule: Windows Task Scheduler XML', () => {
@@ -23,7 +27,7 @@ describe('schedule: Windows Task Scheduler XML', () => {
     expect(xml.name).to.equal('Task');
     expect(xml.attributes.xmlns).to.equal('http://schemas.microsoft.com/windows/2004/02/mit/task');
     expect(child(xml, 'Actions/Exec/WorkingDirectory').text).to.equal(awkward);
-    expect(child(xml, 'Actions/Exec/Arguments').text).to.equal(`"${awkward.replace(/"/g, '\\"')}/dist/src/cli.js" sync --config "${awkward.replace(/"/g, '\\"')}/config.json" --log-file "${awkward.replace(/"/g, '\\"')}/roster.log"`);
+    expect(child(xml, 'Actions/Exec/Arguments').text).to.equal(`"${awkward.replace(/"/g, '\\"')}/dist/src/cli.js" sync --config "${awkward.replace(/"/g, '\\"')}/config.json" --log-file "${awkward.replace(/"/g, '\\"')}/roster.log" --secrets-dir "${awkward.replace(/"/g, '\\"')}/secrets"`);
   });
 
   it('runs daily, whether anyone is logged on or not, one at a time, stopped after maxHours', () => {
@@ -47,10 +51,12 @@ describe('schedule: Windows Task Scheduler XML', () => {
 describe('schedule: systemd units', () => {
   const { service, timer } = systemdUnits(job);
 
-  it('has a oneshot service with the secrets file, and a persistent daily timer', () => {
+  it('has a oneshot service with the secret files as credentials, and a persistent daily timer', () => {
     expect(service).to.match(/^\[Service\]\nType=oneshot\nUser=CORP\\svc-roster\n/m);
     expect(service).to.include(`WorkingDirectory=/srv/R&D <roster> 100%% "it's" $HOME\n`);
-    expect(service).to.include(`EnvironmentFile=/srv/R&D <roster> 100%% "it's" $HOME/roster.env\n`);
+    expect(service).to.include(`LoadCredential=ROSTER_BIND_PASSWORD:/srv/R&D <roster> 100%% "it's" $HOME/secrets/ROSTER_BIND_PASSWORD\n`);
+    expect(service).not.to.include('EnvironmentFile=');
+    expect(service).not.to.include('--secrets-dir'); // roster finds them in $CREDENTIALS_DIRECTORY
     expect(service).to.include('TimeoutStartSec=3h\n');
     expect(timer).to.match(/^\[Timer\]\nOnCalendar=\*-\*-\* 05:07:00\nPersistent=true\nUnit=roster-sync\.service\n/m);
     expect(timer).to.match(/^\[Install\]\nWantedBy=timers\.target\n/m);
@@ -66,8 +72,18 @@ describe('schedule: systemd units', () => {
 
   it('says where secrets come from when config.json names no variable', () => {
     const { service } = systemdUnits({ ...job, secretVariables: [] });
-    expect(service).not.to.include('EnvironmentFile=');
-    expect(service).to.include('# No EnvironmentFile: config.json reads its secrets from files (bindPasswordFile, clientSecretFile).');
+    expect(service).not.to.include('LoadCredential=');
+    expect(service).to.include('# No secrets here: config.json reads them from files (bindPasswordFile, clientSecretFile).');
+  });
+
+  it('hides /tmp and the home folders from the job, unless a file it needs lives there', () => {
+    expect(sandboxLines(['/etc/roster/config.json', '/usr/bin/node'])).to.deep.equal(['PrivateTmp=true', 'ProtectHome=true']);
+    expect(sandboxLines(['/tmp/roster/config.json'])).to.deep.equal([
+      '# No PrivateTmp=true: it would hide /tmp/roster/config.json from the job; better move roster\'s files out of /tmp and /var/tmp.',
+      'ProtectHome=true',
+    ]);
+    expect(sandboxLines(['/etc/roster/config.json', '/home/ann/.nvm/node'])).to.deep.equal(['PrivateTmp=true', '# No ProtectHome=true: it would hide /home/ann/.nvm/node from the job.']);
+    expect(sandboxLines(['/tmpfiles/x', '/homework/y'])).to.deep.equal(['PrivateTmp=true', 'ProtectHome=true']);
   });
 });
 
@@ -85,9 +101,10 @@ describe('schedule: crontab line', () => {
     expect(line).not.to.include('flock');
   });
 
-  it('loads the secrets file only when config.json takes secrets from the environment', () => {
-    expect(crontabLines(job)).to.include(`set -a && . ${shellWord(job.environmentFile).replace(/%/g, '\\%')} && set +a && `);
-    expect(crontabLines({ ...job, secretVariables: [] })).not.to.include('set -a');
+  it('reads the secret variables from --secrets-dir only when config.json takes secrets from the environment', () => {
+    expect(crontabLines(job)).to.include(` --secrets-dir ${shellWord(job.secretsDir).replace(/%/g, '\\%')} --quiet`);
+    expect(crontabLines(job)).not.to.include('. '); // nothing is sourced by the shell
+    expect(crontabLines({ ...job, secretVariables: [] })).not.to.include('--secrets-dir');
     expect(shellWord("it's")).to.equal(`'it'\\''s'`);
   });
 });
@@ -120,5 +137,36 @@ describe('the tests\' XML reader', () => {
     expect(parseXml('<?xml version="1.0"?>\n<a x="1&amp;2"><b>t&lt;</b><!-- c --><c/></a>\n')).to.deep.equal({
       name: 'a', attributes: { x: '1&2' }, text: '', children: [{ name: 'b', attributes: {}, children: [], text: 't<' }, { name: 'c', attributes: {}, children: [], text: '' }],
     });
+  });
+});
+
+describe('schedule: can the job\'s account read its files', () => {
+  const nobody: Account = { name: 'nobody', uid: 65534, gids: [65534] };
+
+  it('goes by owner, group and other permission bits; root reads everything', () => {
+    const file = { uid: 1000, gid: 1000, mode: 0o100640 };
+    expect(permits(file, { name: 'owner', uid: 1000, gids: [] }, 4)).to.equal(true);
+    expect(permits(file, { name: 'member', uid: 1001, gids: [1000] }, 4)).to.equal(true);
+    expect(permits(file, nobody, 4)).to.equal(false);
+    expect(permits(file, { name: 'root', uid: 0, gids: [0] }, 4)).to.equal(true);
+    expect(permits({ uid: 1000, gid: 1000, mode: 0o40751 }, nobody, 1)).to.equal(true);
+  });
+
+  it('names a file the account cannot read, and once a folder it cannot enter', function () {
+    if (process.platform === 'win32') this.skip();
+    const root = mkdtempSync(join(tmpdir(), 'roster-access-'));
+    chmodSync(root, 0o755);
+    const open = join(root, 'open.json');
+    const closed = join(root, 'closed.json');
+    writeFileSync(open, '{}', { mode: 0o644 });
+    writeFileSync(closed, '{}', { mode: 0o600 });
+    const owner = statSync(root).uid;
+    const stranger: Account = { ...nobody, uid: owner === 65534 ? 65533 : 65534 };
+    expect(unreadablePaths([open, join(root, 'missing.csv')], stranger)).to.deep.equal([]);
+    expect(unreadablePaths([open, closed], stranger)).to.deep.equal([`nobody cannot read ${closed} (owner uid ${owner}, group gid ${statSync(closed).gid}, mode 600); e.g. chown nobody ${closed}`]);
+    chmodSync(root, 0o700);
+    expect(unreadablePaths([open, closed], stranger)).to.deep.equal([
+      `nobody cannot enter ${root} (owner uid ${owner}, group gid ${statSync(root).gid}, mode 700), so cannot reach ${open}, ${closed}; e.g. chmod o+x ${root}`,
+    ]);
   });
 });

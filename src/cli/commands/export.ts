@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import { writeChangesCsv } from '../../ilobby/csv/changesCsv.js';
 import { writeCsvFile } from '../../ilobby/csv/csvFile.js';
-import { describeExtract, extractRows } from '../../ilobby/extract.js';
+import { describeExtract, extractRows, extractWarnings } from '../../ilobby/extract.js';
 import { changeCounts, changesPerTarget, describeTargetChanges } from '../../ilobby/preview.js';
 import { runCommand, type GlobalOptions } from '../run.js';
 
@@ -30,7 +30,9 @@ export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
       const config = loadConfig(argv.config);
       report.stateDir = config.stateDir;
       const out = argv.out === undefined ? config.csv.path : resolve(argv.out);
-      const extract = await extractRows(config, log);
+      // --verbose also checks the mapping's attribute names against the schema (as "roster check" does).
+      const extract = await extractRows(config, log, { checkSchema: argv.verbose === true });
+      for (const warning of extractWarnings(extract)) log.warn(warning);
       writeCsvFile(out, extract.rows, { bom: config.csv.bom });
       if (extract.rows.length === 0) log.warn('no rows: the CSV has only its header; sync would refuse to push it');
       Object.assign(report, { csv: out, directory: extract.url, bases: extract.bases, ...extract.summary });

@@ -1,12 +1,14 @@
 // roster init: writes a commented starter config.json and fields.config.json for Active Directory
 // or OpenLDAP. It never overwrites an existing file without --force.
 import { existsSync, mkdirSync } from 'node:fs';
+import { platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { errnoText, InvalidInputError } from '../../platform/errors.js';
+import { InvalidInputError, errnoText } from '../../platform/errors.js';
 import { writeFileAtomic } from '../../platform/atomicWrite.js';
-import { starterFiles } from '../../setup/templates.js';
+import { handOver } from '../../setup/owner.js';
+import { SECRET_FILES, starterFiles } from '../../setup/templates.js';
 import { packageRoot } from '../../platform/paths.js';
 import { runCommand, type GlobalOptions } from '../run.js';
 
@@ -15,6 +17,7 @@ interface InitOptions extends GlobalOptions {
   openldap: boolean | undefined;
   dir: string;
   force: boolean;
+  user: string | undefined;
 }
 
 export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
@@ -27,9 +30,13 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
       .conflicts('ad', 'openldap')
       .option('dir', { type: 'string', default: '.', describe: 'The folder to write the two files to (created if missing)' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite existing files' })
+      .option('user', { type: 'string', describe: 'The account the scheduled job will run as: it is made owner of the files (Windows: granted access)' })
+      // init writes a config: --config (which names one to read) means nothing here, so it is not offered.
+      .hide('config')
       .example('$0 init', 'write ./config.json and ./fields.config.json for Active Directory')
       .example('$0 init --openldap --dir /etc/roster', 'for OpenLDAP, in /etc/roster')
-      .example('$0 init --dir C:\\roster --force', 'start over, replacing both files') as unknown as Argv<InitOptions>,
+      .example('$0 init --dir C:\\roster --force', 'start over, replacing both files')
+      .example('$0 init --dir /etc/roster --user roster', 'owned by the account the job runs as') as unknown as Argv<InitOptions>,
   handler: (argv: ArgumentsCamelCase<InitOptions>) =>
     runCommand('init', argv, async ({ log }) => {
       const kind = argv.openldap ? 'openldap' : 'ad';
@@ -43,8 +50,12 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
       }
       const schema = (name: string) => pathToFileURL(join(packageRoot, 'schema', name)).href;
       const starter = starterFiles(kind, { config: schema('config.schema.json'), fields: schema('fields.schema.json') });
+      const secrets = join(dir, 'secrets');
+      let created: string | undefined;
       try {
-        mkdirSync(dir, { recursive: true });
+        created = mkdirSync(dir, { recursive: true });
+        // Where the secret files go: only their owner may list it.
+        mkdirSync(secrets, { recursive: true, mode: 0o700 });
         writeFileAtomic(files.config, `${JSON.stringify(starter.config, null, 2)}\n`);
         writeFileAtomic(files.fields, `${JSON.stringify(starter.fields, null, 2)}\n`);
       } catch (error) {
@@ -53,13 +64,23 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
           cause: error,
         });
       }
+      // The folder too when init made it: the job writes its CSV, state and log there.
+      const owned = argv.user === undefined ? undefined : handOver([...(created === undefined ? [] : [dir]), files.config, files.fields, secrets], argv.user);
       const configArg = files.config.includes(' ') ? `"${files.config}"` : files.config;
+      const secretFile = (name: string) => join(dir, ...name.split('/'));
+      const protect = platform() === 'win32'
+        ? `icacls "${secrets}" /inheritance:r /grant:r "${argv.user ?? '<the account>'}:(OI)(CI)R" "BUILTIN\\Administrators:(OI)(CI)F"`
+        : `chmod 600 ${secrets}/*${argv.user === undefined ? '' : ` && chown ${argv.user} ${secrets}/*`}`;
       log.result([
         `wrote ${files.config} and ${files.fields} (${kind === 'ad' ? 'Active Directory' : 'OpenLDAP'})${existing.length > 0 ? ', replacing the old files' : ''}`,
+        ...(owned === undefined ? [] : [
+          ...(owned.done.length > 0 ? [`${argv.user} now ${platform() === 'win32' ? 'has access to' : 'owns'} ${owned.done.join(', ')}`] : []),
+          ...(owned.todo.length > 0 ? [`${argv.user} cannot read them yet: this account may not hand them over; run (as an administrator):`, ...owned.todo.map((command) => `  ${command}`)] : []),
+        ]),
         'next:',
         '  1. in config.json replace the example values: directory.url, caFile, bindDn, searchBases; ilobby.clientId',
-        '  2. set ROSTER_BIND_PASSWORD and ROSTER_CLIENT_SECRET for the account that runs roster (or use bindPasswordFile / clientSecretFile)',
+        `  2. put the bind password in ${secretFile(SECRET_FILES.bindPassword)} and the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone, as it is (no quotes), then: ${protect}`,
         `  3. roster check --config ${configArg}`,
-      ].join('\n'), { command: 'init', kind, files: Object.values(files), replaced: existing });
+      ].join('\n'), { command: 'init', kind, files: Object.values(files), replaced: existing, ...(owned ? { owner: argv.user, handedOver: owned.done, todo: owned.todo } : {}) });
     }),
 };

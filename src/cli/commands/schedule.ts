@@ -5,12 +5,15 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../../config/load.js';
-import { errnoText, InvalidInputError } from '../../platform/errors.js';
+import { InvalidInputError, errnoText } from '../../platform/errors.js';
 import { writeFileAtomic } from '../../platform/atomicWrite.js';
 import type { Logger } from '../../platform/log/logger.js';
 import { targetsOf } from '../../ilobby/push.js';
+import type { RosterConfig } from '../../config/types.js';
+import { loadFieldMapping } from '../../mapping/loadFields.js';
+import { lookUpAccount, unreadablePaths } from '../../setup/schedule/access.js';
 import { crontabLines } from '../../setup/schedule/cron.js';
-import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../../setup/schedule/job.js';
+import { parseTimeOfDay, secretFileNames, secretVariablesOf, type ScheduledJob } from '../../setup/schedule/job.js';
 import { systemdUnits, UNIT_NAME } from '../../setup/schedule/systemd.js';
 import { windowsTaskXml } from '../../setup/schedule/windows.js';
 import { runCommand, type GlobalOptions } from '../run.js';
@@ -38,24 +41,65 @@ function jobFiles(scheduler: Scheduler, job: ScheduledJob): Record<string, strin
 
 function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): string[] {
   const file = (name: string) => join(folder, name);
+  const secrets = job.secretVariables.length > 0;
+  const secretFiles = `put ${secretFileNames(job)} in ${job.secretsDir}, one file each named after the variable, holding the value as it is (no quotes, no NAME=)`;
   if (scheduler === 'windows') {
     return [
       `install (as an administrator): schtasks /Create /TN "roster sync" /XML "${file(`${UNIT_NAME}.xml`)}" /RU ${job.user} /RP *`,
-      ...(job.secretVariables.length > 0
-        ? [`Task Scheduler has no per-task environment: make ${job.secretVariables.join(', ')} user environment variables of ${job.user}, or better use bindPasswordFile / clientSecretFile`]
+      ...(secrets
+        ? [
+            `Task Scheduler has no per-task environment: the task reads the secrets from files. ${secretFiles}`,
+            `then let only ${job.user} and administrators read them: icacls "${job.secretsDir}" /inheritance:r /grant:r "${job.user}:(OI)(CI)R" "BUILTIN\\Administrators:(OI)(CI)F"`,
+          ]
         : []),
+      `${job.user} must be able to read ${job.workingDirectory} and write its state and log: icacls "${job.workingDirectory}" /grant "${job.user}:(OI)(CI)M"`,
     ];
   }
   if (scheduler === 'systemd') {
     return [
       `install: copy ${file(`${UNIT_NAME}.service`)} and ${file(`${UNIT_NAME}.timer`)} to /etc/systemd/system/, then: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}.timer`,
-      ...(job.secretVariables.length > 0 ? [`put ${job.secretVariables.join(', ')} in ${job.environmentFile} (NAME=value lines, chmod 600)`] : []),
+      ...(secrets ? [`${secretFiles}; chmod 600 (root reads them and hands them to the job through LoadCredential=)`] : []),
     ];
   }
   return [
     `install: add the line to the crontab of ${job.user} (crontab -e as that account)`,
-    ...(job.secretVariables.length > 0 ? [`put ${job.secretVariables.join(', ')} in ${job.environmentFile} (NAME=value lines, chmod 600)`] : []),
+    ...(secrets ? [`${secretFiles}; chown ${job.user} and chmod 600 each`] : []),
   ];
+}
+
+/** Every file and folder the job touches, to check who can read them and what systemd may hide. */
+function jobPaths(config: RosterConfig, node: string, cli: string, logFile: string, secretsDir: string, withSecretsDir: boolean): string[] {
+  const secretFiles = [config.directory?.bindPassword, ...config.ilobby.map((target) => target.clientSecret)]
+    .flatMap((source) => (source?.kind === 'file' ? [source.path] : []));
+  const variables = withSecretsDir ? secretVariablesOf(config).map((name) => join(secretsDir, name)) : [];
+  let fieldsFile: string[] = [];
+  try {
+    fieldsFile = config.directory === undefined ? [] : [loadFieldMapping(config).file];
+  } catch {
+    // A mapping with errors fails the sync itself, which says so; here only its place matters.
+  }
+  return [
+    node, cli, config.file, ...fieldsFile, config.csv.path, config.stateDir, logFile,
+    ...(config.directory?.caFile ? [config.directory.caFile] : []),
+    ...config.ilobby.flatMap((target) => (target.caFile ? [target.caFile] : [])),
+    ...secretFiles, ...variables,
+  ];
+}
+
+/** Warns about every file the job's account cannot read (Linux, macOS); says how to check on Windows. */
+function checkAccess(scheduler: Scheduler, job: ScheduledJob, paths: readonly string[], log: Logger): void {
+  if (scheduler === 'windows' || process.platform === 'win32') {
+    log.info(`check that ${job.user} can read these (e.g. icacls "${job.configFile}"): ${paths.join(', ')}`);
+    return;
+  }
+  const account = lookUpAccount(job.user);
+  if (account === undefined) {
+    log.warn(`there is no account ${job.user} on this machine (id ${job.user} fails): create it, or give the right one with --user`);
+    return;
+  }
+  const problems = unreadablePaths(paths, account);
+  for (const problem of problems) log.warn(problem);
+  if (problems.length === 0) log.info(`checked: ${job.user} can read every file the job needs that exists now`);
 }
 
 function defaultUser(scheduler: Scheduler): string {
@@ -100,20 +144,21 @@ export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
       const config = loadConfig(argv.config);
       targetsOf(config);
       const folder = dirname(config.file);
+      const node = process.execPath;
+      // The file this process was started from (the installed executable, dist/bin/roster.cjs), links resolved.
+      const cli = realpathSync(process.argv[1]!);
+      const logFile = resolve(argv.syncLog ?? join(folder, 'roster.log'));
+      const secretsDir = join(folder, 'secrets');
+      // systemd reads the secret files itself (as root) and hands them over: the job's account need not read them.
+      const paths = jobPaths(config, node, cli, logFile, secretsDir, scheduler !== 'systemd');
       const job: ScheduledJob = {
-        node: process.execPath,
-        // The file this process was started from (the installed executable, dist/bin/roster.cjs), links resolved.
-        cli: realpathSync(process.argv[1]!),
-        configFile: config.file,
-        workingDirectory: folder,
-        logFile: resolve(argv.syncLog ?? join(folder, 'roster.log')),
-        at,
-        maxHours: argv.maxHours,
+        node, cli, configFile: config.file, workingDirectory: folder, logFile, at, maxHours: argv.maxHours,
         user: argv.user ?? defaultUser(scheduler),
-        secretVariables: secretVariablesOf(config),
-        environmentFile: join(folder, 'roster.env'),
+        secretVariables: secretVariablesOf(config), secretsDir,
+        paths: jobPaths(config, node, cli, logFile, secretsDir, true),
       };
       const files = jobFiles(scheduler, job);
+      checkAccess(scheduler, job, paths, log);
       if (argv.outDir !== undefined) {
         writeJobFiles(resolve(argv.outDir), files, scheduler, job, log);
         return;

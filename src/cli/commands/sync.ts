@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../platform/errors.js';
 import { writeChangesCsv } from '../../ilobby/csv/changesCsv.js';
-import { describeExtract, extractRows } from '../../ilobby/extract.js';
+import { describeExtract, extractRows, extractWarnings } from '../../ilobby/extract.js';
 import type { TargetChanges } from '../../ilobby/preview.js';
 import { pushAndReport, targetsOf } from '../../ilobby/push.js';
 import { withLock } from '../../platform/state/lock.js';
@@ -42,6 +42,7 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
         const extract = await extractRows(config, log);
         Object.assign(report, { directory: extract.url, bases: extract.bases, ...extract.summary });
         log.info(describeExtract(extract));
+        for (const warning of extractWarnings(extract)) log.warn(warning);
         const changes: TargetChanges[] = [];
         const onChanges = (target: TargetChanges) => changes.push(target);
         const diffOut = argv.diffOut === undefined ? undefined : resolve(argv.diffOut);

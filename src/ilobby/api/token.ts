@@ -21,7 +21,7 @@ const CREDENTIAL_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'inv
 /** `budget`: what is left of the push's time; without one (roster check) the target's own. */
 export async function fetchAccessToken(target: IlobbyTarget, log: Logger, budget: TimeBudget = pushBudget(target)): Promise<string> {
   const secret = readSecret(target.clientSecret);
-  const tls = trustOptions(target.caFile, `ilobby ${target.name} caFile`);
+  const tls = trustOptions(target.caFile, target.caFileKey ?? 'ilobby.caFile');
   const fetch = policyFetch(tls, TOKEN_TIMEOUT_MS, log, `token request for ${target.name}`, budget);
   const auth = target.authMethod === 'client_secret_basic' ? oidc.ClientSecretBasic(secret) : oidc.ClientSecretPost(secret);
   const endpoint = target.tokenUrl ?? target.issuer ?? '';
@@ -58,7 +58,7 @@ function tokenFailure(target: IlobbyTarget, endpoint: string, error: unknown): E
     return new ServiceError(`${target.name}: the token endpoint ${endpoint} answered HTTP ${error.status} (${detail})`, { cause: error });
   }
   const cause = error instanceof Error && error.cause instanceof TransportError ? error.cause : error;
-  if (cause instanceof TransportError) return describeTransportFailure(`${target.name}: token request`, cause);
+  if (cause instanceof TransportError) return describeTransportFailure(`${target.name}: token request`, cause, target.caFileKey ?? 'ilobby.caFile');
   if (error instanceof oidc.ClientError && error.cause instanceof Response) {
     const status = error.cause.status;
     if (status === 401 || status === 403) {

@@ -23,7 +23,7 @@ export interface UploadResult {
 
 /** `budget`: what is left of the push's time (the token request spent some of it). */
 export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger, budget: TimeBudget = pushBudget(target)): Promise<UploadResult> {
-  const tls = trustOptions(target.caFile, `ilobby ${target.name} caFile`);
+  const tls = trustOptions(target.caFile, target.caFileKey ?? 'ilobby.caFile');
   const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
   const url = new URL(target.uploadUrl);
   let response: HttpsResponse;
@@ -43,7 +43,7 @@ export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: st
       });
     }, log, DEFAULT_RETRY_POLICY, undefined, budget);
   } catch (error) {
-    if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error);
+    if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error, target.caFileKey ?? 'ilobby.caFile');
     throw error;
   }
   const answer = excerpt(response.body);

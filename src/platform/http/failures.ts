@@ -3,11 +3,12 @@ import { ServiceError } from '../errors.js';
 import { redact } from '../log/redact.js';
 import type { TransportError } from './request.js';
 
-export function describeTransportFailure(what: string, error: TransportError): ServiceError {
+/** `caFileKey`: the config key that takes the CA file, named in the hint ("ilobby.caFile"). */
+export function describeTransportFailure(what: string, error: TransportError, caFileKey = 'caFile'): ServiceError {
   const code = error.code ?? '';
   if (/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HOSTNAME/.test(code)) {
     return new ServiceError(`${what}: the server's TLS certificate was not accepted: ${error.message}`, {
-      hint: 'If a proxy inspects TLS or the service uses a private CA, set caFile to that CA\'s PEM file; otherwise check the URL\'s host name.',
+      hint: `If a proxy inspects TLS or the service uses a private CA, set ${caFileKey} to that CA's PEM file; otherwise check the URL's host name.`,
       cause: error,
     });
   }

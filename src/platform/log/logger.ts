@@ -71,11 +71,11 @@ export function createLogger(options: LoggerOptions, streams: LogStreams = proce
   const write = (level: Level, message: string, fields?: Fields) => {
     // Redacted first (a secret's own control characters are part of what redaction looks for), then made printable.
     const text = printableLines(redact(message));
-    const fileLine = options.format === 'json' ? jsonLine(level, message, fields) : `${new Date().toISOString()} ${level.toUpperCase()} ${text}`;
-    toFile(fileLine);
+    const json = options.format === 'json' ? jsonLine(level, message, fields) : undefined;
+    toFile(json ?? stamped(level.toUpperCase(), text));
     if (RANK[level] < RANK[minimum]) return;
     clearProgress();
-    stderr.write(`${options.format === 'json' ? fileLine : `${level === 'info' ? '' : `${level}: `}${text}`}\n`);
+    stderr.write(`${json ?? `${level === 'info' ? '' : `${level}: `}${text}`}\n`);
   };
 
   return {
@@ -90,7 +90,7 @@ export function createLogger(options: LoggerOptions, streams: LogStreams = proce
         toFile(line);
         stdout.write(`${line}\n`);
       } else {
-        toFile(`${new Date().toISOString()} RESULT ${printable(redact(text)).replace(/\n/g, '\n    ')}`);
+        toFile(stamped('RESULT', printable(redact(text))));
         stdout.write(`${printable(redact(text))}\n`);
       }
     },
@@ -103,6 +103,15 @@ export function createLogger(options: LoggerOptions, streams: LogStreams = proce
       progressShown = true;
     },
   };
+}
+
+/**
+ * A log file entry: every line of it carries the time and level, so that a line found by grep, or
+ * read after lines of other runs, still says when it was written and how bad it was.
+ */
+export function stamped(label: string, text: string, time = new Date()): string {
+  const prefix = `${time.toISOString()} ${label} `;
+  return text.split('\n').map((line) => `${prefix}${line}`).join('\n');
 }
 
 /**

@@ -1,15 +1,18 @@
 // A crontab line for the account that runs roster: daily, absolute paths (cron's PATH is
 // minimal), no flock (roster holds its own lock on the state folder), the log in --log-file and
-// only warnings and errors on stderr, which cron mails to MAILTO. Pure.
-import { formatTimeOfDay, syncArguments, type ScheduledJob } from './job.js';
+// only warnings and errors on stderr, which cron mails to MAILTO. Secrets that config.json takes
+// from variables are read by roster from --secrets-dir: the shell never sees them, so no quoting
+// can break them. Pure.
+import { formatTimeOfDay, secretFileNames, syncArguments, type ScheduledJob } from './job.js';
 
 export function crontabLines(job: ScheduledJob): string {
   const roster = [job.node, job.cli, ...syncArguments(job), '--quiet'].map(shellWord).join(' ');
-  // set -a exports every NAME=value the file sets, as systemd's EnvironmentFile does.
-  const secrets = job.secretVariables.length > 0 ? `set -a && . ${shellWord(job.environmentFile)} && set +a && ` : '';
-  const command = `cd ${shellWord(job.workingDirectory)} && ${secrets}${roster} >/dev/null`;
+  const command = `cd ${shellWord(job.workingDirectory)} && ${roster} >/dev/null`;
+  const secrets = job.secretVariables.length > 0
+    ? `; ${job.secretsDir} holds one file each for ${secretFileNames(job)}, the value as it is, no quotes (chmod 600)`
+    : '';
   return [
-    `# roster sync for ${job.configFile}, daily at ${formatTimeOfDay(job.at)}${job.secretVariables.length > 0 ? `; ${job.environmentFile} holds ${job.secretVariables.join(', ')} (chmod 600)` : ''}.`,
+    `# roster sync for ${job.configFile}, daily at ${formatTimeOfDay(job.at)}${secrets}.`,
     // cron turns an unescaped "%" into a newline.
     `${job.at.minute} ${job.at.hour} * * * ${command.replace(/%/g, '\\%')}`,
     '',

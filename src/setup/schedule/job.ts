@@ -19,8 +19,14 @@ export interface ScheduledJob {
   user: string;
   /** The environment variables config.json takes secrets from; they must reach the job. */
   secretVariables: string[];
-  /** NAME=value lines for those variables (systemd's EnvironmentFile, sourced by the cron line). */
-  environmentFile: string;
+  /**
+   * Where the job reads those variables from: one file per variable, named after it, holding the
+   * value as it is. A file needs no quoting, so a secret may hold any character (" $ ' spaces);
+   * a NAME=value environment file read by sh or systemd does not survive them.
+   */
+  secretsDir: string;
+  /** Every file and folder the job reads or writes (config, mapping, CSV, state, log, secrets, CA, roster itself). */
+  paths: string[];
 }
 
 export interface TimeOfDay {
@@ -41,9 +47,19 @@ export function formatTimeOfDay(at: TimeOfDay): string {
   return `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
 }
 
-/** roster's arguments after node and roster's executable. */
-export function syncArguments(job: ScheduledJob): string[] {
-  return ['sync', '--config', job.configFile, '--log-file', job.logFile];
+/**
+ * roster's arguments after node and roster's executable. `--secrets-dir` when config.json takes
+ * secrets from variables, unless the scheduler hands them over itself (systemd's LoadCredential=).
+ */
+export function syncArguments(job: ScheduledJob, options: { secretsDir: boolean } = { secretsDir: true }): string[] {
+  const secrets = options.secretsDir && job.secretVariables.length > 0 ? ['--secrets-dir', job.secretsDir] : [];
+  return ['sync', '--config', job.configFile, '--log-file', job.logFile, ...secrets];
+}
+
+/** "ROSTER_BIND_PASSWORD and ROSTER_CLIENT_SECRET" */
+export function secretFileNames(job: ScheduledJob): string {
+  const names = job.secretVariables;
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
 }
 
 /** The variables named by bindPasswordEnv and each target's clientSecretEnv, in config order. */

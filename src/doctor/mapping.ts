@@ -1,0 +1,46 @@
+// `roster check` on the mapping, with a directory to hand: is every attribute fields.config.json
+// names in the directory's schema (with the closest real names for those that are not), and
+// which columns the rows would leave empty.
+import type { DirectoryConnection } from '../directory/connect.js';
+import { readSchemaNames } from '../directory/schema.js';
+import { ConfigError } from '../platform/errors.js';
+import { describeUnknown, unknownAttributes } from '../mapping/attributeNames.js';
+import type { SearchPlan } from '../ilobby/extract.js';
+import type { RowSummary } from '../rowstore/collector.js';
+import { columnFill, describeFill, fillWarnings } from '../rowstore/fill.js';
+import type { CheckLog } from './steps.js';
+
+/** An unknown attribute fails the step (exit 2, the mapping's fault); a schema that cannot be read only warns. */
+export async function checkSchema(connection: DirectoryConnection, plan: SearchPlan, checks: CheckLog): Promise<void> {
+  const url = connection.url;
+  let schema: Awaited<ReturnType<typeof readSchemaNames>>;
+  try {
+    schema = await readSchemaNames(connection);
+  } catch (error) {
+    checks.warn('schema', url, `the directory's schema could not be read (${(error as Error).message}), so the attribute names in ${plan.fieldsFile} were not checked`,
+      'Nothing to do if the columns fill as expected below; otherwise compare the names in fields.config.json with an entry\'s attributes.');
+    return;
+  }
+  const unknown = unknownAttributes(plan.mapping, schema.names);
+  if (unknown.length === 0) {
+    const count = new Set(plan.mapping.flatMap((rule) => rule.attributes.map((a) => a.toLowerCase()))).size;
+    checks.pass('schema', url, `the ${count} attribute(s) ${plan.fieldsFile} names are all in the schema (${schema.source})`);
+    return;
+  }
+  checks.fail('schema', url, new ConfigError(plan.fieldsFile, unknown.map(describeUnknown), {
+    hint: `Correct the names in ${plan.fieldsFile}: an attribute the schema does not define is empty on every row, and nothing else would say so.`,
+  }));
+}
+
+/** The fill table (shown under the rows step) and a warning step for each column empty on every row or on most. */
+export function checkFill(plan: SearchPlan, summary: RowSummary): { table: string; warn: (url: string, checks: CheckLog) => void } {
+  const fill = columnFill(summary.filled, summary.rowsWritten, plan.mapping);
+  return {
+    table: describeFill(fill, summary.rowsWritten),
+    warn: (url, checks) => {
+      for (const warning of fillWarnings(fill, plan.fieldsFile)) {
+        checks.warn('fill', url, warning, 'Look at a few people in the directory: map the column to the attribute that holds the value, or remove it from fields.config.json if the directory has no such data.');
+      }
+    },
+  };
+}
