@@ -1,6 +1,7 @@
 // What every command shares: the global options, the logger, the run report, and the process
 // exit code. A failure is reported by log/failure.ts, the one place errors become exit codes.
 import { resolve } from 'node:path';
+import type { RosterConfig } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import { failureFields, reportFailure } from '../log/failure.js';
@@ -28,6 +29,11 @@ export interface RunReport {
 export interface RunContext {
   log: Logger;
   report: RunReport;
+  /**
+   * Called by a command that pushes, once its config is read: at the end of the run the config's
+   * notification channels are told how it went (a dry run tells nobody).
+   */
+  notifyAtEnd(config: RosterConfig, options: { dryRun: boolean }): void;
 }
 
 /** Runs a command body. It returns an exit code (for partial outcomes) or throws a RosterError. */
@@ -44,16 +50,28 @@ export async function runCommand(
   const started = Date.now();
   const report: RunReport = { command, startedAt: new Date(started).toISOString() };
   let exitCode: ExitCode;
+  let notifyConfig: RosterConfig | undefined;
+  const notifyAtEnd = (config: RosterConfig, options: { dryRun: boolean }) => {
+    report.dryRun = options.dryRun;
+    notifyConfig = options.dryRun ? undefined : config;
+  };
   try {
-    exitCode = (await body({ log, report })) ?? ExitCode.ok;
+    exitCode = (await body({ log, report, notifyAtEnd })) ?? ExitCode.ok;
   } catch (error) {
     const failure = reportFailure(error, log, argv.verbose === true);
     exitCode = failure.exitCode;
     Object.assign(report, failureFields(failure));
   }
   Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
-  saveReport(report, argv.report, log);
   process.exitCode = exitCode;
+  if (notifyConfig !== undefined && notifyConfig.notify.length > 0) {
+    // Loaded only here: a run with no channels never loads the mail library. notifyRun never
+    // throws, and each channel costs at most its timeout; what each did goes into the report.
+    const { notifyRun } = await import('../notify/afterRun.js');
+    const sent = await notifyRun(notifyConfig, report, argv.logFile === undefined ? undefined : resolve(argv.logFile), log);
+    if (sent.length > 0) report.notifications = sent;
+  }
+  saveReport(report, argv.report, log);
 }
 
 function saveReport(report: RunReport, reportFile: string | undefined, log: Logger): void {

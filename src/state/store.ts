@@ -1,6 +1,6 @@
 // The state folder: the last successfully pushed file per target and a report of every run.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SafetyRefusal } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import { checkIlobbyCsv } from '../file/readCsv.js';
@@ -38,11 +38,15 @@ export function recordPush(stateDir: string, target: string, csvFile: string): v
 }
 
 export function writeRunReport(stateDir: string, report: { command: string; startedAt: string }, content: unknown): string {
-  const folder = join(stateDir, 'reports');
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `${report.startedAt.replace(/[:.]/g, '-')}-${report.command}.json`);
+  const file = runReportFile(stateDir, report);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
   return file;
+}
+
+/** Where a run's report goes: <stateDir>/reports/<start time>-<command>.json, so names sort by time. */
+export function runReportFile(stateDir: string, report: { command: string; startedAt: string }): string {
+  return join(stateDir, 'reports', `${report.startedAt.replace(/[:.]/g, '-')}-${report.command}.json`);
 }
 
 function safeName(name: string): string {
