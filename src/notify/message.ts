@@ -84,7 +84,7 @@ export function summaryLines(notice: Notice): string[] {
       const more = (t.disabled ?? people.length) - Math.min(people.length, PEOPLE_SHOWN);
       lines.push(`  would disable: ${people.slice(0, PEOPLE_SHOWN).join(', ')}${more > 0 ? ` (${more} more)` : ''}`);
     }
-    if (t.reason !== undefined) lines.push(`  why: ${t.reason.replace(/^[^:]+: refused:\s*/, '').replace(/\n\s*/g, '\n  ')}`);
+    if (t.reason !== undefined) lines.push(`  why: ${reasonText(t.reason, people[0])}`);
     if (t.hint !== undefined) lines.push(`  what to try: ${t.hint}`);
   }
   if (notice.targets.length > 0 && notice.error !== undefined) lines.push(`Error: ${notice.error}`);
@@ -92,11 +92,19 @@ export function summaryLines(notice: Notice): string[] {
   return lines;
 }
 
+/** A refusal's reason without its "target: refused:" lead and without the names already listed above it. */
+function reasonText(reason: string, firstPerson: string | undefined): string {
+  return reason.replace(/^[^:\n]+: refused:\s*/, '').split('\n').map((line) => {
+    const names = firstPerson === undefined ? -1 : line.indexOf(`: ${firstPerson}`);
+    return (names >= 0 ? line.slice(0, names) : line).trim();
+  }).filter((line) => line !== '').join('\n  ');
+}
+
 /** Where it happened and where to read more. */
 export function facts(notice: Notice): Array<[string, string]> {
   const list: Array<[string, string]> = [['Host', notice.host], ['Config', notice.configFile]];
   if (notice.event !== 'test') {
-    const took = notice.durationMs === undefined ? '' : ` (took ${Math.round(notice.durationMs / 1000)} s)`;
+    const took = notice.durationMs === undefined ? '' : ` (took ${Math.round(notice.durationMs / 100) / 10} s)`;
     list.push(['Started', `${notice.startedAt}${took}`], ['Exit code', String(notice.exitCode)]);
   }
   if (notice.reportFile !== undefined) list.push(['Report', notice.reportFile]);

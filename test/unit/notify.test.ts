@@ -127,7 +127,7 @@ describe('notification messages', () => {
     targets: [{
       target: 'ilobby', outcome: 'refused', exitCode: 4, rows: 583, added: 0, changed: 1, disabled: 583,
       disabledExamples: ['a@corp.example', 'b@corp.example', 'c@corp.example', 'd@corp.example', 'e@corp.example', 'f@corp.example'],
-      reason: 'ilobby: refused:\n  - 583 people would be disabled, more than safety.maxDisableCount (500)', hint: 'Run again with --force if intended.',
+      reason: 'ilobby: refused:\n  - 583 people would be disabled, more than safety.maxDisableCount (500): a@corp.example, b@corp.example\n  - 583 of the 600 people in the last push (97.2%) would be disabled', hint: 'Run again with --force if intended.',
     }],
   };
   const where = { host: 'sync01', configFile: '/etc/roster/config.json', reportFile: '/etc/roster/state/reports/x-sync.json' };
@@ -141,11 +141,12 @@ describe('notification messages', () => {
       'ilobby: refused, nothing sent: 583 rows (0 added, 1 changed, 583 to be disabled)',
       '  would disable: a@corp.example, b@corp.example, c@corp.example, d@corp.example, e@corp.example (578 more)',
       '  why: - 583 people would be disabled, more than safety.maxDisableCount (500)',
+      '  - 583 of the 600 people in the last push (97.2%) would be disabled',
       '  what to try: Run again with --force if intended.',
       '',
       'Host: sync01',
       'Config: /etc/roster/config.json',
-      'Started: 2026-12-05T02:00:00.000Z (took 12 s)',
+      'Started: 2026-12-05T02:00:00.000Z (took 12.4 s)',
       'Exit code: 4',
       'Report: /etc/roster/state/reports/x-sync.json',
       '',
