@@ -78,11 +78,17 @@ export function statusText(report: StatusReport): string {
     lines.push(`  last success: ${t.lastSuccess === null ? 'never' : `${t.lastSuccess.at} (${formatDuration(t.lastSuccess.ageSeconds)} ago)`}`);
     if (run === null) lines.push('  last run:     none recorded');
     else {
-      const counts = run.rows === undefined ? '' : `, ${run.rows} rows (${run.added ?? 0} added, ${run.changed ?? 0} changed, ${run.disabled ?? 0} disabled)`;
+      const counts = run.rows === undefined ? '' : `, ${run.rows} rows (${run.added ?? 0} added, ${run.changed ?? 0} changed, ${run.disabled ?? 0} ${run.result === 'success' ? 'disabled' : 'to be disabled'})`;
       lines.push(`  last run:     ${run.finishedAt} ${run.command}: ${run.result}, exit ${run.exitCode}${counts}`);
-      if (run.error !== undefined && run.result !== 'success') lines.push(`  why:          ${run.error.split('\n')[0]}`);
+      if (run.error !== undefined && run.result !== 'success') lines.push(`  why:          ${firstReason(run.error)}`);
       lines.push(`  report:       ${run.report}`);
     }
   }
   return lines.join('\n');
+}
+
+/** The first reason of a failure, without its "target: refused:" lead, on one line. */
+function firstReason(error: string): string {
+  const line = error.replace(/^[^:\n]+: refused:\s*/, '').split('\n')[0]!.replace(/^-\s*/, '').trim();
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
