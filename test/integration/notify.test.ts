@@ -9,7 +9,8 @@ import { validate } from '../harness/jsonSchema.js';
 import { closedPort, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../harness/notifyReceivers.js';
 import { useSamba } from '../harness/sambaSuite.js';
 import { expectedRecords, rosterIn, startSandbox, syncConfig } from '../harness/syncSetup.js';
-import { DEFAULT_CLIENT_SECRET, type IlobbySandbox } from '../sandbox/ilobby.js';
+import { DEFAULT_CLIENT_SECRET } from '../sandbox/ilobby.js';
+import { startConnectProxy } from '../sandbox/proxy.js';
 import { packageRoot } from '../../src/paths.js';
 
 const SMTP_ENV = 'ROSTER_TEST_SMTP_PASSWORD';
@@ -173,5 +174,13 @@ describe('notifications and roster status', function () {
     expect(smtp.mails[0]!.text).to.include('This is a test message from roster on');
     expect(smtp.mails[0]!.text).to.include(`Config: ${join(dir, 'config.json')}`);
     expect(teams.posts).to.have.length(1);
+
+    // Webhooks go through HTTPS_PROXY like the service targets; mail does not (it is not HTTPS).
+    const proxy = started(await startConnectProxy());
+    const viaProxy = await roster(dir, ['notify', '--test'], { HTTPS_PROXY: proxy.url, NO_PROXY: 'example.invalid' });
+    expect(viaProxy.stdout, viaProxy.all).to.match(/^sent {3}notify\[1\] \(webhook\)/m);
+    expect(proxy.tunnels.map((t) => t.port)).to.include(Number(new URL(teams.url).port));
+    expect(teams.posts).to.have.length(2);
+    expect(smtp.mails).to.have.length(2);
   });
 });
