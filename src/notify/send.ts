@@ -30,13 +30,19 @@ export async function sendNotice(channels: readonly NotifyChannel[], notice: Not
   }));
 }
 
-function deliver(channel: NotifyChannel, notice: Notice, deadline: AbortSignal): Promise<string> {
-  if (channel.type === 'email') {
-    const { subject, text } = emailMessage(notice);
-    return sendEmail(channel, { subject: redact(subject), text: redact(text) }, deadline);
-  }
+function deliver(channel: NotifyChannel, unsafe: Notice, deadline: AbortSignal): Promise<string> {
+  // Every text is redacted before it is shaped, so a secret is caught before JSON escapes it.
+  const notice = redactStrings(unsafe);
+  if (channel.type === 'email') return sendEmail(channel, emailMessage(notice), deadline);
   const shape = channel.format === 'teams' ? teamsMessage(notice) : channel.format === 'slack' ? slackMessage(notice) : jsonMessage(notice);
   return sendWebhook(channel, redact(JSON.stringify(shape)));
+}
+
+function redactStrings<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactStrings) as T;
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)])) as T;
+  return value;
 }
 
 /** Runs `send`, giving up after the channel's timeout whatever the library's own timeouts do. */
