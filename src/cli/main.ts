@@ -27,6 +27,8 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   check: async () => (await import('./commands/check.js')).checkCommand,
   init: async () => (await import('./commands/init.js')).initCommand,
   schedule: async () => (await import('./commands/schedule.js')).scheduleCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  notify: async () => (await import('./commands/notify.js')).notifyCommand,
 };
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { ExitCode } from '../platform/errors.js';
 import { useSecretsDirectory } from '../config/secrets.js';
+import type { RosterConfig } from '../config/types.js';
 import { writeFileAtomic } from '../platform/atomicWrite.js';
 import { failureFields, reportFailure } from '../platform/log/failure.js';
 import { createLogger, type LogFormat, type Logger } from '../platform/log/logger.js';
@@ -33,6 +34,11 @@ export interface RunReport {
 export interface RunContext {
   log: Logger;
   report: RunReport;
+  /**
+   * Called by a command that pushes, once its config is read: at the end of the run the config's
+   * notification channels are told how it went (a dry run tells nobody).
+   */
+  notifyAtEnd(config: RosterConfig, options: { dryRun: boolean }): void;
 }
 
 /** Runs a command body. It returns an exit code (for partial outcomes) or throws a RosterError. */
@@ -67,8 +73,13 @@ export async function runCommand(
     process.exit(exitCode);
   });
   let exitCode: ExitCode;
+  let notifyConfig: RosterConfig | undefined;
+  const notifyAtEnd = (config: RosterConfig, options: { dryRun: boolean }) => {
+    report.dryRun = options.dryRun;
+    notifyConfig = options.dryRun ? undefined : config;
+  };
   try {
-    exitCode = (await body({ log, report })) ?? ExitCode.ok;
+    exitCode = (await body({ log, report, notifyAtEnd })) ?? ExitCode.ok;
   } catch (error) {
     const failure = reportFailure(error, log, argv.verbose === true);
     exitCode = failure.exitCode;
@@ -76,8 +87,16 @@ export async function runCommand(
   } finally {
     stopListening();
   }
-  finish(exitCode);
   process.exitCode = exitCode;
+  if (notifyConfig !== undefined && notifyConfig.notify.length > 0) {
+    // Loaded only here: a run with no channels never loads the mail library. notifyRun never
+    // throws, and each channel costs at most its timeout; what each did goes into the report.
+    Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
+    const { notifyRun } = await import('../monitoring/notify/afterRun.js');
+    const sent = await notifyRun(notifyConfig, report, argv.logFile === undefined ? undefined : resolve(argv.logFile), log);
+    if (sent.length > 0) report.notifications = sent;
+  }
+  finish(exitCode);
 }
 
 /** Ctrl-C (SIGINT; SIGBREAK for Ctrl-Break on Windows) and SIGTERM (a scheduler stopping the task). */

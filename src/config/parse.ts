@@ -2,6 +2,7 @@
 // Pure: the caller reads the file; this only checks and resolves.
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../platform/errors.js';
+import { parseNotify } from './notify.js';
 import { ObjectReader, Problems, type Json } from './reader.js';
 import { httpsUrlProblem } from './urls.js';
 import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SafetyConfig, type SecretSource } from './types.js';
@@ -36,13 +37,14 @@ export function parseConfig(json: Json, configFile: string, configDir: string): 
 
   const ilobby = parseIlobby(top.raw('ilobby'), problems, path);
   const stateDir = path(top.string('stateDir') ?? 'state');
+  const notify = parseNotify(top.raw('notify'), problems, path);
   top.raw('$schema'); // editors' schema reference: allowed, ignored
   top.rejectUnknown();
 
   if (problems.list.length > 0) {
     throw new ConfigError(configFile, problems.list, { hint: 'Fix these keys in the config file (see README, "config.json") and run again.' });
   }
-  return { file: configFile, directory, fieldsFile: fields === undefined ? undefined : path(fields), csv, ilobby, safety, stateDir };
+  return { file: configFile, directory, fieldsFile: fields === undefined ? undefined : path(fields), csv, ilobby, safety, stateDir, notify };
 }
 
 function parseDirectory(r: ObjectReader, path: (p: string) => string): DirectoryConfig {
@@ -108,7 +110,7 @@ export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
 }
 
-function secretSource(r: ObjectReader, base: string, path: (p: string) => string): SecretSource | undefined {
+export function secretSource(r: ObjectReader, base: string, path: (p: string) => string): SecretSource | undefined {
   const name = r.string(`${base}Env`);
   const file = r.string(`${base}File`);
   if (name !== undefined && file !== undefined) {

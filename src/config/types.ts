@@ -69,7 +69,48 @@ export interface RosterConfig {
   ilobby: IlobbyTarget[];
   safety: SafetyConfig;
   stateDir: string;
+  /** Where to tell people how a run went; empty when nobody is told. */
+  notify: NotifyChannel[];
 }
+
+/** What a run can be, for a notification channel's `on`. */
+export type NotifyEvent = 'failure' | 'refused' | 'success' | 'recovered';
+export const NOTIFY_EVENTS: readonly NotifyEvent[] = ['failure', 'refused', 'success', 'recovered'];
+export const DEFAULT_NOTIFY_ON: readonly NotifyEvent[] = ['failure', 'refused', 'recovered'];
+
+interface ChannelBase {
+  /** "notify[0]": the config key, for log lines and `roster notify --test`. */
+  key: string;
+  on: NotifyEvent[];
+  /** The most a message on this channel may cost a run. */
+  timeoutSeconds: number;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** starttls: upgrade a plain connection (587); tls: TLS from the start (465); none: a relay on loopback only. */
+  secure: 'starttls' | 'tls' | 'none';
+  user: string | undefined;
+  password: SecretSource | undefined;
+  caFile: string | undefined;
+}
+
+export interface EmailChannel extends ChannelBase {
+  type: 'email';
+  from: string;
+  to: string[];
+  smtp: SmtpConfig;
+}
+
+export interface WebhookChannel extends ChannelBase {
+  type: 'webhook';
+  url: string;
+  format: 'teams' | 'slack' | 'json';
+  caFile: string | undefined;
+}
+
+export type NotifyChannel = EmailChannel | WebhookChannel;
 
 export const DEFAULT_AD_FILTER =
   '(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))';

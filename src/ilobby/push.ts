@@ -44,6 +44,9 @@ export interface TargetResult {
   /** The first people who would be disabled. */
   disabledExamples: string[];
   message: string;
+  /** Why it was refused or failed, and what to try: for the report and the notifications. */
+  reason?: string;
+  hint?: string;
   serviceAnswer?: string;
   /** After an upload: whether it was recorded as the last push (false: exit 8). */
   recorded?: boolean;
@@ -150,7 +153,7 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     }
     const refused = error instanceof SafetyRefusal;
     const message = refused ? `${target.name}: refused, nothing sent${summary ? `: ${summary}${refusalPreview}` : ''}` : failure.message;
-    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode: failure.exitCode, message };
+    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode: failure.exitCode, message, reason: failure.message, ...(failure.hint === undefined ? {} : { hint: failure.hint }) };
   }
 }
 

@@ -7,7 +7,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import { packageRoot } from '../../src/platform/paths.js';
 
 /** src/'s top folders, highest first: a folder may import only folders after it (or itself). */
-const LAYERS = [['cli'], ['doctor'], ['ilobby', 'officevibe', 'setup'], ['directory', 'rowstore', 'safety'], ['mapping'], ['config'], ['platform']];
+const LAYERS = [['cli'], ['doctor', 'monitoring'], ['ilobby', 'officevibe', 'setup'], ['directory', 'rowstore', 'safety'], ['mapping'], ['config'], ['platform']];
 const SRC = join(packageRoot, 'src');
 
 function sourceFiles(dir: string): string[] {

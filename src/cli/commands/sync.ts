@@ -33,10 +33,11 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
       .example('$0 sync --dry-run --diff-out changes.csv', 'and list every change in a CSV')
       .example('$0 sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log', 'the scheduled job') as unknown as Argv<SyncOptions>,
   handler: (argv: ArgumentsCamelCase<SyncOptions>) =>
-    runCommand('sync', argv, async ({ log, report }) => {
+    runCommand('sync', argv, async ({ log, report, notifyAtEnd }) => {
       const config = loadConfig(argv.config);
       targetsOf(config); // a config that cannot push fails before the directory is read
       report.stateDir = config.stateDir;
+      notifyAtEnd(config, { dryRun: argv.dryRun });
       // The lock covers the directory read too: two runs must not interleave read and push.
       return withLock(config.stateDir, log, async () => {
         const extract = await extractRows(config, log);

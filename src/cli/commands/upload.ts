@@ -30,9 +30,10 @@ export const uploadCommand: CommandModule<GlobalOptions, UploadOptions> = {
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
       .example('$0 upload hr-export.csv', 'check the file, then upload it') as unknown as Argv<UploadOptions>,
   handler: (argv: ArgumentsCamelCase<UploadOptions>) =>
-    runCommand('upload', argv, async ({ log, report }) => {
+    runCommand('upload', argv, async ({ log, report, notifyAtEnd }) => {
       const config = loadConfig(argv.config);
       targetsOf(config);
+      notifyAtEnd(config, { dryRun: argv.dryRun });
       const file = resolve(argv.file);
       report.file = file;
       let bytes: Buffer;
