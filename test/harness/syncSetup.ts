@@ -19,6 +19,22 @@ export function startSandbox(options: SandboxOptions = {}): Promise<IlobbySandbo
   return startIlobbySandbox({ sites: fixtureSites, ...options });
 }
 
+/**
+ * For a suite: a function that starts an iLobby sandbox (the fixture's sites unless `options`
+ * say otherwise), every one of which is stopped after the suite.
+ */
+export function useSandboxes(): (options?: SandboxOptions) => Promise<IlobbySandbox> {
+  const started: IlobbySandbox[] = [];
+  after(async () => {
+    await Promise.all(started.map((service) => service.stop()));
+  });
+  return async (options = {}) => {
+    const service = await startSandbox(options);
+    started.push(service);
+    return service;
+  };
+}
+
 export function syncConfig(ad: SambaDirectory, service: IlobbySandbox, directory: Record<string, unknown> = {}, ilobby: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
   return {
     directory: { url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: BIND_ENV, searchBases: [STAFF_DN], ...directory },

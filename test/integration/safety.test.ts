@@ -7,19 +7,12 @@ import { EMPTY_DN, expectedExtract, MONTREAL_DN, TORONTO_DN } from '../harness/a
 import { workspace } from '../harness/cli.js';
 import { startFaultProxy } from '../harness/faultProxy.js';
 import { useSamba } from '../harness/sambaSuite.js';
-import { expectedCsv, expectedRecords, rosterIn, startSandbox, syncConfig } from '../harness/syncSetup.js';
+import { expectedCsv, expectedRecords, rosterIn, syncConfig, useSandboxes } from '../harness/syncSetup.js';
 import type { IlobbySandbox } from '../sandbox/ilobby.js';
 
 describe('safety of unattended runs', function () {
-  const sandboxes: IlobbySandbox[] = [];
   const ad = useSamba();
-  after(async () => Promise.all(sandboxes.map((s) => s.stop())));
-
-  async function sandbox() {
-    const started = await startSandbox();
-    sandboxes.push(started);
-    return started;
-  }
+  const sandbox = useSandboxes();
   const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad(), dir, args, env);
   const setBases = (dir: string, service: IlobbySandbox, searchBases: string[]) =>
     workspaceConfig(dir, syncConfig(ad(), service, { searchBases }));
@@ -71,7 +64,8 @@ describe('safety of unattended runs', function () {
     const dryRun = await roster(dir, ['sync', '--dry-run', '--first-push', '--report', 'first.json']);
     expect(dryRun.code, dryRun.all).to.equal(0);
     expect(dryRun.stdout).to.include('first push (--first-push): there is no earlier push to compare with');
-    expect(JSON.parse(readFileSync(join(dir, 'first.json'), 'utf8')).targets[0]).to.deep.include({ firstPush: true, outcome: 'dry-run' });
+    const firstReport = JSON.parse(readFileSync(join(dir, 'first.json'), 'utf8')) as { targets: Record<string, unknown>[] };
+    expect(firstReport.targets[0]).to.deep.include({ firstPush: true, outcome: 'dry-run' });
     const pushed = await roster(dir, ['sync', '--first-push']);
     expect(pushed.code, pushed.all).to.equal(0);
     expect(pushed.stderr).to.include('warn: ilobby: first push: there is no earlier push to compare with');

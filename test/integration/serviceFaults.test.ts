@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoster, workspace } from '../harness/cli.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startIlobbySandbox, type IlobbySandbox } from '../sandbox/ilobby.js';
+import { useSandboxes } from '../harness/syncSetup.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type IlobbySandbox } from '../sandbox/ilobby.js';
 import { startConnectProxy } from '../sandbox/proxy.js';
 
 const HEADER = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
@@ -14,15 +15,8 @@ const BASELINE = `${HEADER}\r\nAda,Lovelace,Analyst,R&D,ada@example.org,,,Toront
 const NEXT = `${BASELINE}Alan,Turing,Cryptanalyst,R&D,alan@example.org,,,Montreal\r\n`;
 
 describe('service faults (roster upload against the iLobby sandbox)', function () {
-  const sandboxes: IlobbySandbox[] = [];
-  after(async () => {
-    await Promise.all(sandboxes.map((s) => s.stop()));
-  });
-  async function sandbox(): Promise<IlobbySandbox> {
-    const started = await startIlobbySandbox({ sites: ['Toronto', 'Montreal'] });
-    sandboxes.push(started);
-    return started;
-  }
+  const startSandbox = useSandboxes();
+  const sandbox = () => startSandbox({ sites: ['Toronto', 'Montreal'] });
 
   /** A folder with config.json, hr.csv (NEXT) and a last push (BASELINE), so this is not a first push. */
   function folder(service: IlobbySandbox, ilobby: Record<string, unknown> = {}): string {

@@ -5,25 +5,15 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { workspace } from '../harness/cli.js';
 import { useSamba } from '../harness/sambaSuite.js';
-import { expectedCsv, expectedRecords, rosterIn, SECRET_ENV, startSandbox, syncConfig } from '../harness/syncSetup.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type IlobbySandbox, type SandboxOptions } from '../sandbox/ilobby.js';
+import { expectedCsv, expectedRecords, rosterIn, SECRET_ENV, syncConfig, useSandboxes } from '../harness/syncSetup.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type IlobbySandbox } from '../sandbox/ilobby.js';
 import { startConnectProxy } from '../sandbox/proxy.js';
 
 const HEADER = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
 
 describe('roster sync and upload against the iLobby sandbox', function () {
-  const sandboxes: IlobbySandbox[] = [];
-
   const ad = useSamba();
-  after(async () => {
-    await Promise.all(sandboxes.map((s) => s.stop()));
-  });
-
-  async function sandbox(options: SandboxOptions = {}): Promise<IlobbySandbox> {
-    const started = await startSandbox(options);
-    sandboxes.push(started);
-    return started;
-  }
+  const sandbox = useSandboxes();
   const configFor = (service: IlobbySandbox, ilobby: Record<string, unknown> = {}) => syncConfig(ad(), service, {}, ilobby);
   const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad(), dir, args, env);
 

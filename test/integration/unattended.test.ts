@@ -8,18 +8,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { workspace } from '../harness/cli.js';
 import { useSamba } from '../harness/sambaSuite.js';
-import { rosterIn, startSandbox, syncConfig } from '../harness/syncSetup.js';
-import type { IlobbySandbox } from '../sandbox/ilobby.js';
+import { rosterIn, syncConfig, useSandboxes } from '../harness/syncSetup.js';
 
 describe('unattended runs tell what happened', function () {
-  const sandboxes: IlobbySandbox[] = [];
   const ad = useSamba();
-  after(async () => Promise.all(sandboxes.map((s) => s.stop())));
-  async function sandbox() {
-    const started = await startSandbox();
-    sandboxes.push(started);
-    return started;
-  }
+  const sandbox = useSandboxes();
   const roster = (dir: string, args: string[], options: Parameters<typeof rosterIn>[4] = {}) => rosterIn(ad(), dir, args, {}, options);
   const stateOf = (dir: string) => join(dir, 'state', 'ilobby');
   const reports = (dir: string) => readdirSync(join(dir, 'state', 'reports')).sort().map((f) => JSON.parse(readFileSync(join(dir, 'state', 'reports', f), 'utf8')) as Record<string, unknown>);
