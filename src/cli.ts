@@ -1,8 +1,6 @@
 // roster's command line: global options and the command modules. Each command lives in
 // src/commands/; failures become exit codes in log/failure.ts. What a user runs is the bundle of
 // this file, dist/bin/roster.cjs (no top-level await here: the bundle is CommonJS).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { CommandModule } from 'yargs';
@@ -10,9 +8,12 @@ import type { GlobalOptions } from './commands/run.js';
 import { ExitCode } from './errors.js';
 import { reportFailure } from './log/failure.js';
 import { createLogger, usageErrorLine } from './log/logger.js';
-import { packageRoot } from './paths.js';
+import { shippedText } from './paths.js';
 
-const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(shippedText('package.json')) as { version: string }).version;
+// The Node.js version and platform too: a single executable carries its own Node.js, which an
+// admin cannot otherwise see (and support needs to know which build runs).
+const versionLine = `${version} (Node.js ${process.version}, ${process.platform}-${process.arch})`;
 
 // Each command module pulls in what only it needs (the HTTP, OAuth and multipart stack, the
 // scheduler, the diagnostics...), so only the commands named on the line are loaded. With no
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     .command(commands)
     .demandCommand(1, 'Name a command; see roster --help.')
     .strict()
-    .version(version)
+    .version(versionLine)
     .help()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {

@@ -7,7 +7,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { errnoText, InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import { starterFiles } from '../init/templates.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot, shippedText, singleExecutable } from '../paths.js';
 import { runCommand, type GlobalOptions } from './run.js';
 
 interface InitOptions extends GlobalOptions {
@@ -41,10 +41,15 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
           hint: 'Use --force to replace them, or --dir to write the starter files to another folder.',
         });
       }
-      const schema = (name: string) => pathToFileURL(join(packageRoot, 'schema', name)).href;
+      // "$schema" points editors at the JSON Schemas: those in the package, or for a single
+      // executable, which has no folder of its own files, copies written beside the two files.
+      const schemaNames = ['config.schema.json', 'fields.schema.json'];
+      const schemaDir = singleExecutable ? dir : join(packageRoot, 'schema');
+      const schema = (name: string) => pathToFileURL(join(schemaDir, name)).href;
       const starter = starterFiles(kind, { config: schema('config.schema.json'), fields: schema('fields.schema.json') });
       try {
         mkdirSync(dir, { recursive: true });
+        if (singleExecutable) for (const name of schemaNames) writeFileAtomic(join(dir, name), shippedText(`schema/${name}`));
         writeFileAtomic(files.config, `${JSON.stringify(starter.config, null, 2)}\n`);
         writeFileAtomic(files.fields, `${JSON.stringify(starter.fields, null, 2)}\n`);
       } catch (error) {
