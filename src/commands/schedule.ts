@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.js';
 import { errnoText, InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../file/atomicWrite.js';
 import type { Logger } from '../log/logger.js';
+import { singleExecutable } from '../paths.js';
 import { targetsOf } from '../pipeline/push.js';
 import { crontabLines } from '../schedule/cron.js';
 import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../schedule/job.js';
@@ -102,8 +103,9 @@ export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
       const folder = dirname(config.file);
       const job: ScheduledJob = {
         node: process.execPath,
-        // The file this process was started from (the installed executable, dist/bin/roster.cjs), links resolved.
-        cli: realpathSync(process.argv[1]!),
+        // The file this process was started from (the installed executable, dist/bin/roster.cjs), links
+        // resolved; a single executable is the program itself (its argv[1] repeats its own path).
+        cli: singleExecutable ? undefined : realpathSync(process.argv[1]!),
         configFile: config.file,
         workingDirectory: folder,
         logFile: resolve(argv.syncLog ?? join(folder, 'roster.log')),

@@ -1,10 +1,10 @@
 // A crontab line for the account that runs roster: daily, absolute paths (cron's PATH is
 // minimal), no flock (roster holds its own lock on the state folder), the log in --log-file and
 // only warnings and errors on stderr, which cron mails to MAILTO. Pure.
-import { formatTimeOfDay, syncArguments, type ScheduledJob } from './job.js';
+import { formatTimeOfDay, scriptArguments, syncArguments, type ScheduledJob } from './job.js';
 
 export function crontabLines(job: ScheduledJob): string {
-  const roster = [job.node, job.cli, ...syncArguments(job), '--quiet'].map(shellWord).join(' ');
+  const roster = [job.node, ...scriptArguments(job), ...syncArguments(job), '--quiet'].map(shellWord).join(' ');
   // set -a exports every NAME=value the file sets, as systemd's EnvironmentFile does.
   const secrets = job.secretVariables.length > 0 ? `set -a && . ${shellWord(job.environmentFile)} && set +a && ` : '';
   const command = `cd ${shellWord(job.workingDirectory)} && ${secrets}${roster} >/dev/null`;

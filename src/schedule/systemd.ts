@@ -1,7 +1,7 @@
 // A systemd service + timer pair: the service runs `roster sync` once (Type=oneshot) as the
 // service account, with the secrets from an EnvironmentFile; the timer starts it daily and
 // catches up on a run missed while the machine was off (Persistent=true). Pure.
-import { formatTimeOfDay, syncArguments, type ScheduledJob } from './job.js';
+import { formatTimeOfDay, scriptArguments, syncArguments, type ScheduledJob } from './job.js';
 
 export const UNIT_NAME = 'roster-sync';
 
@@ -11,7 +11,7 @@ export interface SystemdUnits {
 }
 
 export function systemdUnits(job: ScheduledJob): SystemdUnits {
-  const command = [job.node, job.cli, ...syncArguments(job)].map(systemdWord).join(' ');
+  const command = [job.node, ...scriptArguments(job), ...syncArguments(job)].map(systemdWord).join(' ');
   const environment = job.secretVariables.length > 0
     ? [
         `# The secrets config.json names (${job.secretVariables.join(', ')}): one NAME=value line each,`,
