@@ -32,10 +32,10 @@ export async function packageExecutables(root: string): Promise<Packaged> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
 
-  const bundled = await bundle(root);
+  // With libphonenumber-js built in: a SEA's require loads Node.js's built-in modules only.
+  const main = await bundle(root, { outfile: join(work, 'roster.cjs') });
   // A SEA's main script is wrapped as a CommonJS module's body, where a #! line is a syntax error.
-  const main = join(work, 'roster.cjs');
-  writeFileSync(main, readFileSync(bundled, 'utf8').replace(/^#!.*\n/, ''));
+  writeFileSync(main, readFileSync(main, 'utf8').replace(/^#!.*\n/, ''));
 
   const binaries = Object.fromEntries(NODE_BINARIES.map((binary) => [binary.platform, fetchNode(binary, work)]));
   // The blob is made by the same Node.js version it runs on: the Linux one, on the machine building.
