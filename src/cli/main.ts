@@ -1,8 +1,6 @@
 // roster's command line: global options and the command modules. Each command lives in
 // src/cli/commands/; failures become exit codes in platform/log/failure.ts. What a user runs is the bundle of
 // this file, dist/bin/roster.cjs (no top-level await here: the bundle is CommonJS).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { CommandModule } from 'yargs';
@@ -10,9 +8,12 @@ import type { GlobalOptions } from './run.js';
 import { ExitCode } from '../platform/errors.js';
 import { reportFailure } from '../platform/log/failure.js';
 import { createLogger, usageErrorLine } from '../platform/log/logger.js';
-import { packageRoot } from '../platform/paths.js';
+import { shippedText } from '../platform/paths.js';
 
-const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(shippedText('package.json')) as { version: string }).version;
+// The Node.js version and platform too: a single executable carries its own Node.js, which an
+// admin cannot otherwise see (and support needs to know which build runs).
+const versionLine = `${version} (Node.js ${process.version}, ${process.platform}-${process.arch})`;
 
 // Each command module pulls in what only it needs (the HTTP, OAuth and multipart stack, the
 // scheduler, the diagnostics...), so only the commands named on the line are loaded. With no
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
     .strict()
     // "exprot" → "Did you mean export?"
     .recommendCommands()
-    .version(version)
+    .version(versionLine)
     .help()
     // Never narrower than 60: below that an example's path (C:\\roster\\config.json) no longer fits
     // its column and would be cut mid-word; the terminal wraps the longer lines instead.

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readJsonFile } from '../config/load.js';
 import type { RosterConfig } from '../config/types.js';
-import { defaultFieldsFile } from '../platform/paths.js';
+import type { Json } from '../config/reader.js';
+import { defaultFieldsFile, shippedText } from '../platform/paths.js';
 import { parseFieldMapping, type FieldMapping } from './fields.js';
 
 export interface LoadedMapping {
@@ -18,5 +19,6 @@ export interface LoadedMapping {
 export function loadFieldMapping(config: RosterConfig): LoadedMapping {
   const besideConfig = join(dirname(config.file), 'fields.config.json');
   const file = config.fieldsFile ?? (existsSync(besideConfig) ? besideConfig : defaultFieldsFile);
-  return { file, mapping: parseFieldMapping(readJsonFile(file, 'fields file'), file) };
+  const json = file === defaultFieldsFile ? (JSON.parse(shippedText('fields.config.json')) as Json) : readJsonFile(file, 'fields file');
+  return { file, mapping: parseFieldMapping(json, file) };
 }

@@ -7,7 +7,11 @@ import type { CountryCode } from 'libphonenumber-js';
  * run, and most mappings have no "phone" rule.
  */
 export function phoneLibrary(): typeof import('libphonenumber-js') {
-  return (loaded ??= createRequire(import.meta.url)('libphonenumber-js') as typeof import('libphonenumber-js'));
+  // In the bundle (CommonJS) `require` exists: the npm package's loads the library from
+  // node_modules; a single executable's, which loads only Node's built-in modules, has it built in
+  // by esbuild (build/bundle.ts), still evaluated only here. From dist/src (an ES module, as the
+  // unit tests run) createRequire loads it.
+  return (loaded ??= (typeof require === 'function' ? require('libphonenumber-js') : createRequire(import.meta.url)('libphonenumber-js')) as typeof import('libphonenumber-js'));
 }
 let loaded: typeof import('libphonenumber-js') | undefined;
 

@@ -16,6 +16,13 @@ export interface CliRun {
   all: string;
 }
 
+/**
+ * ROSTER_BIN names a single executable (dist/package/roster-<version>-linux-x64) to run instead,
+ * as shipped: as `env -i` would, with no environment but what the test gives, so no Node.js on
+ * PATH and nothing inherited. .ci/run runs the export and sync suites so.
+ */
+export const SHIPPED_BIN = process.env.ROSTER_BIN || undefined;
+
 export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -26,9 +33,9 @@ export interface RunOptions {
 
 export function runRoster(args: string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(SHIPPED_BIN ?? process.execPath, SHIPPED_BIN ? args : [CLI, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: SHIPPED_BIN ? { ...options.env } : { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -33,7 +33,8 @@ describe('the built executable', () => {
     const { version } = JSON.parse(readFileSync(join(built, '..', '..', 'package.json'), 'utf8')) as { version: string };
     const run = spawnSync(CLI, ['--version'], { encoding: 'utf8' });
     expect(run.status, run.stderr).to.equal(0);
-    expect(run.stdout.trim()).to.equal(version);
+    // The Node.js running it and the platform too: for a single executable, the one built in.
+    expect(run.stdout.trim()).to.equal(`${version} (Node.js ${process.version}, ${process.platform}-${process.arch})`);
   });
 
   it('is strict, as the ES modules it was bundled from are', () => {

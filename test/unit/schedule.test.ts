@@ -30,6 +30,13 @@ describe('schedule: Windows Task Scheduler XML', () => {
     expect(child(xml, 'Actions/Exec/Arguments').text).to.equal(`"${awkward.replace(/"/g, '\\"')}/dist/src/cli.js" sync --config "${awkward.replace(/"/g, '\\"')}/config.json" --log-file "${awkward.replace(/"/g, '\\"')}/roster.log" --secrets-dir "${awkward.replace(/"/g, '\\"')}/secrets"`);
   });
 
+  it('runs a single executable itself, with roster\'s arguments only', () => {
+    const exe = 'C:\\Program Files\\roster\\roster-1.0.0-win-x64.exe';
+    const shipped = parseXml(windowsTaskXml({ ...job, node: exe, cli: undefined, secretVariables: [], configFile: 'C:\\roster\\config.json', logFile: 'C:\\roster\\roster.log' }, new Date(2026, 2, 9)));
+    expect(child(shipped, 'Actions/Exec/Command').text).to.equal(`"${exe}"`);
+    expect(child(shipped, 'Actions/Exec/Arguments').text).to.equal('sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log');
+  });
+
   it('runs daily, whether anyone is logged on or not, one at a time, stopped after maxHours', () => {
     expect(child(xml, 'Triggers/CalendarTrigger/StartBoundary').text).to.equal('2026-03-09T05:07:00');
     expect(child(xml, 'Triggers/CalendarTrigger/ScheduleByDay/DaysInterval').text).to.equal('1');

@@ -9,7 +9,7 @@ import { InvalidInputError, errnoText } from '../../platform/errors.js';
 import { writeFileAtomic } from '../../platform/atomicWrite.js';
 import { handOver } from '../../setup/owner.js';
 import { SECRET_FILES, starterFiles } from '../../setup/templates.js';
-import { packageRoot } from '../../platform/paths.js';
+import { packageRoot, shippedText, singleExecutable } from '../../platform/paths.js';
 import { runCommand, type GlobalOptions } from '../run.js';
 
 interface InitOptions extends GlobalOptions {
@@ -48,7 +48,11 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
           hint: 'Use --force to replace them, or --dir to write the starter files to another folder.',
         });
       }
-      const schema = (name: string) => pathToFileURL(join(packageRoot, 'schema', name)).href;
+      // "$schema" points editors at the JSON Schemas: those in the package, or for a single
+      // executable, which has no folder of its own files, copies written beside the two files.
+      const schemaNames = ['config.schema.json', 'fields.schema.json'];
+      const schemaDir = singleExecutable ? dir : join(packageRoot, 'schema');
+      const schema = (name: string) => pathToFileURL(join(schemaDir, name)).href;
       const starter = starterFiles(kind, { config: schema('config.schema.json'), fields: schema('fields.schema.json') });
       const secrets = join(dir, 'secrets');
       let created: string | undefined;
@@ -56,6 +60,7 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
         created = mkdirSync(dir, { recursive: true });
         // Where the secret files go: only their owner may list it.
         mkdirSync(secrets, { recursive: true, mode: 0o700 });
+        if (singleExecutable) for (const name of schemaNames) writeFileAtomic(join(dir, name), shippedText(`schema/${name}`));
         writeFileAtomic(files.config, `${JSON.stringify(starter.config, null, 2)}\n`);
         writeFileAtomic(files.fields, `${JSON.stringify(starter.fields, null, 2)}\n`);
       } catch (error) {

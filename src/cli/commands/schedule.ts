@@ -8,6 +8,7 @@ import { loadConfig } from '../../config/load.js';
 import { InvalidInputError, errnoText } from '../../platform/errors.js';
 import { writeFileAtomic } from '../../platform/atomicWrite.js';
 import type { Logger } from '../../platform/log/logger.js';
+import { singleExecutable } from '../../platform/paths.js';
 import { targetsOf } from '../../ilobby/push.js';
 import type { RosterConfig } from '../../config/types.js';
 import { loadFieldMapping } from '../../mapping/loadFields.js';
@@ -68,7 +69,7 @@ function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): 
 }
 
 /** Every file and folder the job touches, to check who can read them and what systemd may hide. */
-function jobPaths(config: RosterConfig, node: string, cli: string, logFile: string, secretsDir: string, withSecretsDir: boolean): string[] {
+function jobPaths(config: RosterConfig, node: string, cli: string | undefined, logFile: string, secretsDir: string, withSecretsDir: boolean): string[] {
   const secretFiles = [config.directory?.bindPassword, ...config.ilobby.map((target) => target.clientSecret)]
     .flatMap((source) => (source?.kind === 'file' ? [source.path] : []));
   const variables = withSecretsDir ? secretVariablesOf(config).map((name) => join(secretsDir, name)) : [];
@@ -79,7 +80,7 @@ function jobPaths(config: RosterConfig, node: string, cli: string, logFile: stri
     // A mapping with errors fails the sync itself, which says so; here only its place matters.
   }
   return [
-    node, cli, config.file, ...fieldsFile, config.csv.path, config.stateDir, logFile,
+    node, ...(cli === undefined ? [] : [cli]), config.file, ...fieldsFile, config.csv.path, config.stateDir, logFile,
     ...(config.directory?.caFile ? [config.directory.caFile] : []),
     ...config.ilobby.flatMap((target) => (target.caFile ? [target.caFile] : [])),
     ...secretFiles, ...variables,
@@ -145,8 +146,9 @@ export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
       targetsOf(config);
       const folder = dirname(config.file);
       const node = process.execPath;
-      // The file this process was started from (the installed executable, dist/bin/roster.cjs), links resolved.
-      const cli = realpathSync(process.argv[1]!);
+      // The file this process was started from (the installed executable, dist/bin/roster.cjs), links
+      // resolved; a single executable is the program itself (its argv[1] repeats its own path).
+      const cli = singleExecutable ? undefined : realpathSync(process.argv[1]!);
       const logFile = resolve(argv.syncLog ?? join(folder, 'roster.log'));
       const secretsDir = join(folder, 'secrets');
       // systemd reads the secret files itself (as root) and hands them over: the job's account need not read them.

@@ -3,10 +3,10 @@
 // only warnings and errors on stderr, which cron mails to MAILTO. Secrets that config.json takes
 // from variables are read by roster from --secrets-dir: the shell never sees them, so no quoting
 // can break them. Pure.
-import { formatTimeOfDay, secretFileNames, syncArguments, type ScheduledJob } from './job.js';
+import { formatTimeOfDay, scriptArguments, secretFileNames, syncArguments, type ScheduledJob } from './job.js';
 
 export function crontabLines(job: ScheduledJob): string {
-  const roster = [job.node, job.cli, ...syncArguments(job), '--quiet'].map(shellWord).join(' ');
+  const roster = [job.node, ...scriptArguments(job), ...syncArguments(job), '--quiet'].map(shellWord).join(' ');
   const command = `cd ${shellWord(job.workingDirectory)} && ${roster} >/dev/null`;
   const secrets = job.secretVariables.length > 0
     ? `; ${job.secretsDir} holds one file each for ${secretFileNames(job)}, the value as it is, no quotes (chmod 600)`

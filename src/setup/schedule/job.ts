@@ -3,10 +3,10 @@
 import type { RosterConfig } from '../../config/types.js';
 
 export interface ScheduledJob {
-  /** Absolute path of the Node.js executable running roster now. */
+  /** Absolute path of the program running roster now: Node.js, or roster's single executable. */
   node: string;
-  /** Absolute path of roster's executable (dist/bin/roster.cjs). */
-  cli: string;
+  /** Absolute path of roster's script (dist/bin/roster.cjs); none for a single executable, which is the program. */
+  cli: string | undefined;
   configFile: string;
   /** The config's folder: relative paths in config.json are resolved against it anyway. */
   workingDirectory: string;
@@ -48,7 +48,7 @@ export function formatTimeOfDay(at: TimeOfDay): string {
 }
 
 /**
- * roster's arguments after node and roster's executable. `--secrets-dir` when config.json takes
+ * roster's arguments after node and roster's executable (scriptArguments). `--secrets-dir` when config.json takes
  * secrets from variables, unless the scheduler hands them over itself (systemd's LoadCredential=).
  */
 export function syncArguments(job: ScheduledJob, options: { secretsDir: boolean } = { secretsDir: true }): string[] {
@@ -67,4 +67,9 @@ export function secretVariablesOf(config: RosterConfig): string[] {
   const sources = [config.directory?.bindPassword, ...config.ilobby.map((target) => target.clientSecret)];
   const names = sources.flatMap((source) => (source?.kind === 'env' ? [source.name] : []));
   return [...new Set(names)];
+}
+
+/** What the job runs roster's arguments after: node and roster's script, or nothing for a single executable. */
+export function scriptArguments(job: ScheduledJob): string[] {
+  return job.cli === undefined ? [] : [job.cli];
 }

@@ -2,7 +2,7 @@
 // service account, with the secrets handed over by LoadCredential= (roster reads them from
 // $CREDENTIALS_DIRECTORY: no quoting, any character); the timer starts it daily and catches up on
 // a run missed while the machine was off (Persistent=true). Pure.
-import { formatTimeOfDay, secretFileNames, syncArguments, type ScheduledJob } from './job.js';
+import { formatTimeOfDay, scriptArguments, secretFileNames, syncArguments, type ScheduledJob } from './job.js';
 
 /** Folders that PrivateTmp= and ProtectHome= hide from a service. */
 const TEMPORARY = ['/tmp', '/var/tmp'];
@@ -35,7 +35,7 @@ export interface SystemdUnits {
 }
 
 export function systemdUnits(job: ScheduledJob): SystemdUnits {
-  const command = [job.node, job.cli, ...syncArguments(job, { secretsDir: false })].map(systemdWord).join(' ');
+  const command = [job.node, ...scriptArguments(job), ...syncArguments(job, { secretsDir: false })].map(systemdWord).join(' ');
   const environment = job.secretVariables.length > 0
     ? [
         `# The secrets config.json takes from ${secretFileNames(job)}: one file each in ${specifiers(job.secretsDir)},`,

@@ -1,13 +1,13 @@
 // A Windows Task Scheduler task (the XML that `schtasks /Create /XML` and the Task Scheduler
 // console import): daily, as a service account, whether or not anyone is logged on (no
 // interactive session), never two at once, stopped after maxHours. Pure.
-import { formatTimeOfDay, syncArguments, type ScheduledJob } from './job.js';
+import { formatTimeOfDay, scriptArguments, syncArguments, type ScheduledJob } from './job.js';
 
 const TASK_NAMESPACE = 'http://schemas.microsoft.com/windows/2004/02/mit/task';
 
 export function windowsTaskXml(job: ScheduledJob, today: Date): string {
   const date = `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`;
-  const argumentsLine = [job.cli, ...syncArguments(job)].map(windowsArgument).join(' ');
+  const argumentsLine = [...scriptArguments(job), ...syncArguments(job)].map(windowsArgument).join(' ');
   const element = (name: string, value: string | number | boolean) => `<${name}>${escapeXml(String(value))}</${name}>`;
   // No encoding in the declaration: the parser then goes by the byte order mark, so the file is
   // read correctly whether saved as UTF-8 (--out-dir) or as UTF-16 by PowerShell's ">".
