@@ -1,15 +1,16 @@
 // Value shaping for fields.config.json: letter case, phone numbers, length. Pure.
 import { createRequire } from 'node:module';
 import type { CountryCode } from 'libphonenumber-js';
+import type * as PhoneLibrary from 'libphonenumber-js';
 
 /**
  * libphonenumber-js, loaded the first time a rule needs it: loading it costs ~55 ms, on every
  * run, and most mappings have no "phone" rule.
  */
-export function phoneLibrary(): typeof import('libphonenumber-js') {
-  return (loaded ??= createRequire(import.meta.url)('libphonenumber-js') as typeof import('libphonenumber-js'));
+export function phoneLibrary(): typeof PhoneLibrary {
+  return (loaded ??= createRequire(import.meta.url)('libphonenumber-js') as typeof PhoneLibrary);
 }
-let loaded: typeof import('libphonenumber-js') | undefined;
+let loaded: typeof PhoneLibrary | undefined;
 
 export const TRANSFORMS = ['upper', 'lower', 'title'] as const;
 export type Transform = (typeof TRANSFORMS)[number];
