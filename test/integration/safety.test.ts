@@ -71,7 +71,7 @@ describe('safety of unattended runs', function () {
     const dryRun = await roster(dir, ['sync', '--dry-run', '--first-push', '--report', 'first.json']);
     expect(dryRun.code, dryRun.all).to.equal(0);
     expect(dryRun.stdout).to.include('first push (--first-push): there is no earlier push to compare with');
-    expect(JSON.parse(readFileSync(join(dir, 'first.json'), 'utf8')).targets[0]).to.deep.include({ firstPush: true, outcome: 'dry-run' });
+    expect((JSON.parse(readFileSync(join(dir, 'first.json'), 'utf8')) as { targets: unknown[] }).targets[0]).to.deep.include({ firstPush: true, outcome: 'dry-run' });
     const pushed = await roster(dir, ['sync', '--first-push']);
     expect(pushed.code, pushed.all).to.equal(0);
     expect(pushed.stderr).to.include('warn: ilobby: first push: there is no earlier push to compare with');
