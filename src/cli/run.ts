@@ -1,6 +1,7 @@
 // What every command shares: the global options, the logger, the run report, and the process
 // exit code. A failure is reported by platform/log/failure.ts, the one place errors become exit codes.
 import { resolve } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../platform/errors.js';
 import { useSecretsDirectory } from '../config/secrets.js';
 import type { RosterConfig } from '../config/types.js';
@@ -22,6 +23,20 @@ export interface GlobalOptions {
   secretsDir?: string | undefined;
 }
 
+/**
+ * A command module whose options are typed by its builder, not by a cast: yargs types each
+ * option under its --kebab-name, and ArgumentsCamelCase adds the camelCase name (dryRun) that
+ * yargs also sets at run time, which is the one the handlers read.
+ */
+export function defineCommand<Options>(
+  command: CommandModule<GlobalOptions, Options> & {
+    builder: (yargs: Argv<GlobalOptions>) => Argv<Options>;
+    handler: (argv: ArgumentsCamelCase<Options>) => void | Promise<void>;
+  },
+): CommandModule<GlobalOptions, Options> {
+  return command;
+}
+
 /** What a run did, written as JSON to --report and to the state folder, even when the run fails. */
 export interface RunReport {
   command: string;
@@ -38,14 +53,14 @@ export interface RunContext {
    * Called by a command that pushes, once its config is read: at the end of the run the config's
    * notification channels are told how it went (a dry run tells nobody).
    */
-  notifyAtEnd(config: RosterConfig, options: { dryRun: boolean }): void;
+  notifyAtEnd: (config: RosterConfig, options: { dryRun: boolean }) => void;
 }
 
 /** Runs a command body. It returns an exit code (for partial outcomes) or throws a RosterError. */
 export async function runCommand(
   command: string,
   argv: GlobalOptions & { report?: string },
-  body: (context: RunContext) => Promise<ExitCode | void>,
+  body: (context: RunContext) => ExitCode | void | Promise<ExitCode | void>,
 ): Promise<void> {
   const log = createLogger({
     format: argv.logFormat,

@@ -11,6 +11,7 @@ export const GROUP_CLASSES = '(|(objectClass=group)(objectClass=groupOfNames)(ob
 
 /** Escapes a value for use inside a filter (RFC 4515: `*`, `(`, `)`, `\` and NUL). */
 export function escapeFilterValue(value: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is one of the characters RFC 4515 escapes
   return value.replace(/[*()\\\u0000]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

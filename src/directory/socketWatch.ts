@@ -44,11 +44,11 @@ export class SocketWatch {
   /** `idleSeconds`: no byte in either direction for this long ends the connection (ConnectionIdleError). */
   constructor(private readonly idleSeconds?: number) {}
 
-  /** For ldapts's createConnection option. */
-  readonly createConnection = ((port: number, host: string) => this.watch(netConnect(port, host))) as unknown as typeof netConnect;
+  /** For ldapts's createConnection option. (The cast picks net.connect's (port, host) overload, the one ldapts calls.) */
+  readonly createConnection = ((port: number, host: string) => this.watch(netConnect(port, host))) as typeof netConnect;
 
   /** For ldapts's createSecureConnection option (ldaps:// and the StartTLS upgrade). */
-  readonly createSecureConnection = ((...args: Parameters<typeof connectTls>) => this.watch(connectTls(...args))) as unknown as typeof tlsConnect;
+  readonly createSecureConnection = ((...args: Parameters<typeof connectTls>) => this.watch(connectTls(...args))) as typeof tlsConnect;
 
   get isLost(): boolean {
     return this.hasLost;
@@ -96,13 +96,14 @@ export class SocketWatch {
 
 /** `work`, or a rejection with the signal's reason as soon as the connection is lost; leaves nothing attached to the signal. */
 export function unlessLost<T>(work: Promise<T>, lost: AbortSignal): Promise<T> {
-  if (lost.aborted) return Promise.reject(lost.reason);
+  // watch() aborts `lost` with a ConnectionLostError or ConnectionIdleError.
+  if (lost.aborted) return Promise.reject(lost.reason as Error);
   return new Promise<T>((resolve, reject) => {
-    const onLost = () => reject(lost.reason);
+    const onLost = () => reject(lost.reason as Error);
     lost.addEventListener('abort', onLost, { once: true });
     work.then(
       (value) => { lost.removeEventListener('abort', onLost); resolve(value); },
-      (error: unknown) => { lost.removeEventListener('abort', onLost); reject(error); },
+      (error: Error) => { lost.removeEventListener('abort', onLost); reject(error); },
     );
   });
 }

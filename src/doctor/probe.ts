@@ -81,7 +81,7 @@ function handshake(socket: TLSSocket): Promise<TlsSession> {
       socket.destroy();
       resolve(session);
     });
-    socket.once('error', (error) => {
+    socket.once('error', (error: Error) => {
       socket.destroy();
       reject(error);
     });
@@ -97,16 +97,17 @@ async function startTls(endpoint: Endpoint, options: ConnectionOptions): Promise
     connectTimeout: TIMEOUT_MS,
     timeout: TIMEOUT_MS,
     strictDN: false,
+    // The casts pick the one overload of net.connect and tls.connect that ldapts calls.
     createConnection: ((port: number, host: string) => {
       const socket = netConnect(port, host);
       sockets.push(socket);
       return socket;
-    }) as unknown as typeof netConnect,
+    }) as typeof netConnect,
     createSecureConnection: ((tlsOptions: ConnectionOptions) => {
       secure = tlsConnect(tlsOptions);
       sockets.push(secure);
       return secure;
-    }) as unknown as typeof tlsConnect,
+    }) as typeof tlsConnect,
   });
   try {
     await client.startTLS(options);

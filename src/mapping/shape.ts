@@ -1,19 +1,21 @@
 // Value shaping for fields.config.json: letter case, phone numbers, length. Pure.
 import { createRequire } from 'node:module';
 import type { CountryCode } from 'libphonenumber-js';
+import type * as PhoneLibrary from 'libphonenumber-js';
 
 /**
  * libphonenumber-js, loaded the first time a rule needs it: loading it costs ~55 ms, on every
  * run, and most mappings have no "phone" rule.
  */
-export function phoneLibrary(): typeof import('libphonenumber-js') {
+export function phoneLibrary(): typeof PhoneLibrary {
   // In the bundle (CommonJS) `require` exists: the npm package's loads the library from
   // node_modules; a single executable's, which loads only Node's built-in modules, has it built in
   // by esbuild (build/bundle.ts), still evaluated only here. From dist/src (an ES module, as the
   // unit tests run) createRequire loads it.
-  return (loaded ??= (typeof require === 'function' ? require('libphonenumber-js') : createRequire(import.meta.url)('libphonenumber-js')) as typeof import('libphonenumber-js'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's own require, see above
+  return (loaded ??= (typeof require === 'function' ? require('libphonenumber-js') : createRequire(import.meta.url)('libphonenumber-js')) as typeof PhoneLibrary);
 }
-let loaded: typeof import('libphonenumber-js') | undefined;
+let loaded: typeof PhoneLibrary | undefined;
 
 export const TRANSFORMS = ['upper', 'lower', 'title'] as const;
 export type Transform = (typeof TRANSFORMS)[number];

@@ -98,5 +98,5 @@ function resultOf(exitCode: number, pushed: boolean): RunResult {
 
 function counts(rows: unknown, added: unknown, changed: unknown, disabled: unknown): Pick<TargetRun, 'rows' | 'added' | 'changed' | 'disabled'> {
   const entries = Object.entries({ rows, added, changed, disabled }).filter(([, value]) => typeof value === 'number');
-  return Object.fromEntries(entries) as Pick<TargetRun, 'rows' | 'added' | 'changed' | 'disabled'>;
+  return Object.fromEntries(entries);
 }

@@ -4,7 +4,6 @@
 // same person. So people are matched by email (trimmed, case-insensitive), and groups, which keep
 // their id when renamed, by id.
 import { isObject } from '../config/reader.js';
-import type { SyncRequest } from './request.js';
 
 export interface PushedUser {
   id: string;
@@ -57,12 +56,12 @@ export function emailKey(email: string): string {
 }
 
 /** The state of a request (the current one, or the last push read back), or undefined if it is not one. */
-export function pushedState(request: SyncRequest | unknown): PushedState | undefined {
+export function pushedState(request: unknown): PushedState | undefined {
   if (!isObject(request) || !Array.isArray(request.users)) return undefined;
   const users: PushedUser[] = [];
   for (const user of request.users) {
     if (!isObject(user) || typeof user.id !== 'string' || typeof user.email !== 'string') return undefined;
-    const text = (key: string) => (typeof user[key] === 'string' ? (user[key] as string) : '');
+    const text = (key: string) => (typeof user[key] === 'string' ? user[key] : '');
     users.push({ id: user.id, email: user.email, firstName: text('firstName'), lastName: text('lastName'), jobTitle: text('jobTitle') });
   }
   // A state file written before groups were guarded has them anyway: it is the whole request.

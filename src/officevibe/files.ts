@@ -52,6 +52,7 @@ export function readTable(text: string, file: string, spec: TableSpec): { table:
   }
   let parsed: { record: string[]; info: { bytes: number } }[];
   try {
+    // csv-parse's types miss that `info: true` gives { record, info } per row, not the row itself.
     parsed = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof parsed;
   } catch (error) {
     return { table: undefined, problems: [`${file}: not valid CSV: ${(error as Error).message}`] };

@@ -210,6 +210,7 @@ const inBase = (p: FixturePerson) => p.container === 'People' || p.container ===
 // LDIF
 // ---------------------------------------------------------------------------------------------
 
+// eslint-disable-next-line no-control-regex -- RFC 2849's SAFE-STRING is defined by control-character ranges
 const SAFE_STRING = /^(?:[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*)?$/;
 
 /** One `attr: value` line (RFC 2849), base64 (`attr:: …`) when the value is not a SAFE-STRING or ends in a blank. */

@@ -192,7 +192,7 @@ async function waitForTls(caFile: string, timeoutMs: number, daemon: Daemon): Pr
       const socket = tlsConnect({ host: HOST, port: LDAPS_PORT, ca, timeout: 5000 });
       socket.once('secureConnect', () => { socket.destroy(); resolve(undefined); });
       socket.once('timeout', () => { socket.destroy(); resolve(new Error('TLS handshake timed out')); });
-      socket.once('error', (e) => resolve(e));
+      socket.once('error', (e: Error) => resolve(e));
     });
     if (!error) return;
     if (daemon.process.exitCode !== null || Date.now() > deadline) {

@@ -165,8 +165,8 @@ async function start(dir: string, options: SlapdOptions, removeDir: () => void):
     }
   };
   let daemon: Daemon | undefined;
-  let ldapPort = 0;
-  let ldapsPort = 0;
+  let ldapPort: number;
+  let ldapsPort: number;
   // freePort can race with other processes; retry a port clash a couple of times.
   for (let attempt = 1; ; attempt++) {
     ldapPort = await freePort();
@@ -188,7 +188,7 @@ async function start(dir: string, options: SlapdOptions, removeDir: () => void):
       await daemon.stop();
       const log = output();
       if (attempt < 3 && /errno=98|Address already in use/.test(log)) continue;
-      throw new Error(`${(err as Error).message.split('\n')[0]}\nslapd log:\n${log}`);
+      throw new Error(`${(err as Error).message.split('\n')[0]}\nslapd log:\n${log}`, { cause: err });
     }
   }
   const startMs = Date.now() - t;

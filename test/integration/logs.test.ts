@@ -102,6 +102,7 @@ describe('logs and run reports', function () {
     expect(quiet.stderr).to.equal('');
     expect(quiet.stdout).to.include(`rows written:  ${rowsExpected}`);
     const normal = await rosterIn(ad(), dir, ['export', '--verbose']);
+    // eslint-disable-next-line no-control-regex -- no carriage return or escape sequence may reach a log
     expect(normal.all).not.to.match(/\r|\x1b/);
     expect(normal.all).not.to.match(/entries, \d+ pages/); // the progress text
   });
@@ -113,6 +114,7 @@ describe('logs and run reports', function () {
     const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, [BIND_ENV]: ad().bindPassword }, timeout: 60_000 });
     expect(result.status, result.stdout).to.equal(0);
     const screen = result.stdout;
+    // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence is what is checked
     expect(screen).to.match(/\r\x1b\[KOU=Staff,DC=corp,DC=example,DC=com: \d+ entries, 1 pages/);
     // What the terminal finally shows: apply each "\r erase-line" to the text before it.
     const shown = screen.split('\n').map((line) => line.split('\r\x1b[K').at(-1)!.replace(/\r$/, ''));

@@ -106,6 +106,7 @@ describe('roster officevibe push (the original files, against the Officevibe san
     const dir = officevibeWorkspace(service);
     const users = join(dir, 'Data', 'users.csv');
     // What Excel's plain "CSV" or PowerShell 5.1's Export-Csv writes on a Western Windows: no BOM, ANSI code page.
+    // eslint-disable-next-line no-control-regex -- every character outside Latin-1, whose range starts at NUL
     const text = readFileSync(users, 'utf8').replace(/^\uFEFF/, '').replace("Siobhan,O'Brien", 'Jürgen,Ñuñez').replace(/[^\x00-\xff]/g, '?');
     writeFileSync(users, Buffer.from(text, 'latin1'));
     const refused = await officevibePush(service, dir);
@@ -392,7 +393,7 @@ describe('roster officevibe push (the original files, against the Officevibe san
     });
     const run = await officevibePush(service, dir);
     expect(run.code, run.all).to.equal(0);
-    expect(JSON.parse(service.requests[0]!.body).settings).to.deep.equal({ syncManagerEmail: 'hr.admin@corp.example.com', inviteNewUsers: true });
+    expect((JSON.parse(service.requests[0]!.body) as { settings: unknown }).settings).to.deep.equal({ syncManagerEmail: 'hr.admin@corp.example.com', inviteNewUsers: true });
     expect(service.users().every((u) => u.status === 'invited')).to.equal(true);
 
     // A misspelt key is not used, so the key it was meant to be is missing.

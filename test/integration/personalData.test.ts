@@ -63,6 +63,7 @@ describe('personal data', function () {
       expect(run.stdout).to.include(`skipped (invalid email): ${Object.keys(HOSTILE).length}`);
       // Shown escaped: what is invisible on screen is visible in the summary.
       expect(run.stdout).to.match(/\\u200b|\\u0001|\\u007f|\\u202e|\\n/);
+      // eslint-disable-next-line no-control-regex -- the invisible characters must not reach the log raw
       expect(run.all).not.to.match(/[\u0001\u007f\u200b\u202e]/);
       expect(run.all).not.to.include('a'.repeat(1000));
       const log = readFileSync(join(dir, 'roster.log'), 'utf8');

@@ -19,7 +19,8 @@ interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
-  json(): any;
+  /** The body as JSON, of the shape the test expects (and then checks). */
+  json<Body = Record<string, unknown>>(): Body;
 }
 
 interface RequestOptions {
@@ -42,7 +43,7 @@ function request(url: string, options: RequestOptions = {}): Promise<Reply> {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <Body,>() => JSON.parse(text) as Body });
       });
       res.on('error', reject);
     });
@@ -210,7 +211,7 @@ describe('iLobby sandbox', function () {
         const basic = await tokenRequest(strict, 'basic-only', 'b-secret', 'client_secret_basic');
         expect(basic.status).to.equal(200);
         // the refused request's token was destroyed, not just withheld: only one valid token exists
-        const ok = await upload(strict, basic.json().access_token, csvOf(ALICE));
+        const ok = await upload(strict, basic.json().access_token as string, csvOf(ALICE));
         expect(ok.status).to.equal(200);
       } finally {
         await strict.stop();
@@ -313,7 +314,7 @@ describe('iLobby sandbox', function () {
       const second = await upload(sb, bearer, csvOf(
         'Alice,Martin,Senior Engineer,R&D,Alice.Martin@Example.com,,,',
         'Carol,Nguyen,CEO,Executive,CAROL.NGUYEN@EXAMPLE.COM,,+1 416 555 0103,Head Office',
-        '"Dave ""DJ""","O\'Neil, Jr",\"Ops\nlead\",IT,dave@example.com,,,Montreal',
+        '"Dave ""DJ""","O\'Neil, Jr","Ops\nlead",IT,dave@example.com,,,Montreal',
       ));
       expect(second.status, second.text).to.equal(200);
       expect(second.json()).to.deep.equal({ received: 3, created: 1, updated: 2, disabled: 1, errors: [] });
@@ -358,7 +359,7 @@ describe('iLobby sandbox', function () {
         'No,Site,,,nosite@example.com,,,',
       ));
       expect(reply.status).to.equal(200);
-      const result = reply.json() as UploadResult;
+      const result = reply.json<UploadResult>();
       expect(result).to.include({ received: 8, created: 2, updated: 0, disabled: 0 });
       expect(result.errors.map((e) => e.line)).to.deep.equal([3, 5, 6, 7, 8, 9]);
       expect(result.errors[0]!.message).to.contain('unknown SITE "Ottawa"');
@@ -390,7 +391,7 @@ describe('iLobby sandbox', function () {
           'Nadia,NoSite,,,nadia@example.com,,,',
         ));
         expect(reply.status).to.equal(200);
-        const result = reply.json() as UploadResult;
+        const result = reply.json<UploadResult>();
         expect(result).to.include({ received: 4, created: 1, updated: 1, disabled: 1 });
         expect(result.errors.map((e) => e.line)).to.deep.equal([4, 5]);
         expect(result.errors[0]!.message).to.contain('not covered by this API key');
@@ -406,7 +407,7 @@ describe('iLobby sandbox', function () {
         // The Montreal key (basic auth client) with an empty file only disables Montreal.
         const basic = await tokenRequest(scoped, 'montreal-key', 'mtl-secret', 'client_secret_basic');
         expect(basic.status).to.equal(200);
-        const wipe = await upload(scoped, basic.json().access_token, csvOf());
+        const wipe = await upload(scoped, basic.json().access_token as string, csvOf());
         expect(wipe.json()).to.include({ received: 0, disabled: 1 });
         expect(scoped.addressBook().filter((p) => !p.enabled).map((p) => p.email))
           .to.deep.equal(['bob.tremblay@example.com', 'tom@example.com']);

@@ -4,7 +4,7 @@ import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
 import { binaryAsText, guidText, isBinaryAttribute, isUndecodable, sidText } from '../../src/directory/binary.js';
 import { connectFailure, describeAdBindFailure, searchFailure } from '../../src/directory/failures.js';
 import { buildFilter, escapeFilterValue, fileTime } from '../../src/directory/filter.js';
-import { ConfigError, DirectoryError } from '../../src/platform/errors.js';
+import { ConfigError } from '../../src/platform/errors.js';
 
 describe('filter building', () => {
   it('uses the filter as it is without memberOf', () => {

@@ -55,14 +55,14 @@ describe('retry policy', () => {
   function fakeClock(): RetryClock & { waits: number[] } {
     let now = 0;
     const waits: number[] = [];
-    return { waits, now: () => now, sleep: async (ms) => { waits.push(ms); now += ms; } };
+    return { waits, now: () => now, sleep: (ms) => { waits.push(ms); now += ms; return Promise.resolve(); } };
   }
   const answer = (status: number, headers: Record<string, string> = {}) => ({ status, headers, body: Buffer.alloc(0) });
 
   it('honours Retry-After and returns the first final answer', async () => {
     const clock = fakeClock();
     const answers = [answer(503, { 'retry-after': '2' }), answer(503, { 'retry-after': '2' }), answer(200)];
-    const response = await withRetries('upload', async () => answers.shift()!, silentLogger, policy, clock);
+    const response = await withRetries('upload', () => Promise.resolve(answers.shift()!), silentLogger, policy, clock);
     expect(response.status).to.equal(200);
     expect(clock.waits).to.deep.equal([2000, 2000]);
   });
@@ -70,7 +70,7 @@ describe('retry policy', () => {
   it('returns a 4xx at once', async () => {
     const clock = fakeClock();
     let calls = 0;
-    const response = await withRetries('upload', async () => { calls += 1; return answer(400); }, silentLogger, policy, clock);
+    const response = await withRetries('upload', () => { calls += 1; return Promise.resolve(answer(400)); }, silentLogger, policy, clock);
     expect([response.status, calls, clock.waits.length]).to.deep.equal([400, 1, 0]);
   });
 
@@ -79,14 +79,14 @@ describe('retry policy', () => {
     let calls = 0;
     let thrown: unknown;
     try {
-      await withRetries('token', async () => { calls += 1; throw new TransportError('down', 'ECONNREFUSED'); }, silentLogger, policy, clock);
+      await withRetries('token', () => { calls += 1; return Promise.reject(new TransportError('down', 'ECONNREFUSED')); }, silentLogger, policy, clock);
     } catch (error) {
       thrown = error;
     }
     expect(thrown).to.be.instanceOf(TransportError);
     expect([calls, clock.waits.length]).to.deep.equal([4, 3]);
     const slow = fakeClock();
-    const response = await withRetries('upload', async () => answer(503, { 'retry-after': '3600' }), silentLogger, policy, slow);
+    const response = await withRetries('upload', () => Promise.resolve(answer(503, { 'retry-after': '3600' })), silentLogger, policy, slow);
     expect([response.status, slow.waits.length]).to.deep.equal([503, 0]);
   });
 });

@@ -15,7 +15,7 @@ describe('the push\'s time budget', () => {
   function fakeClock(): RetryClock & { waits: number[] } {
     let now = 0;
     const waits: number[] = [];
-    return { waits, now: () => now, sleep: async (ms) => { waits.push(ms); now += ms; } };
+    return { waits, now: () => now, sleep: (ms) => { waits.push(ms); now += ms; return Promise.resolve(); } };
   }
   const policy = { maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 500, totalBudgetMs: 1_000_000 };
 
@@ -47,7 +47,7 @@ describe('the push\'s time budget', () => {
     let calls = 0;
     let thrown: unknown;
     try {
-      await withRetries('upload to ilobby', async () => { calls += 1; return { status: 200, headers: {}, body: Buffer.alloc(0) }; }, silentLogger, policy, clock, timeBudget(5, 'ilobby.timeoutSeconds', -6000));
+      await withRetries('upload to ilobby', () => { calls += 1; return Promise.resolve({ status: 200, headers: {}, body: Buffer.alloc(0) }); }, silentLogger, policy, clock, timeBudget(5, 'ilobby.timeoutSeconds', -6000));
     } catch (error) {
       thrown = error;
     }
@@ -59,7 +59,7 @@ describe('the push\'s time budget', () => {
   it('returns a 503 instead of waiting past the budget for a retry', async () => {
     const clock = fakeClock();
     let calls = 0;
-    const response = await withRetries('upload', async () => { calls += 1; return { status: 503, headers: { 'retry-after': '30' }, body: Buffer.alloc(0) }; }, silentLogger, policy, clock, timeBudget(20, 'x', 0));
+    const response = await withRetries('upload', () => { calls += 1; return Promise.resolve({ status: 503, headers: { 'retry-after': '30' }, body: Buffer.alloc(0) }); }, silentLogger, policy, clock, timeBudget(20, 'x', 0));
     expect([response.status, calls, clock.waits.length]).to.deep.equal([503, 1, 0]);
   });
 });

@@ -3,7 +3,6 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/parse.js';
-import type { NotifyChannel } from '../../src/config/types.js';
 import { ConfigError } from '../../src/platform/errors.js';
 import { channelsFor, headline, runEvents } from '../../src/monitoring/notify/events.js';
 import { emailMessage, noticeOf, slackMessage, teamsMessage } from '../../src/monitoring/notify/message.js';
@@ -107,7 +106,7 @@ describe('which runs are told', () => {
   });
 
   it('sends to the channels whose "on" names an event of the run', () => {
-    const channels = parse([email, teams, { ...teams, on: ['success'] }]).notify as NotifyChannel[];
+    const channels = parse([email, teams, { ...teams, on: ['success'] }]).notify;
     expect(channelsFor(channels, new Set(['success'])).map((c) => c.key)).to.deep.equal(['notify[2]']);
     expect(channelsFor(channels, new Set(['success', 'recovered'])).map((c) => c.key)).to.deep.equal(['notify[0]', 'notify[2]']);
     expect(channelsFor(channels, new Set(['refused'])).map((c) => c.key)).to.deep.equal(['notify[0]']);

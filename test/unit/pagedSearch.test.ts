@@ -1,7 +1,7 @@
 // The paged-search loop against scripted server answers: the cases a real test server will not
 // produce on demand (Active Directory's empty page with a cookie, a server that ignores paging).
 import { expect } from 'chai';
-import { Attribute, Client, PagedResultsControl, SearchEntry, SearchResponse, type SearchRequest } from 'ldapts';
+import { Attribute, type Client, PagedResultsControl, SearchEntry, SearchResponse, type SearchRequest } from 'ldapts';
 import { pagedSearch } from '../../src/directory/ldapts/pagedSearch.js';
 
 type Answer = { names: string[]; cookie?: string; status?: number; paging?: boolean };
@@ -16,17 +16,17 @@ function scriptedClient(answers: Answer[]): { client: Client; cookiesSent: (stri
     messageParser: { read: () => undefined },
     messageDetailsByMessageId: new Map(),
     _nextMessageId: () => ++messageId,
-    _send: async (request: SearchRequest) => {
+    _send: (request: SearchRequest) => {
       const control = request.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
       cookiesSent.push(control?.value?.cookie?.toString());
       const answer = answers.shift();
-      if (answer === undefined) throw new Error('the loop asked for more pages than the server has');
-      return new SearchResponse({
+      if (answer === undefined) return Promise.reject(new Error('the loop asked for more pages than the server has'));
+      return Promise.resolve(new SearchResponse({
         messageId,
         status: answer.status ?? 0,
         searchEntries: answer.names.map((name) => new SearchEntry({ messageId, name, attributes: [new Attribute({ type: 'cn', values: [name] })] })),
         controls: answer.paging === false ? [] : [new PagedResultsControl({ value: { size: 2, cookie: Buffer.from(answer.cookie ?? '') } })],
-      });
+      }));
     },
   };
   return { client: fake as unknown as Client, cookiesSent };

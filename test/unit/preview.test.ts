@@ -28,7 +28,7 @@ describe('change preview', () => {
 
   it('lists every change in the CSV: new values, the changed columns and their old values', () => {
     const csv = formatChangesCsv([{ target: 'toronto', changes }]);
-    const records = parse(csv) as string[][];
+    const records = parse(csv);
     expect(records[0]).to.deep.equal(CHANGES_HEADER);
     expect(CHANGES_HEADER).to.deep.equal(['target', 'change', 'EMAIL', 'FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'MOBILE', 'DESKPHONE', 'SITE', 'changedColumns', 'before']);
     const body = records.slice(1);

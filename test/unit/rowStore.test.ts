@@ -112,7 +112,7 @@ describe('sorting byte strings', () => {
     for (let i = 1; i < keys.length; i++) starts[i] = starts[i - 1]! + lengths[i - 1]!;
     const order = sortByBytes({ bytes: Buffer.concat(keys), starts, lengths });
     const sorted = [...order].map((i) => keys[i]!.toString());
-    expect(sorted).to.deep.equal([...keys].sort(Buffer.compare).map((key) => key.toString()));
+    expect(sorted).to.deep.equal([...keys].sort((a, b) => Buffer.compare(a, b)).map((key) => key.toString()));
     expect(new Set(order).size).to.equal(keys.length);
   });
 });

@@ -68,7 +68,7 @@ function probed(json: unknown, path: string, seen: Map<string, Set<string>>): un
   return new Proxy(inner, {
     get(target, key, receiver) {
       if (typeof key === 'string') keys.add(key);
-      return Reflect.get(target, key, receiver);
+      return Reflect.get(target, key, receiver) as unknown;
     },
     getOwnPropertyDescriptor(target, key) {
       if (typeof key === 'string') keys.add(key);

@@ -22,13 +22,14 @@ describe('TLS reads straight from Node (onread)', () => {
     server = createServer({ cert: readFileSync(certificate.certFile), key: readFileSync(certificate.keyFile), minVersion: 'TLSv1.2' }, (socket) => {
       socket.write(greeting);
       // The rest once the client has attached its listener and said so.
-      socket.once('data', async () => {
+      const writeTheRest = async () => {
         for (const piece of small) {
           socket.write(piece);
           await new Promise((resolve) => setImmediate(resolve)); // separate records, not one coalesced write
         }
         socket.end(large);
-      });
+      };
+      socket.once('data', () => void writeTheRest());
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;

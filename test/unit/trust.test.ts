@@ -55,7 +55,7 @@ describe('TLS trust and caFile', function () {
     const run = (roots: string) => new Promise<string>((resolve, reject) => {
       const env: NodeJS.ProcessEnv = { ...process.env, SSL_CERT_FILE: roots, SSL_CERT_DIR: '/nonexistent' };
       delete env.NODE_EXTRA_CA_CERTS;
-      execFile(process.execPath, ['--use-openssl-ca', '-e', script, otherCa.certFile], { env }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
+      execFile(process.execPath, ['--use-openssl-ca', '-e', script, otherCa.certFile], { env }, (error: Error | null, stdout) => (error ? reject(error) : resolve(stdout.trim())));
     });
     expect(await run(serverCa.certFile)).to.equal('verified');
     expect(await run(otherCa.certFile)).to.not.equal('verified');

@@ -1,15 +1,11 @@
 // roster check: diagnoses the config, each domain controller (DNS, TCP, TLS, bind, searches) and
 // each iLobby target's token, one line per step. Uploads nothing.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { checkConfig, checkConnections } from '../../doctor/run.js';
 import { CheckLog, symbolsFor } from '../../doctor/steps.js';
-import { runCommand, type GlobalOptions } from '../run.js';
+import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
-interface CheckOptions extends GlobalOptions {
-  report: string | undefined;
-}
-
-export const checkCommand: CommandModule<GlobalOptions, CheckOptions> = {
+export const checkCommand = defineCommand({
   command: 'check',
   describe: 'Diagnose the config, the directory (DNS, TCP, TLS, bind, rows per search base) and the iLobby token; uploads nothing',
   builder: (yargs: Argv<GlobalOptions>) =>
@@ -17,8 +13,8 @@ export const checkCommand: CommandModule<GlobalOptions, CheckOptions> = {
       .option('report', { type: 'string', describe: 'Also write the run report (JSON, every step) to this file' })
       .example('$0 check', 'check ./config.json, its domain controllers and iLobby targets')
       .example('$0 check --config C:\\roster\\config.json', 'check another config')
-      .example('$0 check --log-format json', 'one JSON object per step, for scripts') as unknown as Argv<CheckOptions>,
-  handler: (argv: ArgumentsCamelCase<CheckOptions>) =>
+      .example('$0 check --log-format json', 'one JSON object per step, for scripts'),
+  handler: (argv) =>
     runCommand('check', argv, async ({ log, report }) => {
       const checks = new CheckLog(log, symbolsFor(process.platform, process.env));
       report.steps = checks.steps;
@@ -31,4 +27,4 @@ export const checkCommand: CommandModule<GlobalOptions, CheckOptions> = {
       log.result(checks.summary(), { command: 'check', exitCode });
       return exitCode;
     }),
-};
+});

@@ -1,20 +1,14 @@
 // roster export: a preview. Reads the directory and writes the CSV; contacts no service.
 import { resolve } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import { writeChangesCsv } from '../../ilobby/csv/changesCsv.js';
 import { writeCsvFile } from '../../ilobby/csv/csvFile.js';
 import { describeExtract, extractRows, extractWarnings } from '../../ilobby/extract.js';
 import { changeCounts, changesPerTarget, describeTargetChanges } from '../../ilobby/preview.js';
-import { runCommand, type GlobalOptions } from '../run.js';
+import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
-interface ExportOptions extends GlobalOptions {
-  out: string | undefined;
-  diffOut: string | undefined;
-  report: string | undefined;
-}
-
-export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
+export const exportCommand = defineCommand({
   command: 'export',
   describe: 'Read the directory and write the CSV (a preview: nothing is sent)',
   builder: (yargs: Argv<GlobalOptions>) =>
@@ -24,8 +18,8 @@ export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file, even when the run fails' })
       .example('$0 export', 'write the CSV named in ./config.json')
       .example('$0 export --config C:\\roster\\config.json --out preview.csv', 'write it somewhere else')
-      .example('$0 export --diff-out changes.csv', 'and list who would be added, changed and disabled') as unknown as Argv<ExportOptions>,
-  handler: (argv: ArgumentsCamelCase<ExportOptions>) =>
+      .example('$0 export --diff-out changes.csv', 'and list who would be added, changed and disabled'),
+  handler: (argv) =>
     runCommand('export', argv, async ({ log, report }) => {
       const config = loadConfig(argv.config);
       report.stateDir = config.stateDir;
@@ -46,4 +40,4 @@ export const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
       const text = [describeExtract(extract), `CSV: ${out}`, ...changes.map(describeTargetChanges), ...(diffOut ? [`changes listed in ${diffOut}`] : [])];
       log.result(text.join('\n'), { command: 'export', csv: out, directory: extract.url, ...extract.summary, bases: extract.bases, changes: report.changes });
     }),
-};
+});

@@ -4,23 +4,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { InvalidInputError, errnoText } from '../../platform/errors.js';
 import { writeFileAtomic } from '../../platform/atomicWrite.js';
 import { handOver } from '../../setup/owner.js';
 import { SECRET_FILES, starterFiles } from '../../setup/templates.js';
 import { packageRoot, shippedText, singleExecutable } from '../../platform/paths.js';
-import { runCommand, type GlobalOptions } from '../run.js';
+import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
-interface InitOptions extends GlobalOptions {
-  ad: boolean | undefined;
-  openldap: boolean | undefined;
-  dir: string;
-  force: boolean;
-  user: string | undefined;
-}
-
-export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
+export const initCommand = defineCommand({
   command: 'init',
   describe: 'Write a commented starter config.json and fields.config.json',
   builder: (yargs: Argv<GlobalOptions>) =>
@@ -36,9 +28,9 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
       .example('$0 init', 'write ./config.json and ./fields.config.json for Active Directory')
       .example('$0 init --openldap --dir /etc/roster', 'for OpenLDAP, in /etc/roster')
       .example('$0 init --dir C:\\roster --force', 'start over, replacing both files')
-      .example('$0 init --dir /etc/roster --user roster', 'owned by the account the job runs as') as unknown as Argv<InitOptions>,
-  handler: (argv: ArgumentsCamelCase<InitOptions>) =>
-    runCommand('init', argv, async ({ log }) => {
+      .example('$0 init --dir /etc/roster --user roster', 'owned by the account the job runs as'),
+  handler: (argv) =>
+    runCommand('init', argv, ({ log }) => {
       const kind = argv.openldap ? 'openldap' : 'ad';
       const dir = resolve(argv.dir);
       const files = { config: join(dir, 'config.json'), fields: join(dir, 'fields.config.json') };
@@ -88,4 +80,4 @@ export const initCommand: CommandModule<GlobalOptions, InitOptions> = {
         `  3. roster check --config ${configArg}`,
       ].join('\n'), { command: 'init', kind, files: Object.values(files), replaced: existing, ...(owned ? { owner: argv.user, handedOver: owned.done, todo: owned.todo } : {}) });
     }),
-};
+});

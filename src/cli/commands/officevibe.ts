@@ -1,27 +1,15 @@
 // roster officevibe push | export: the job of Officevibe's Enterprise Sync Tool (sync.ps1), from
 // its config.json and three CSV files, or with the files made straight from the directory.
 import { dirname, join } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { loadOfficevibeConfig } from '../../officevibe/load.js';
 import { exportOfficevibeFiles } from '../../officevibe/export.js';
 import { pushToOfficevibe } from '../../officevibe/push.js';
 import { withLock } from '../../platform/state/lock.js';
-import { runCommand, type GlobalOptions } from '../run.js';
+import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
-interface PushOptions extends GlobalOptions {
-  dumpRequest: string | undefined;
-  ignoreEncoding: boolean;
-  dryRun: boolean;
-  force: boolean;
-  firstPush: boolean;
-  report: string | undefined;
-}
 
-interface ExportOptions extends GlobalOptions {
-  outDir: string | undefined;
-}
-
-const pushCommand: CommandModule<GlobalOptions, PushOptions> = {
+const pushCommand = defineCommand({
   command: 'push',
   describe: 'Check users.csv, groups.csv and groups-mapping.csv and send them to Officevibe',
   builder: (yargs: Argv<GlobalOptions>) =>
@@ -33,8 +21,8 @@ const pushCommand: CommandModule<GlobalOptions, PushOptions> = {
       .option('first-push', { type: 'boolean', default: false, describe: 'Allow a push with no earlier push to compare with (Officevibe deactivates everyone not in users.csv)' })
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --dry-run --dump-request', 'check everything, write dump.json, send nothing')
-      .example('$0 officevibe push --config C:\\OV_Sync\\config.json --log-file C:\\OV_Sync\\roster.log', 'the scheduled job') as unknown as Argv<PushOptions>,
-  handler: (argv: ArgumentsCamelCase<PushOptions>) =>
+      .example('$0 officevibe push --config C:\\OV_Sync\\config.json --log-file C:\\OV_Sync\\roster.log', 'the scheduled job'),
+  handler: (argv) =>
     runCommand('officevibe-push', argv, async ({ log, report }) => {
       const config = loadOfficevibeConfig(argv.config, log);
       report.stateDir = config.stateDir;
@@ -53,17 +41,17 @@ const pushCommand: CommandModule<GlobalOptions, PushOptions> = {
         log.result(result.message, { command: 'officevibe push', ...result });
       });
     }),
-};
+});
 
-const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
+const exportCommand = defineCommand({
   command: 'export',
   describe: 'Write users.csv, groups.csv and groups-mapping.csv from the directory (nothing is sent)',
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .option('out-dir', { type: 'string', describe: 'Write the three files to this folder instead of the paths in the config' })
       .example('$0 officevibe export --config C:\\OV_Sync\\config.json', 'replace the Data files with what the directory holds')
-      .example('$0 officevibe export --out-dir preview', 'write them somewhere else to look at first') as unknown as Argv<ExportOptions>,
-  handler: (argv: ArgumentsCamelCase<ExportOptions>) =>
+      .example('$0 officevibe export --out-dir preview', 'write them somewhere else to look at first'),
+  handler: (argv) =>
     runCommand('officevibe-export', argv, async ({ log, report }) => {
       const config = loadOfficevibeConfig(argv.config, log);
       report.stateDir = config.stateDir;
@@ -75,7 +63,7 @@ const exportCommand: CommandModule<GlobalOptions, ExportOptions> = {
         log.result(lines.join('\n'), { command: 'officevibe export', files: result.files, directory: result.directory, ...result.summary, mappings: result.mappings });
       });
     }),
-};
+});
 
 export const officevibeCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'officevibe',
@@ -84,6 +72,6 @@ export const officevibeCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     yargs
       .command(pushCommand)
       .command(exportCommand)
-      .demandCommand(1, 'Name an officevibe command: push or export.') as Argv<GlobalOptions>,
+      .demandCommand(1, 'Name an officevibe command: push or export.'),
   handler: () => undefined,
 };

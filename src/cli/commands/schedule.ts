@@ -3,7 +3,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import { InvalidInputError, errnoText } from '../../platform/errors.js';
 import { writeFileAtomic } from '../../platform/atomicWrite.js';
@@ -17,18 +17,7 @@ import { crontabLines } from '../../setup/schedule/cron.js';
 import { parseTimeOfDay, secretFileNames, secretVariablesOf, type ScheduledJob } from '../../setup/schedule/job.js';
 import { systemdUnits, UNIT_NAME } from '../../setup/schedule/systemd.js';
 import { windowsTaskXml } from '../../setup/schedule/windows.js';
-import { runCommand, type GlobalOptions } from '../run.js';
-
-interface ScheduleOptions extends GlobalOptions {
-  windows: boolean;
-  systemd: boolean;
-  cron: boolean;
-  at: string;
-  maxHours: number;
-  user: string | undefined;
-  syncLog: string | undefined;
-  outDir: string | undefined;
-}
+import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
 type Scheduler = 'windows' | 'systemd' | 'cron';
 
@@ -114,7 +103,7 @@ function defaultUser(scheduler: Scheduler): string {
   }
 }
 
-export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
+export const scheduleCommand = defineCommand({
   command: 'schedule',
   describe: 'Print a daily "roster sync" job for Task Scheduler, systemd or cron, for the current config',
   builder: (yargs: Argv<GlobalOptions>) =>
@@ -129,9 +118,9 @@ export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
       .option('out-dir', { type: 'string', describe: 'Write the file(s) to this folder instead of printing them' })
       .example('$0 schedule --windows --user CORP\\svc-roster --out-dir C:\\roster', 'write roster-sync.xml for schtasks /Create /XML')
       .example('$0 schedule --systemd --user roster --config /etc/roster/config.json', 'print roster-sync.service and roster-sync.timer')
-      .example('$0 schedule --cron --at 05:30', 'print a crontab line for 05:30 every day') as unknown as Argv<ScheduleOptions>,
-  handler: (argv: ArgumentsCamelCase<ScheduleOptions>) =>
-    runCommand('schedule', argv, async ({ log }) => {
+      .example('$0 schedule --cron --at 05:30', 'print a crontab line for 05:30 every day'),
+  handler: (argv) =>
+    runCommand('schedule', argv, ({ log }) => {
       if ([argv.windows, argv.systemd, argv.cron].filter(Boolean).length !== 1) {
         throw new InvalidInputError('Choose exactly one of --windows, --systemd or --cron.', { hint: 'e.g. roster schedule --windows --user CORP\\svc-roster' });
       }
@@ -174,7 +163,7 @@ export const scheduleCommand: CommandModule<GlobalOptions, ScheduleOptions> = {
         : names.map((name) => `# ---- ${name} ----\n${files[name]}`).join('\n');
       log.result(text.trimEnd(), { command: 'schedule', scheduler, files });
     }),
-};
+});
 
 function writeJobFiles(folder: string, files: Record<string, string>, scheduler: Scheduler, job: ScheduledJob, log: Logger): void {
   const written: string[] = [];

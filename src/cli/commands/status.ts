@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import type { ExitCode } from '../../platform/errors.js';
 import { reportFailure } from '../../platform/log/failure.js';
@@ -14,16 +14,11 @@ import { readTargetRuns } from '../../monitoring/runs.js';
 import { lastPushFile } from '../../ilobby/state.js';
 import { parseDuration } from '../../monitoring/status/duration.js';
 import { judge, STATUS_EXIT, statusText } from '../../monitoring/status/status.js';
-import { runCommand, type GlobalOptions } from '../run.js';
-
-interface StatusOptions extends GlobalOptions {
-  maxAge: number;
-  json: boolean;
-}
+import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
 export const DEFAULT_MAX_AGE = '26h';
 
-export const statusCommand: CommandModule<GlobalOptions, StatusOptions> = {
+export const statusCommand = defineCommand({
   command: 'status',
   describe: 'Each target\'s last run and last successful push, from the state folder; exit 0 ok, 1 warning, 2 critical, 3 unknown',
   builder: (yargs: Argv<GlobalOptions>) =>
@@ -38,10 +33,10 @@ export const statusCommand: CommandModule<GlobalOptions, StatusOptions> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the status as one JSON document (schema/status.schema.json)' })
       .example('$0 status --max-age 26h', 'for a daily job: critical when a target has not been pushed for 26 hours')
-      .example('$0 status --json', 'for a monitoring system that reads JSON') as unknown as Argv<StatusOptions>,
-  handler: (argv: ArgumentsCamelCase<StatusOptions>) =>
+      .example('$0 status --json', 'for a monitoring system that reads JSON'),
+  handler: (argv) =>
     // No report is written: status only reads the state folder (report.stateDir stays unset).
-    runCommand('status', argv, async ({ log }) => {
+    runCommand('status', argv, ({ log }) => {
       try {
         const config = loadConfig(argv.config);
         const ilobby = config.ilobby.map((target) => target.name);
@@ -65,10 +60,10 @@ export const statusCommand: CommandModule<GlobalOptions, StatusOptions> = {
           const unknown = { status: 'unknown', exitCode: STATUS_EXIT.unknown, summary: redact((error as Error).message), checkedAt: new Date().toISOString(), maxAgeSeconds: argv.maxAge, host: hostname(), config: resolve(argv.config), stateDir: null, targets: [] };
           process.stdout.write(`${JSON.stringify(unknown, null, 2)}\n`);
         }
-        return STATUS_EXIT.unknown as ExitCode;
+        return STATUS_EXIT.unknown;
       }
     }),
-};
+});
 
 function modified(file: string): Date | undefined {
   try {

@@ -1,6 +1,6 @@
 // roster sync: export → safety checks → token → upload → record state, for every iLobby target.
 import { resolve } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../platform/errors.js';
 import { writeChangesCsv } from '../../ilobby/csv/changesCsv.js';
@@ -8,17 +8,9 @@ import { describeExtract, extractRows, extractWarnings } from '../../ilobby/extr
 import type { TargetChanges } from '../../ilobby/preview.js';
 import { pushAndReport, targetsOf } from '../../ilobby/push.js';
 import { withLock } from '../../platform/state/lock.js';
-import { runCommand, type GlobalOptions } from '../run.js';
+import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
-interface SyncOptions extends GlobalOptions {
-  dryRun: boolean;
-  force: boolean;
-  firstPush: boolean;
-  report: string | undefined;
-  diffOut: string | undefined;
-}
-
-export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
+export const syncCommand = defineCommand({
   command: 'sync',
   describe: 'Read the directory, check the result and upload it to iLobby',
   builder: (yargs: Argv<GlobalOptions>) =>
@@ -31,8 +23,8 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
       .example('$0 sync --dry-run', 'show what would be sent and changed')
       .example('$0 sync --first-push', 'the first push, by hand, after checking the CSV')
       .example('$0 sync --dry-run --diff-out changes.csv', 'and list every change in a CSV')
-      .example('$0 sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log', 'the scheduled job') as unknown as Argv<SyncOptions>,
-  handler: (argv: ArgumentsCamelCase<SyncOptions>) =>
+      .example('$0 sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log', 'the scheduled job'),
+  handler: (argv) =>
     runCommand('sync', argv, async ({ log, report, notifyAtEnd }) => {
       const config = loadConfig(argv.config);
       targetsOf(config); // a config that cannot push fails before the directory is read
@@ -63,4 +55,4 @@ export const syncCommand: CommandModule<GlobalOptions, SyncOptions> = {
         return exitCode;
       });
     }),
-};
+});

@@ -2,23 +2,15 @@
 // safety checks as sync.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import { errnoText, InvalidInputError } from '../../platform/errors.js';
 import { checkIlobbyCsv } from '../../ilobby/csv/readCsv.js';
 import { pushAndReport, targetsOf } from '../../ilobby/push.js';
 import { withLock } from '../../platform/state/lock.js';
-import { runCommand, type GlobalOptions } from '../run.js';
+import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
-interface UploadOptions extends GlobalOptions {
-  file: string;
-  force: boolean;
-  firstPush: boolean;
-  dryRun: boolean;
-  report: string | undefined;
-}
-
-export const uploadCommand: CommandModule<GlobalOptions, UploadOptions> = {
+export const uploadCommand = defineCommand({
   command: 'upload <file>',
   describe: 'Check a CSV made elsewhere and upload it to iLobby',
   builder: (yargs: Argv<GlobalOptions>) =>
@@ -28,8 +20,8 @@ export const uploadCommand: CommandModule<GlobalOptions, UploadOptions> = {
       .option('first-push', { type: 'boolean', default: false, describe: 'Allow a push to a target with no earlier push to compare with (the service disables everyone not in the file)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Check the file and the safety rules; send nothing' })
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
-      .example('$0 upload hr-export.csv', 'check the file, then upload it') as unknown as Argv<UploadOptions>,
-  handler: (argv: ArgumentsCamelCase<UploadOptions>) =>
+      .example('$0 upload hr-export.csv', 'check the file, then upload it'),
+  handler: (argv) =>
     runCommand('upload', argv, async ({ log, report, notifyAtEnd }) => {
       const config = loadConfig(argv.config);
       targetsOf(config);
@@ -52,4 +44,4 @@ export const uploadCommand: CommandModule<GlobalOptions, UploadOptions> = {
       report.stateDir = config.stateDir;
       return withLock(config.stateDir, log, () => pushAndReport('upload', config, rows, { force: argv.force, dryRun: argv.dryRun, firstPush: argv.firstPush }, log, report));
     }),
-};
+});

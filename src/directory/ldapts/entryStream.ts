@@ -10,6 +10,7 @@ import type { LdaptsInternals } from './internals.js';
  */
 export function divertEntries(internals: LdaptsInternals, messageId: () => number, onEntry: OnMessage): () => void {
   const { parser } = internals;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back as it was; called with .call(parser)
   const ldaptsRead = parser.read;
   const toLdapts = (bytes: Buffer) => ldaptsRead.call(parser, bytes, internals.parserDetails());
   const framer = new MessageFramer();

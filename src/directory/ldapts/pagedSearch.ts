@@ -4,7 +4,7 @@
 // pages. A result is complete only when the server's last page carries an empty cookie.
 import {
   FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, StatusCodeParser,
-  type Client, type SearchResponse,
+  type Client,
 } from 'ldapts';
 import type { DirectoryRecord } from '../../mapping/record.js';
 import { toRecord } from '../toRecord.js';

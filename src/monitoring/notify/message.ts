@@ -46,7 +46,7 @@ export function noticeOf(
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const count = (value: unknown) => (typeof value === 'number' ? value : undefined);
   return {
-    event, command: String(report.command ?? ''), ...where,
+    event, command: typeof report.command === 'string' ? report.command : '', ...where,
     exitCode: count(report.exitCode) ?? 1, startedAt: text(report.startedAt) ?? '', durationMs: count(report.durationMs),
     targets: targets.map((t) => ({
       target: String(t.target), outcome: String(t.outcome), exitCode: count(t.exitCode) ?? 1,

@@ -63,13 +63,15 @@ export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.en
     options.createConnection = (_opts, created: (error: Error | null, socket: Duplex) => void) => {
       tunnel(proxy, options.host as string, port, req.tls, options.servername, ended.signal, setStep).then(
         (socket) => created(null, socket),
+        // Node's type wants a socket even with an error; Node itself passes none then.
         (error: Error) => created(error, undefined as unknown as Duplex),
       );
-      return undefined as unknown as Duplex;
+      return undefined;
     };
   }
   return new Promise<HttpsResponse>((resolve, reject) => {
-    let deadline: NodeJS.Timeout | undefined;
+    // Set below, once the request exists; succeed and fail may clear it before that.
+    let deadline: NodeJS.Timeout | undefined = undefined;
     const succeed = (response: HttpsResponse) => {
       clearTimeout(deadline);
       resolve(response);
@@ -122,7 +124,7 @@ function tunnel(
 ): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     if (ended.aborted) {
-      reject(ended.reason);
+      reject(ended.reason as Error); // the attempt's fail() aborts it with the Error it fails with
       return;
     }
     const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -156,7 +158,7 @@ function tunnel(
         settle();
         resolve(secure);
       });
-      secure.once('error', (error) => {
+      secure.once('error', (error: Error) => {
         settle();
         reject(error);
       });

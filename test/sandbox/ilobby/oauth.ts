@@ -51,26 +51,32 @@ function memoryAdapterFactory(store: Map<string, Stored>) {
       }
       return hit.payload;
     };
+    const byPayload = (matches: (payload: Record<string, unknown>) => boolean) => {
+      for (const [k, v] of store) if (k.startsWith(`${model}:`) && matches(v.payload)) return v.payload;
+      return undefined;
+    };
     return {
-      async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number) {
+      // oidc-provider's adapter methods return promises; this store answers at once.
+      upsert(id: string, payload: Record<string, unknown>, expiresIn?: number) {
         store.set(key(id), { payload, ...(expiresIn ? { expiresAt: Date.now() + expiresIn * 1000 } : {}) });
+        return Promise.resolve();
       },
-      async find(id: string) { return get(id); },
-      async findByUid(uid: string) {
-        for (const [k, v] of store) if (k.startsWith(`${model}:`) && v.payload.uid === uid) return v.payload;
-        return undefined;
+      find(id: string) { return Promise.resolve(get(id)); },
+      findByUid(uid: string) {
+        return Promise.resolve(byPayload((payload) => payload.uid === uid));
       },
-      async findByUserCode(userCode: string) {
-        for (const [k, v] of store) if (k.startsWith(`${model}:`) && v.payload.userCode === userCode) return v.payload;
-        return undefined;
+      findByUserCode(userCode: string) {
+        return Promise.resolve(byPayload((payload) => payload.userCode === userCode));
       },
-      async consume(id: string) {
+      consume(id: string) {
         const p = get(id);
         if (p) p.consumed = Math.floor(Date.now() / 1000);
+        return Promise.resolve();
       },
-      async destroy(id: string) { store.delete(key(id)); },
-      async revokeByGrantId(grantId: string) {
+      destroy(id: string) { store.delete(key(id)); return Promise.resolve(); },
+      revokeByGrantId(grantId: string) {
         for (const [k, v] of store) if (v.payload.grantId === grantId) store.delete(k);
+        return Promise.resolve();
       },
     };
   };

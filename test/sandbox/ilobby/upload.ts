@@ -29,7 +29,7 @@ function parseMultipart(headers: IncomingMessage['headers'], body: Buffer): Prom
     try {
       bb = busboy({ headers, limits: { files: 20, fields: 50, fileSize: 64 * 1024 * 1024 } });
     } catch (err) {
-      reject(err);
+      reject(err instanceof Error ? err : new Error(String(err)));
       return;
     }
     const files: FilePart[] = [];
@@ -60,10 +60,10 @@ export interface UploadEndpointOptions {
   maxUploadBytes: number;
   faults: FaultSlot;
   /** Looks up a bearer token issued by the token endpoint. */
-  findToken(value: string): Promise<{ clientId: string } | undefined>;
+  findToken: (value: string) => Promise<{ clientId: string } | undefined>;
   clientById: Map<string, SandboxClient>;
   /** Applies the data rows (header removed) of an accepted file for this client. */
-  applyRows(rows: { line: number; fields: string[] }[], client: SandboxClient): UploadResult;
+  applyRows: (rows: { line: number; fields: string[] }[], client: SandboxClient) => UploadResult;
 }
 
 export function uploadHandler(options: UploadEndpointOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
