@@ -44,15 +44,22 @@ export async function packageExecutables(root: string): Promise<Packaged> {
   for (const binary of NODE_BINARIES) {
     const blob = join(work, `${binary.platform}.blob`);
     const config = join(work, `${binary.platform}.sea-config.json`);
-    writeFileSync(config, JSON.stringify({
-      main,
-      output: blob,
-      disableExperimentalSEAWarning: true,
-      useSnapshot: false,
-      // V8's code cache is made for the machine that makes the blob: right for Linux x64, not for Windows.
-      useCodeCache: binary.platform === 'linux-x64',
-      assets: Object.fromEntries(SHIPPED_FILES.map((name) => [name, join(root, name)])),
-    }, null, 2));
+    writeFileSync(
+      config,
+      JSON.stringify(
+        {
+          main,
+          output: blob,
+          disableExperimentalSEAWarning: true,
+          useSnapshot: false,
+          // V8's code cache is made for the machine that makes the blob: right for Linux x64, not for Windows.
+          useCodeCache: binary.platform === 'linux-x64',
+          assets: Object.fromEntries(SHIPPED_FILES.map((name) => [name, join(root, name)])),
+        },
+        null,
+        2,
+      ),
+    );
     run(blobMaker, ['--experimental-sea-config', config]);
     const executable = join(out, `roster-${version}-${binary.platform}${binary.platform.startsWith('win') ? '.exe' : ''}`);
     copyFileSync(binaries[binary.platform]!, executable);
@@ -78,7 +85,10 @@ function fetchNode(binary: NodeBinary, work: string): string {
   const dir = join(work, binary.platform);
   mkdirSync(dir, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const packed = JSON.parse(run(npm, ['pack', `${binary.npmPackage}@${NODE_VERSION}`, '--json', '--pack-destination', dir])) as Array<{ filename: string; integrity: string }>;
+  const packed = JSON.parse(run(npm, ['pack', `${binary.npmPackage}@${NODE_VERSION}`, '--json', '--pack-destination', dir])) as Array<{
+    filename: string;
+    integrity: string;
+  }>;
   const tarball = packed[0]!;
   if (tarball.integrity !== binary.integrity) {
     throw new Error(`${binary.npmPackage}@${NODE_VERSION} has integrity ${tarball.integrity}, not the pinned ${binary.integrity}`);

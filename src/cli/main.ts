@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     .scriptName('roster')
     .usage('$0 <command> [options]\n\nKeeps SaaS people directories in step with Active Directory or LDAP.')
     .option('config', {
-      type: 'string', default: './config.json', describe: 'The config file', global: true,
+      type: 'string',
+      default: './config.json',
+      describe: 'The config file',
+      global: true,
       coerce: (value: unknown) => {
         if (Array.isArray(value)) throw new Error('--config is given more than once; name one config file');
         return value as string;
@@ -51,7 +54,11 @@ async function main(): Promise<void> {
     .option('quiet', { type: 'boolean', describe: 'Only warnings, errors and the result', global: true })
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON object per line', global: true })
     .option('log-file', { type: 'string', describe: 'Append log lines to this file', global: true })
-    .option('secrets-dir', { type: 'string', describe: 'A folder with one file per secret variable (e.g. ROSTER_BIND_PASSWORD), read when the variable is not set', global: true })
+    .option('secrets-dir', {
+      type: 'string',
+      describe: 'A folder with one file per secret variable (e.g. ROSTER_BIND_PASSWORD), read when the variable is not set',
+      global: true,
+    })
     .conflicts('verbose', 'quiet') as unknown as Argv<GlobalOptions>; // yargs adds the camelCase names (logFormat) at run time
 
   await cli

@@ -78,9 +78,10 @@ export async function runCommand(
     // Stop now, but say what happened: whether anything may have reached a service is what the
     // operator needs to know. Files are written atomically, so none is left half-written.
     const uploads = uploadsInFlight();
-    const what = uploads.length > 0
-      ? `the upload to ${uploads.join(', ')} had started: the service may have it; the next run compares with the file that was sent`
-      : 'no upload had started: nothing was sent';
+    const what =
+      uploads.length > 0
+        ? `the upload to ${uploads.join(', ')} had started: the service may have it; the next run compares with the file that was sent`
+        : 'no upload had started: nothing was sent';
     log.error(`interrupted by ${signal}: ${what}`, { exitCode, kind: 'interrupted' });
     releaseHeldLocks();
     Object.assign(report, { error: `interrupted by ${signal}`, errorKind: 'interrupted', uploadStarted: uploads.length > 0 });
@@ -116,7 +117,10 @@ export async function runCommand(
 
 /** Ctrl-C (SIGINT; SIGBREAK for Ctrl-Break on Windows) and SIGTERM (a scheduler stopping the task). */
 function onStopSignal(stop: (signal: NodeJS.Signals, exitCode: ExitCode) => void): () => void {
-  const signals: [NodeJS.Signals, ExitCode][] = [['SIGINT', ExitCode.interrupted], ['SIGTERM', ExitCode.terminated]];
+  const signals: [NodeJS.Signals, ExitCode][] = [
+    ['SIGINT', ExitCode.interrupted],
+    ['SIGTERM', ExitCode.terminated],
+  ];
   if (process.platform === 'win32') signals.push(['SIGBREAK', ExitCode.interrupted]);
   const handlers = signals.map(([signal, exitCode]) => {
     const handler = () => stop(signal, exitCode);

@@ -36,10 +36,10 @@ export function readJsonFile(file: string, what: string): Json {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidInputError(
-      code === 'ENOENT' ? `${what} ${file} does not exist` : `cannot read ${what} ${file}: ${(error as Error).message}`,
-      { hint: code === 'ENOENT' ? missingFileHint(what) : undefined, cause: error },
-    );
+    throw new InvalidInputError(code === 'ENOENT' ? `${what} ${file} does not exist` : `cannot read ${what} ${file}: ${(error as Error).message}`, {
+      hint: code === 'ENOENT' ? missingFileHint(what) : undefined,
+      cause: error,
+    });
   }
   try {
     return JSON.parse(text.replace(/^\uFEFF/, '')) as Json;

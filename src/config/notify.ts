@@ -44,7 +44,8 @@ function email(r: ObjectReader, base: Pick<EmailChannel, 'key' | 'on' | 'timeout
   const to = r.stringList('to', { allowSingle: true }) ?? [];
   if (!r.has('to')) r.problems.add(r.keyPath('to'), 'is required: the addresses to mail');
   for (const address of [from, ...to]) {
-    if (address !== '' && !/^[^\s@<>]+@[^\s@<>]+$/.test(address)) r.problems.add(r.keyPath(address === from ? 'from' : 'to'), `"${address}" is not an email address`);
+    if (address !== '' && !/^[^\s@<>]+@[^\s@<>]+$/.test(address))
+      r.problems.add(r.keyPath(address === from ? 'from' : 'to'), `"${address}" is not an email address`);
   }
   if (!r.has('smtp')) r.problems.add(r.keyPath('smtp'), 'is required: { "host": …, "port": … }');
   const s = ObjectReader.of(r.keyPath('smtp'), r.raw('smtp') ?? {}, r.problems);
@@ -52,7 +53,10 @@ function email(r: ObjectReader, base: Pick<EmailChannel, 'key' | 'on' | 'timeout
   const secure = s.string('secure') ?? 'starttls';
   if (!(SECURE as readonly string[]).includes(secure)) s.problems.add(s.keyPath('secure'), `must be one of ${SECURE.join(', ')}, found "${secure}"`);
   else if (secure === 'none' && host !== '' && !isLoopback(host)) {
-    s.problems.add(s.keyPath('secure'), `"none" sends mail unencrypted: it is allowed only for a relay on this machine (localhost), not ${host}; use "starttls" or "tls"`);
+    s.problems.add(
+      s.keyPath('secure'),
+      `"none" sends mail unencrypted: it is allowed only for a relay on this machine (localhost), not ${host}; use "starttls" or "tls"`,
+    );
   }
   const user = s.string('user');
   const password = secretSource(s, 'password', path);

@@ -65,9 +65,10 @@ function readSecretFile(path: string, configKey: string): string {
 export function secretFromFile(bytes: Uint8Array): { value: string } | { problem: string } {
   let text: string;
   try {
-    text = bytes[0] === 0xff && bytes[1] === 0xfe
-      ? new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2))
-      : new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    text =
+      bytes[0] === 0xff && bytes[1] === 0xfe
+        ? new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2))
+        : new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return { problem: 'is not UTF-8 text' };
   }

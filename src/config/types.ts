@@ -2,9 +2,7 @@
 // config file's folder) and secrets are described by where they come from, never by value.
 
 /** Where a secret comes from; the value itself is read only when it is needed. */
-export type SecretSource =
-  | { kind: 'env'; name: string; configKey: string }
-  | { kind: 'file'; path: string; configKey: string };
+export type SecretSource = { kind: 'env'; name: string; configKey: string } | { kind: 'file'; path: string; configKey: string };
 
 export interface DirectoryConfig {
   /** Domain controllers / LDAP servers, tried in order. */
@@ -112,5 +110,4 @@ export interface WebhookChannel extends ChannelBase {
 
 export type NotifyChannel = EmailChannel | WebhookChannel;
 
-export const DEFAULT_AD_FILTER =
-  '(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))';
+export const DEFAULT_AD_FILTER = '(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))';

@@ -4,9 +4,26 @@
 
 /** Binary attributes of Active Directory and OpenLDAP, by the names servers return. */
 const BINARY_ATTRIBUTES = [
-  'objectGUID', 'objectSid', 'sIDHistory', 'tokenGroups', 'msExchMailboxGuid', 'msExchArchiveGUID', 'mS-DS-ConsistencyGuid',
-  'thumbnailPhoto', 'jpegPhoto', 'photo', 'thumbnailLogo', 'userCertificate', 'userSMIMECertificate', 'cACertificate',
-  'logonHours', 'msDS-GenerationId', 'userPKCS12', 'audio', 'msExchSafeSendersHash', 'msExchBlockedSendersHash',
+  'objectGUID',
+  'objectSid',
+  'sIDHistory',
+  'tokenGroups',
+  'msExchMailboxGuid',
+  'msExchArchiveGUID',
+  'mS-DS-ConsistencyGuid',
+  'thumbnailPhoto',
+  'jpegPhoto',
+  'photo',
+  'thumbnailLogo',
+  'userCertificate',
+  'userSMIMECertificate',
+  'cACertificate',
+  'logonHours',
+  'msDS-GenerationId',
+  'userPKCS12',
+  'audio',
+  'msExchSafeSendersHash',
+  'msExchBlockedSendersHash',
 ] as const;
 
 const BINARY = new Set<string>(BINARY_ATTRIBUTES.map((name) => name.toLowerCase()));

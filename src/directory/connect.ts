@@ -68,7 +68,9 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
       if (url.startsWith('ldap:') && config.startTls) {
         await unlessLost(client.startTLS(tlsOptions), watch.idle);
       } else if (url.startsWith('ldap:')) {
-        log.warn(`${url}: no TLS (${isLoopback(new URL(url).hostname) ? 'loopback server' : 'allowInsecure is set'}); the bind password crosses the network in clear text`);
+        log.warn(
+          `${url}: no TLS (${isLoopback(new URL(url).hostname) ? 'loopback server' : 'allowInsecure is set'}); the bind password crosses the network in clear text`,
+        );
       }
       if (config.bindDn !== undefined && password !== undefined) await unlessLost(client.bind(config.bindDn, password), watch.idle);
       else log.info(`${url}: no bindDn configured, searching anonymously`);

@@ -1,8 +1,15 @@
 // Turns what ldapts and Node's TLS stack throw into DirectoryErrors a sysadmin can act on.
 // Pure: looks only at the error object.
 import {
-  AdminLimitExceededError, ConfidentialityRequiredError, InappropriateAuthError, InvalidCredentialsError, InvalidDNSyntaxError,
-  NoSuchObjectError, SizeLimitExceededError, StrongAuthRequiredError, TimeLimitExceededError,
+  AdminLimitExceededError,
+  ConfidentialityRequiredError,
+  InappropriateAuthError,
+  InvalidCredentialsError,
+  InvalidDNSyntaxError,
+  NoSuchObjectError,
+  SizeLimitExceededError,
+  StrongAuthRequiredError,
+  TimeLimitExceededError,
 } from 'ldapts';
 import { DirectoryError } from '../platform/errors.js';
 import { dnProblem } from './dnHint.js';
@@ -15,7 +22,7 @@ const AD_BIND_CODES: Record<string, string> = {
   '52e': 'invalid credentials (wrong bind DN or password)',
   '530': 'the account may not log on at this time of day',
   '531': 'the account may not log on from this computer',
-  '532': 'the account\'s password has expired',
+  '532': "the account's password has expired",
   '533': 'the account is disabled',
   '568': 'the account is in too many groups (token too large)',
   '701': 'the account has expired',
@@ -29,9 +36,17 @@ export function describeAdBindFailure(message: string): string | undefined {
 }
 
 const CERTIFICATE_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
 ]);
 
 function code(error: unknown): string | undefined {
@@ -68,7 +83,7 @@ export function connectFailure(url: string, error: unknown, caFile: string | und
         ? 'The server\'s certificate is outside its validity dates: renew it on the domain controller (or correct this computer\'s clock), then run "roster check" again.'
         : caFile
           ? `Check that ${caFile} holds the CA that issued the server's certificate and that the URL's host name is in the certificate.`
-          : 'Set directory.caFile to the PEM file of the CA that issued the directory\'s certificate (your enterprise root CA).',
+          : "Set directory.caFile to the PEM file of the CA that issued the directory's certificate (your enterprise root CA).",
       cause: error,
     });
   }
@@ -79,9 +94,18 @@ export function connectFailure(url: string, error: unknown, caFile: string | und
     });
   }
   if (errorCode === 'ENOTFOUND' || errorCode === 'EAI_AGAIN') {
-    return new DirectoryError(`cannot resolve the host name of ${url} (${errorCode})`, { hint: 'Check the name in directory.url and this server\'s DNS settings.', cause: error });
+    return new DirectoryError(`cannot resolve the host name of ${url} (${errorCode})`, {
+      hint: "Check the name in directory.url and this server's DNS settings.",
+      cause: error,
+    });
   }
-  if (errorCode === 'ECONNREFUSED' || errorCode === 'EHOSTUNREACH' || errorCode === 'ENETUNREACH' || errorCode === 'ETIMEDOUT' || /Connection timeout/i.test(message)) {
+  if (
+    errorCode === 'ECONNREFUSED' ||
+    errorCode === 'EHOSTUNREACH' ||
+    errorCode === 'ENETUNREACH' ||
+    errorCode === 'ETIMEDOUT' ||
+    /Connection timeout/i.test(message)
+  ) {
     return new DirectoryError(`cannot reach ${url}: ${errorCode ?? message}`, {
       hint: 'Check the host and port, that the directory is running, and that no firewall blocks the port from this server.',
       cause: error,
@@ -108,7 +132,7 @@ export function searchFailure(url: string, base: string, error: unknown, timeout
   }
   if (error instanceof ConnectionIdleError) {
     return new DirectoryError(`${url} stopped answering during the search of "${base}": ${message}; the extract would be partial, so nothing is written`, {
-      hint: 'Run again; if it keeps happening, check the network path to the directory and the server\'s load. A search whose filter makes the server think longer than that before its first page (e.g. nested memberOf on a large domain) needs a larger directory.idleTimeoutSeconds.',
+      hint: "Run again; if it keeps happening, check the network path to the directory and the server's load. A search whose filter makes the server think longer than that before its first page (e.g. nested memberOf on a large domain) needs a larger directory.idleTimeoutSeconds.",
       cause: error,
     });
   }
@@ -120,13 +144,13 @@ export function searchFailure(url: string, base: string, error: unknown, timeout
   }
   if (error instanceof TimeLimitExceededError || /timed out/i.test(message)) {
     return new DirectoryError(`the search of "${base}" did not finish within ${timeoutSeconds} s; the extract would be partial, so nothing is written`, {
-      hint: 'Raise directory.timeoutSeconds, or check the directory server\'s load and the network.',
+      hint: "Raise directory.timeoutSeconds, or check the directory server's load and the network.",
       cause: error,
     });
   }
   if (error instanceof ConnectionLostError || /closed|socket|ECONNRESET|EPIPE/i.test(message) || code(error) === 'ECONNRESET') {
     return new DirectoryError(`the connection to ${url} was lost during the search of "${base}"; the extract would be partial, so nothing is written`, {
-      hint: 'Run again; if it keeps happening, check the network path and the directory\'s idle and connection limits.',
+      hint: "Run again; if it keeps happening, check the network path and the directory's idle and connection limits.",
       cause: error,
     });
   }

@@ -36,12 +36,22 @@ export async function findGroups(
 ): Promise<string[]> {
   const { filter } = selection;
   const dns: string[] = [];
-  await searchDirectory(connection, { searchBases: selection.searchBases, filter, attributes: ['cn'], pageSize: selection.pageSize, timeoutSeconds: selection.timeoutSeconds }, (record) => dns.push(record.dn), log);
+  await searchDirectory(
+    connection,
+    { searchBases: selection.searchBases, filter, attributes: ['cn'], pageSize: selection.pageSize, timeoutSeconds: selection.timeoutSeconds },
+    (record) => dns.push(record.dn),
+    log,
+  );
   return dns;
 }
 
 export async function readGroup(connection: DirectoryConnection, dn: string, timeoutSeconds: number, log: Logger): Promise<DirectoryGroup> {
-  const first = await readEntry(connection, dn, [GUID_NAMES[0]!, 'entryUUID', 'cn', 'displayName', 'managedBy', rangeRequest('member', 0, RANGE_SIZE)], timeoutSeconds);
+  const first = await readEntry(
+    connection,
+    dn,
+    [GUID_NAMES[0]!, 'entryUUID', 'cn', 'displayName', 'managedBy', rangeRequest('member', 0, RANGE_SIZE)],
+    timeoutSeconds,
+  );
   const guid = GUID_NAMES.map((name) => first[name]).find((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
   const guidBytes = Array.isArray(guid) ? guid[0] : guid;
   const id = Buffer.isBuffer(guidBytes) && guidBytes.length === 16 ? guidText(guidBytes) : textValues(first, 'entryUUID')[0];
@@ -74,7 +84,11 @@ async function readMembers(connection: DirectoryConnection, dn: string, first: E
   while (answer !== undefined) {
     const { values, range } = answer;
     if (range === undefined ? start > 0 : range.start !== start) {
-      throw partial(dn, start, `the server answered ${range === undefined ? 'with the whole attribute' : `with range ${range.start}-${range.end}`} when asked for range ${start}-${start + RANGE_SIZE - 1}`);
+      throw partial(
+        dn,
+        start,
+        `the server answered ${range === undefined ? 'with the whole attribute' : `with range ${range.start}-${range.end}`} when asked for range ${start}-${start + RANGE_SIZE - 1}`,
+      );
     }
     members.push(...values);
     if (range === undefined || range.end === '*') break;
@@ -104,9 +118,17 @@ function memberValues(entry: Entry): { values: string[]; range: ValueRange | und
 
 async function readEntry(connection: DirectoryConnection, dn: string, attributes: string[], timeoutSeconds: number): Promise<Entry> {
   try {
-    const result = await unlessLost(connection.client.search(dn, {
-        scope: 'base', filter: GROUP_CLASSES, attributes, explicitBufferAttributes: GUID_NAMES, sizeLimit: 0, timeLimit: timeoutSeconds,
-      }), connection.lost);
+    const result = await unlessLost(
+      connection.client.search(dn, {
+        scope: 'base',
+        filter: GROUP_CLASSES,
+        attributes,
+        explicitBufferAttributes: GUID_NAMES,
+        sizeLimit: 0,
+        timeLimit: timeoutSeconds,
+      }),
+      connection.lost,
+    );
     const entry = result.searchEntries[0];
     if (entry === undefined) {
       throw new DirectoryError(`"${dn}" (export.groups) is not a group`, { hint: 'List the DNs of groups in export.groups.dns.' });
@@ -133,6 +155,6 @@ function textValues(entry: Entry, name: string): string[] {
 
 function partial(dn: string, start: number, why: string): DirectoryError {
   return new DirectoryError(`the members of "${dn}" could not be read past value ${start}: ${why}; the member list would be partial, so nothing is written`, {
-    hint: 'Run again; if it keeps happening, check the directory server\'s MaxValRange policy and the bind account\'s rights.',
+    hint: "Run again; if it keeps happening, check the directory server's MaxValRange policy and the bind account's rights.",
   });
 }

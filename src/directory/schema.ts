@@ -16,7 +16,11 @@ const PAGE_SIZE = 500;
 const TIME_LIMIT_SECONDS = 60;
 
 export async function readSchemaNames(connection: DirectoryConnection): Promise<DirectorySchema> {
-  const { searchEntries } = await connection.client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['schemaNamingContext', 'subschemaSubentry'] });
+  const { searchEntries } = await connection.client.search('', {
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: ['schemaNamingContext', 'subschemaSubentry'],
+  });
   const root = searchEntries[0];
   const first = (name: string) => {
     const value = root?.[name];
@@ -36,7 +40,13 @@ export async function readSchemaNames(connection: DirectoryConnection): Promise<
 
 async function adSchemaNames(connection: DirectoryConnection, namingContext: string): Promise<string[]> {
   const names: string[] = [];
-  const search = { base: namingContext, filter: '(objectClass=attributeSchema)', attributes: ['lDAPDisplayName'], pageSize: PAGE_SIZE, timeLimitSeconds: TIME_LIMIT_SECONDS };
+  const search = {
+    base: namingContext,
+    filter: '(objectClass=attributeSchema)',
+    attributes: ['lDAPDisplayName'],
+    pageSize: PAGE_SIZE,
+    timeLimitSeconds: TIME_LIMIT_SECONDS,
+  };
   const pages = pagedSearch(connection.client, search, connection.lost, (record) => {
     names.push(...(record.attributes.get('ldapdisplayname') ?? []));
   });

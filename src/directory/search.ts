@@ -34,9 +34,18 @@ export async function searchDirectory(
   for (const base of request.searchBases) {
     const result: SearchBaseResult = { base, entries: 0, pages: 0, referrals: [] };
     try {
-      const pages = pagedSearch(connection.client, {
-        base, filter: request.filter, attributes: request.attributes, pageSize: request.pageSize, timeLimitSeconds: request.timeoutSeconds,
-      }, connection.lost, onRecord);
+      const pages = pagedSearch(
+        connection.client,
+        {
+          base,
+          filter: request.filter,
+          attributes: request.attributes,
+          pageSize: request.pageSize,
+          timeLimitSeconds: request.timeoutSeconds,
+        },
+        connection.lost,
+        onRecord,
+      );
       for await (const page of pages) {
         result.pages += 1;
         result.entries += page.entries;
@@ -48,7 +57,9 @@ export async function searchDirectory(
     }
     log.debug(`${base}: ${result.entries} entries in ${result.pages} pages`);
     if (result.referrals.length > 0) {
-      log.warn(`${base}: the server returned ${result.referrals.length} referral(s) that roster does not follow (e.g. ${result.referrals[0]}); people behind them are not in the extract`);
+      log.warn(
+        `${base}: the server returned ${result.referrals.length} referral(s) that roster does not follow (e.g. ${result.referrals[0]}); people behind them are not in the extract`,
+      );
     }
     results.push(result);
   }

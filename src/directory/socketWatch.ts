@@ -102,8 +102,14 @@ export function unlessLost<T>(work: Promise<T>, lost: AbortSignal): Promise<T> {
     const onLost = () => reject(lost.reason as Error);
     lost.addEventListener('abort', onLost, { once: true });
     work.then(
-      (value) => { lost.removeEventListener('abort', onLost); resolve(value); },
-      (error: Error) => { lost.removeEventListener('abort', onLost); reject(error); },
+      (value) => {
+        lost.removeEventListener('abort', onLost);
+        resolve(value);
+      },
+      (error: Error) => {
+        lost.removeEventListener('abort', onLost);
+        reject(error);
+      },
     );
   });
 }

@@ -27,7 +27,9 @@ export function certificateInfo(peer: PeerCertificate | undefined): CertificateI
 
 /** `{ CN: 'dc1', O: 'Corp' }` → "CN=dc1, O=Corp" (multi-valued parts joined with "+"). */
 export function distinguishedName(name: Record<string, string | string[] | undefined> | undefined): string {
-  const parts = Object.entries(name ?? {}).filter(([, value]) => value !== undefined).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`);
+  const parts = Object.entries(name ?? {})
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`);
   return parts.length > 0 ? parts.join(', ') : '(empty)';
 }
 

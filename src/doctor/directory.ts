@@ -62,9 +62,13 @@ async function checkNetwork(endpoint: Endpoint, { directory, checks }: Directory
     checks.pass('DNS', url, addresses === undefined ? `${host} is an IP address: nothing to look up` : `${host} → ${addresses.join(', ')}`);
   } catch (error) {
     const code = errnoText(error);
-    checks.fail('DNS', url, new DirectoryError(`cannot resolve ${host}, the host name in ${url} (${code})`, {
-      hint: `Check the name in directory.url and this server's DNS settings (e.g. nslookup ${host}).`,
-    }));
+    checks.fail(
+      'DNS',
+      url,
+      new DirectoryError(`cannot resolve ${host}, the host name in ${url} (${code})`, {
+        hint: `Check the name in directory.url and this server's DNS settings (e.g. nslookup ${host}).`,
+      }),
+    );
     return false;
   }
   try {
@@ -76,7 +80,13 @@ async function checkNetwork(endpoint: Endpoint, { directory, checks }: Directory
   }
   if (!endpoint.ldaps && !directory.startTls) {
     if (isLoopback(host)) checks.pass('TLS', url, 'none: plain ldap:// to a server on this machine (loopback)');
-    else checks.warn('TLS', url, 'none: plain ldap:// with allowInsecure, so the bind password crosses the network in clear text', 'Use ldaps://, or set "startTls": true, and remove "allowInsecure".');
+    else
+      checks.warn(
+        'TLS',
+        url,
+        'none: plain ldap:// with allowInsecure, so the bind password crosses the network in clear text',
+        'Use ldaps://, or set "startTls": true, and remove "allowInsecure".',
+      );
     return true;
   }
   const now = new Date();
@@ -90,8 +100,16 @@ async function checkNetwork(endpoint: Endpoint, { directory, checks }: Directory
     }
     const text = `${how}; ${describeCertificate(certificate, now)}`;
     const { daysLeft } = validityOf(certificate, now);
-    const details = { protocol: session.protocol, cipher: session.cipher, subject: certificate.subject, issuer: certificate.issuer, validTo: certificate.validTo.toISOString(), daysLeft };
-    if (daysLeft < RENEW_WARNING_DAYS) checks.warn('TLS', url, text, `The certificate expires in less than ${RENEW_WARNING_DAYS} days: renew it on the domain controller before then.`, details);
+    const details = {
+      protocol: session.protocol,
+      cipher: session.cipher,
+      subject: certificate.subject,
+      issuer: certificate.issuer,
+      validTo: certificate.validTo.toISOString(),
+      daysLeft,
+    };
+    if (daysLeft < RENEW_WARNING_DAYS)
+      checks.warn('TLS', url, text, `The certificate expires in less than ${RENEW_WARNING_DAYS} days: renew it on the domain controller before then.`, details);
     else checks.pass('TLS', url, text, details);
     return true;
   } catch (error) {
@@ -100,7 +118,10 @@ async function checkNetwork(endpoint: Endpoint, { directory, checks }: Directory
       return false;
     }
     const certificate = await peekCertificate(endpoint, directory.caFile);
-    const presented = certificate === undefined ? undefined : `the server presented: ${describeCertificate(certificate, now)}${certificate.altNames ? ` (names: ${certificate.altNames})` : ''}`;
+    const presented =
+      certificate === undefined
+        ? undefined
+        : `the server presented: ${describeCertificate(certificate, now)}${certificate.altNames ? ` (names: ${certificate.altNames})` : ''}`;
     checks.fail('TLS', url, connectFailure(url, error, directory.caFile), presented);
     return false;
   }
@@ -119,15 +140,26 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
   for (const base of plan.request.searchBases) {
     const collector = new RowCollector(plan.mapping);
     try {
-      const [result] = await searchDirectory(connection, { ...plan.request, searchBases: [base] }, (record) => {
-        collector.add(record);
-        all.add(record);
-      }, log);
+      const [result] = await searchDirectory(
+        connection,
+        { ...plan.request, searchBases: [base] },
+        (record) => {
+          collector.add(record);
+          all.add(record);
+        },
+        log,
+      );
       const { rows, summary } = collector.finish();
       const text = `${base}: ${summary.entriesFound} entries, ${rows.length} rows${skippedText(summary)}, ${result?.pages ?? 0} page(s)`;
       const details = { base, entries: summary.entriesFound, rows: rows.length, skipped: summary.skipped };
       if (rows.length === 0) {
-        checks.warn('search', url, text, 'This search base gives no rows: check directory.searchBases and directory.filter, and that the bind account may read the OU.', details);
+        checks.warn(
+          'search',
+          url,
+          text,
+          'This search base gives no rows: check directory.searchBases and directory.filter, and that the bind account may read the OU.',
+          details,
+        );
       } else {
         const sample = formatCsv(rows.first(SAMPLE_ROWS), { bom: false }).trimEnd();
         checks.pass('search', url, `${text}; the first ${Math.min(SAMPLE_ROWS, rows.length)} as the CSV would have them:\n${sample}`, details);
@@ -143,14 +175,20 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
     checks.warn('rows', url, 'the export would write no rows', 'sync refuses to push an empty roster: check directory.searchBases and directory.filter.');
   } else {
     const fill = checkFill(plan, summary);
-    checks.pass('rows', url, `the export would write ${summary.rowsWritten} rows from ${summary.entriesFound} entries${skippedText(summary)}\n${fill.table}`, { rows: summary.rowsWritten, filled: summary.filled });
+    checks.pass('rows', url, `the export would write ${summary.rowsWritten} rows from ${summary.entriesFound} entries${skippedText(summary)}\n${fill.table}`, {
+      rows: summary.rowsWritten,
+      filled: summary.filled,
+    });
     fill.warn(url, checks);
   }
 }
 
 function skippedText(summary: RowSummary): string {
   const labels: [keyof RowSummary['skipped'], string][] = [
-    ['noEmail', 'no email'], ['invalidEmail', 'invalid email'], ['duplicateEmail', 'duplicate email'], ['notAllowed', 'value not allowed'],
+    ['noEmail', 'no email'],
+    ['invalidEmail', 'invalid email'],
+    ['duplicateEmail', 'duplicate email'],
+    ['notAllowed', 'value not allowed'],
   ];
   const parts = labels.filter(([reason]) => summary.skipped[reason] > 0).map(([reason, label]) => `${summary.skipped[reason]} ${label}`);
   return parts.length === 0 ? '' : ` (skipped: ${parts.join(', ')})`;

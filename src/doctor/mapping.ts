@@ -17,8 +17,12 @@ export async function checkSchema(connection: DirectoryConnection, plan: SearchP
   try {
     schema = await readSchemaNames(connection);
   } catch (error) {
-    checks.warn('schema', url, `the directory's schema could not be read (${(error as Error).message}), so the attribute names in ${plan.fieldsFile} were not checked`,
-      'Nothing to do if the columns fill as expected below; otherwise compare the names in fields.config.json with an entry\'s attributes.');
+    checks.warn(
+      'schema',
+      url,
+      `the directory's schema could not be read (${(error as Error).message}), so the attribute names in ${plan.fieldsFile} were not checked`,
+      "Nothing to do if the columns fill as expected below; otherwise compare the names in fields.config.json with an entry's attributes.",
+    );
     return;
   }
   const unknown = unknownAttributes(plan.mapping, schema.names);
@@ -27,9 +31,13 @@ export async function checkSchema(connection: DirectoryConnection, plan: SearchP
     checks.pass('schema', url, `the ${count} attribute(s) ${plan.fieldsFile} names are all in the schema (${schema.source})`);
     return;
   }
-  checks.fail('schema', url, new ConfigError(plan.fieldsFile, unknown.map(describeUnknown), {
-    hint: `Correct the names in ${plan.fieldsFile}: an attribute the schema does not define is empty on every row, and nothing else would say so.`,
-  }));
+  checks.fail(
+    'schema',
+    url,
+    new ConfigError(plan.fieldsFile, unknown.map(describeUnknown), {
+      hint: `Correct the names in ${plan.fieldsFile}: an attribute the schema does not define is empty on every row, and nothing else would say so.`,
+    }),
+  );
 }
 
 /** The fill table (shown under the rows step) and a warning step for each column empty on every row or on most. */
@@ -39,7 +47,12 @@ export function checkFill(plan: SearchPlan, summary: RowSummary): { table: strin
     table: describeFill(fill, summary.rowsWritten),
     warn: (url, checks) => {
       for (const warning of fillWarnings(fill, plan.fieldsFile)) {
-        checks.warn('fill', url, warning, 'Look at a few people in the directory: map the column to the attribute that holds the value, or remove it from fields.config.json if the directory has no such data.');
+        checks.warn(
+          'fill',
+          url,
+          warning,
+          'Look at a few people in the directory: map the column to the attribute that holds the value, or remove it from fields.config.json if the directory has no such data.',
+        );
       }
     },
   };

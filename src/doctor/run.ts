@@ -16,7 +16,9 @@ export function checkConfig(configPath: string, checks: CheckLog): RosterConfig 
   try {
     const config = loadConfig(file);
     const parts = [
-      config.directory ? `${plural(config.directory.urls.length, 'directory server')}, ${plural(config.directory.searchBases.length, 'search base')}` : 'no directory',
+      config.directory
+        ? `${plural(config.directory.urls.length, 'directory server')}, ${plural(config.directory.searchBases.length, 'search base')}`
+        : 'no directory',
       config.ilobby.length > 0 ? plural(config.ilobby.length, 'iLobby target') : 'no iLobby target',
     ];
     checks.pass('config', file, `${file}: ${parts.join(', ')}`);

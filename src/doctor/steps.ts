@@ -68,12 +68,17 @@ export class CheckLog {
   fail(step: string, subject: string, error: unknown, detail?: string): void {
     const failure = describeFailure(error);
     if (failure.kind === 'unexpected') this.log.debug(error instanceof Error ? (error.stack ?? failure.message) : failure.message);
-    this.record({
-      step, subject, status: 'fail',
-      message: detail === undefined ? failure.message : `${failure.message}\n${detail}`,
-      hint: failure.hint,
-      exitCode: failure.exitCode,
-    }, {});
+    this.record(
+      {
+        step,
+        subject,
+        status: 'fail',
+        message: detail === undefined ? failure.message : `${failure.message}\n${detail}`,
+        hint: failure.hint,
+        exitCode: failure.exitCode,
+      },
+      {},
+    );
   }
 
   /** The first failure's exit code, or 0. */

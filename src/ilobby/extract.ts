@@ -43,7 +43,11 @@ export function planSearch(config: RosterConfig): SearchPlan {
     throw new ConfigError(config.file, ['directory: is required to read people from Active Directory or LDAP']);
   }
   const { file: fieldsFile, mapping } = loadFieldMapping(config);
-  const filter = buildFilter(directory.filter, { configFile: config.file, memberOf: directory.memberOf, notExpiredAt: directory.excludeExpired ? new Date() : undefined });
+  const filter = buildFilter(directory.filter, {
+    configFile: config.file,
+    memberOf: directory.memberOf,
+    notExpiredAt: directory.excludeExpired ? new Date() : undefined,
+  });
   const attributes = attributesNeeded(mapping);
   const request = { searchBases: directory.searchBases, filter, attributes, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds };
   return { directory, fieldsFile, mapping, request };
@@ -74,7 +78,9 @@ async function warnUnknownAttributes(connection: DirectoryConnection, mapping: F
   try {
     const schema = await readSchemaNames(connection);
     const unknown = unknownAttributes(mapping, schema.names);
-    log.debug(`${fieldsFile}: ${unknown.length === 0 ? 'every attribute is' : `${unknown.length} attribute(s) are not`} in the schema (${schema.names.length} attributes in ${schema.source})`);
+    log.debug(
+      `${fieldsFile}: ${unknown.length === 0 ? 'every attribute is' : `${unknown.length} attribute(s) are not`} in the schema (${schema.names.length} attributes in ${schema.source})`,
+    );
     for (const attribute of unknown) log.warn(`${fieldsFile}: ${describeUnknown(attribute)}`);
   } catch (error) {
     log.warn(`could not read the directory's schema, so the attribute names in ${fieldsFile} were not checked: ${(error as Error).message}`);
@@ -94,14 +100,18 @@ export function describeExtract(extract: Extract): string {
     `rows written:  ${summary.rowsWritten}`,
   ];
   const reasons: [keyof RowSummary['skipped'], string][] = [
-    ['noEmail', 'no email'], ['invalidEmail', 'invalid email'], ['duplicateEmail', 'duplicate email'], ['notAllowed', 'value not allowed'],
+    ['noEmail', 'no email'],
+    ['invalidEmail', 'invalid email'],
+    ['duplicateEmail', 'duplicate email'],
+    ['notAllowed', 'value not allowed'],
   ];
   for (const [reason, label] of reasons) {
     if (summary.skipped[reason] === 0) continue;
     lines.push(`skipped (${label}): ${summary.skipped[reason]}, e.g. ${summary.examples[reason].join('; ')}`);
   }
   const warnings: [keyof RowSummary['warnings'], string][] = [
-    ['phoneNotNormalized', 'phone number left as it was (not a valid number)'], ['truncated', 'value cut to maxLength'],
+    ['phoneNotNormalized', 'phone number left as it was (not a valid number)'],
+    ['truncated', 'value cut to maxLength'],
   ];
   for (const [reason, label] of warnings) {
     if (summary.warnings[reason] === 0) continue;

@@ -33,7 +33,12 @@ export function targetChanges(config: RosterConfig, target: Pick<IlobbyTarget, '
   const sites = target.sites === undefined ? undefined : new Set(target.sites);
   const targetRows = sites === undefined ? rows : rows.filter((row) => sites.has(row.SITE));
   const previous = readLastPush(config.stateDir, target.name);
-  const preview: TargetChanges = { target: target.name, rows: targetRows.length, previousRows: previous?.rows.length, changes: diffRows(previous?.rows, targetRows) };
+  const preview: TargetChanges = {
+    target: target.name,
+    rows: targetRows.length,
+    previousRows: previous?.rows.length,
+    changes: diffRows(previous?.rows, targetRows),
+  };
   if (previous?.unsettled) preview.unsettledPush = previous.file;
   return { rows: targetRows, preview };
 }
@@ -43,7 +48,13 @@ export function targetChanges(config: RosterConfig, target: Pick<IlobbyTarget, '
  * message already names the people to be disabled, they are not named a second time.
  */
 export function changeLines(changes: RosterChanges, options: { disabledNamedAbove?: boolean } = {}): string[] {
-  const first = (list: readonly Row[], length = list.length) => (length ? ` (${list.slice(0, SHOWN).map((r) => r.EMAIL).join(', ')}${length > SHOWN ? ', …' : ''})` : '');
+  const first = (list: readonly Row[], length = list.length) =>
+    length
+      ? ` (${list
+          .slice(0, SHOWN)
+          .map((r) => r.EMAIL)
+          .join(', ')}${length > SHOWN ? ', …' : ''})`
+      : '';
   const disabled = options.disabledNamedAbove && changes.disabled.length > 0 ? ' (named in the refusal above)' : first(changes.disabled);
   return [
     `  added ${changes.added.length}${first(changes.added.first(SHOWN), changes.added.length)}`,
@@ -60,5 +71,12 @@ export function describeTargetChanges(target: TargetChanges): string {
 /** The counts for the run report (the full lists go to --diff-out, not into every report). */
 export function changeCounts(target: TargetChanges): Record<string, unknown> {
   const { changes } = target;
-  return { target: target.target, rows: target.rows, previousRows: target.previousRows ?? null, added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length };
+  return {
+    target: target.target,
+    rows: target.rows,
+    previousRows: target.previousRows ?? null,
+    added: changes.added.length,
+    changed: changes.changed.length,
+    disabled: changes.disabled.length,
+  };
 }

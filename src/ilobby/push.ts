@@ -81,8 +81,17 @@ const GUARDED_COLUMNS = COLUMNS.filter((column) => column !== 'EMAIL');
 async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows: RowList, options: PushOptions, log: Logger): Promise<TargetResult> {
   const csv = csvFileFor(config, target);
   const result: TargetResult = {
-    target: target.name, outcome: 'failed', exitCode: ExitCode.unexpected, csv, rows: 0, firstPush: false,
-    added: 0, changed: 0, disabled: 0, disabledExamples: [], message: '',
+    target: target.name,
+    outcome: 'failed',
+    exitCode: ExitCode.unexpected,
+    csv,
+    rows: 0,
+    firstPush: false,
+    added: 0,
+    changed: 0,
+    disabled: 0,
+    disabledExamples: [],
+    message: '',
   };
   let summary = ''; // the counts, once known
   let refusalPreview = ''; // what a refused push would have changed, for the result line
@@ -95,24 +104,39 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
       log.warn(`${target.name}: an earlier run's push was not recorded as settled; comparing with the file it sent, ${targetPreview.unsettledPush}`);
     }
     Object.assign(result, {
-      rows: rows.length, firstPush: previousRows === undefined,
-      added: changes.added.length, changed: changes.changed.length, disabled: changes.disabled.length,
+      rows: rows.length,
+      firstPush: previousRows === undefined,
+      added: changes.added.length,
+      changed: changes.changed.length,
+      disabled: changes.disabled.length,
       disabledExamples: changes.disabled.slice(0, NAMES_SHOWN).map((row) => row.EMAIL),
     });
     summary = `${rows.length} rows (${changes.added.length} added, ${changes.changed.length} changed, ${changes.disabled.length} to be disabled)`;
     if (previousRows !== undefined) refusalPreview = `\n${changeLines(changes, { disabledNamedAbove: true }).join('\n')}`;
     writeCsvFile(csv, rows, { bom: config.csv.bom });
     const verdict = evaluateGuards({
-      rowCount: rows.length, previousCount: previousRows, safety: config.safety, force: options.force, firstPush: options.firstPush,
+      rowCount: rows.length,
+      previousCount: previousRows,
+      safety: config.safety,
+      force: options.force,
+      firstPush: options.firstPush,
       disabled: { count: changes.disabled.length, examples: result.disabledExamples },
-      changed: previousRows === undefined ? undefined
-        : columnChanges(changes.changed, changes.changed.length + changes.unchanged, GUARDED_COLUMNS, (row) => row.EMAIL),
+      changed:
+        previousRows === undefined
+          ? undefined
+          : columnChanges(changes.changed, changes.changed.length + changes.unchanged, GUARDED_COLUMNS, (row) => row.EMAIL),
     });
-    if (verdict.fatal !== undefined) throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, { hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.' });
-    if (verdict.firstPushRefused) {
-      throw new SafetyRefusal(`${target.name}: refused: this is the first push to ${target.name} from ${config.stateDir}: ${firstPushWarning('address-book entry')}`, {
-        hint: `Look at ${csv}: it is what would be sent. If it is the whole address book, push it once by hand with --first-push ("roster sync --first-push"); later runs compare with that push.`,
+    if (verdict.fatal !== undefined)
+      throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, {
+        hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.',
       });
+    if (verdict.firstPushRefused) {
+      throw new SafetyRefusal(
+        `${target.name}: refused: this is the first push to ${target.name} from ${config.stateDir}: ${firstPushWarning('address-book entry')}`,
+        {
+          hint: `Look at ${csv}: it is what would be sent. If it is the whole address book, push it once by hand with --first-push ("roster sync --first-push"); later runs compare with that push.`,
+        },
+      );
     }
     if (!verdict.allowed) {
       throw new SafetyRefusal(`${target.name}: refused:\n  - ${verdict.thresholds.join('\n  - ')}`, {
@@ -120,9 +144,8 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
       });
     }
     for (const threshold of verdict.thresholds) log.warn(`${target.name}: --force overrides: ${threshold}`);
-    const preview = previousRows === undefined
-      ? `\n  first push (--first-push): ${firstPushWarning('address-book entry')}`
-      : `\n${changeLines(changes).join('\n')}`;
+    const preview =
+      previousRows === undefined ? `\n  first push (--first-push): ${firstPushWarning('address-book entry')}` : `\n${changeLines(changes).join('\n')}`;
     if (previousRows === undefined) log.warn(`${target.name}: first push: ${firstPushWarning('address-book entry')}`);
     if (options.dryRun) {
       return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}${preview}` };
@@ -149,11 +172,23 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
     // the result line only says what was not sent, so a refusal is not printed twice.
     const failure = reportFailure(error, log, false);
     if (error instanceof PushNotRecordedError) {
-      return { ...result, exitCode: failure.exitCode, recorded: false, message: `${target.name}: uploaded ${summary}, but not recorded as the last push (see above)` };
+      return {
+        ...result,
+        exitCode: failure.exitCode,
+        recorded: false,
+        message: `${target.name}: uploaded ${summary}, but not recorded as the last push (see above)`,
+      };
     }
     const refused = error instanceof SafetyRefusal;
     const message = refused ? `${target.name}: refused, nothing sent${summary ? `: ${summary}${refusalPreview}` : ''}` : failure.message;
-    return { ...result, outcome: refused ? 'refused' : 'failed', exitCode: failure.exitCode, message, reason: failure.message, ...(failure.hint === undefined ? {} : { hint: failure.hint }) };
+    return {
+      ...result,
+      outcome: refused ? 'refused' : 'failed',
+      exitCode: failure.exitCode,
+      message,
+      reason: failure.message,
+      ...(failure.hint === undefined ? {} : { hint: failure.hint }),
+    };
   }
 }
 
@@ -164,7 +199,12 @@ export function exitCodeOf(results: readonly TargetResult[]): ExitCode {
 
 /** Pushes to every target and tells the operator how each went; returns the run's exit code. */
 export async function pushAndReport(
-  command: string, config: RosterConfig, rows: RowList, options: PushOptions, log: Logger, report: Record<string, unknown>,
+  command: string,
+  config: RosterConfig,
+  rows: RowList,
+  options: PushOptions,
+  log: Logger,
+  report: Record<string, unknown>,
 ): Promise<ExitCode> {
   const targets = await pushToTargets(config, rows, options, log);
   report.targets = targets;

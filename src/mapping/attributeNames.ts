@@ -65,9 +65,7 @@ export function editDistance(a: string, b: string): number {
 
 /** `FIRSTNAME: "givnName" is not in the directory's schema; did you mean givenName?` */
 export function describeUnknown(unknown: UnknownAttribute): string {
-  const offer = unknown.suggestions.length === 0
-    ? 'no attribute of the schema has a similar name'
-    : `did you mean ${unknown.suggestions.join(' or ')}?`;
+  const offer = unknown.suggestions.length === 0 ? 'no attribute of the schema has a similar name' : `did you mean ${unknown.suggestions.join(' or ')}?`;
   return `${unknown.column}: "${unknown.attribute}" is not an attribute of the directory's schema; ${offer}`;
 }
 

@@ -64,8 +64,16 @@ export function parseFieldMapping(json: Json, file: string): FieldMapping {
 
 function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | undefined {
   const rule: FieldRule = {
-    column, attributes: [], value: undefined, match: undefined, map: undefined, fallback: undefined,
-    transform: undefined, phoneCountry: undefined, maxLength: undefined, allowed: undefined,
+    column,
+    attributes: [],
+    value: undefined,
+    match: undefined,
+    map: undefined,
+    fallback: undefined,
+    transform: undefined,
+    phoneCountry: undefined,
+    maxLength: undefined,
+    allowed: undefined,
   };
   if (typeof spec === 'string' && spec.trim() !== '') return { ...rule, attributes: [spec.trim()] };
   if (Array.isArray(spec)) {
@@ -122,7 +130,8 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
   if (phone !== undefined) {
     if (phone !== 'e164') problems.add(`${column}.phone`, `the only format is "e164", found "${phone}"`);
     else if (country === undefined) problems.add(`${column}.country`, 'is required with "phone": the country of numbers written without +, e.g. "CA"');
-    else if (!phoneLibrary().isSupportedCountry(country.toUpperCase())) problems.add(`${column}.country`, `"${country}" is not a two-letter country code libphonenumber knows`);
+    else if (!phoneLibrary().isSupportedCountry(country.toUpperCase()))
+      problems.add(`${column}.country`, `"${country}" is not a two-letter country code libphonenumber knows`);
     else rule.phoneCountry = country.toUpperCase() as CountryCode;
   } else if (country !== undefined) {
     problems.add(`${column}.country`, 'only goes with "phone": "e164"');

@@ -12,8 +12,14 @@ export function phoneLibrary(): typeof PhoneLibrary {
   // node_modules; a single executable's, which loads only Node's built-in modules, has it built in
   // by esbuild (build/bundle.ts), still evaluated only here. From dist/src (an ES module, as the
   // unit tests run) createRequire loads it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's own require, see above
-  return (loaded ??= (typeof require === 'function' ? require('libphonenumber-js') : createRequire(import.meta.url)('libphonenumber-js')) as typeof PhoneLibrary);
+  // The literal require('libphonenumber-js') is what esbuild sees and builds in.
+  loaded ??= (
+    typeof require === 'function'
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's own require, see above
+        require('libphonenumber-js')
+      : createRequire(import.meta.url)('libphonenumber-js')
+  ) as typeof PhoneLibrary;
+  return loaded;
 }
 let loaded: typeof PhoneLibrary | undefined;
 

@@ -33,7 +33,9 @@ export function readRunReports(stateDir: string): Array<{ file: string; report: 
   const folder = join(stateDir, 'reports');
   let names: string[];
   try {
-    names = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(folder)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -65,25 +67,42 @@ export function targetRunsOf(report: Record<string, unknown>, file: string, ilob
   const runError = typeof report.error === 'string' ? report.error : undefined;
   if (command === 'officevibe-push') {
     if (report.outcome === 'dry-run') return [];
-    return [{
-      ...base, target: OFFICEVIBE_TARGET, exitCode, result: resultOf(exitCode, exitCode === 0 && report.outcome === 'pushed'),
-      ...counts(report.users, report.added, report.changed, report.deactivated), ...(runError === undefined ? {} : { error: runError }),
-    }];
+    return [
+      {
+        ...base,
+        target: OFFICEVIBE_TARGET,
+        exitCode,
+        result: resultOf(exitCode, exitCode === 0 && report.outcome === 'pushed'),
+        ...counts(report.users, report.added, report.changed, report.deactivated),
+        ...(runError === undefined ? {} : { error: runError }),
+      },
+    ];
   }
   const targets = Array.isArray(report.targets) ? (report.targets as Array<Record<string, unknown>>) : undefined;
   if (targets === undefined) {
-    return ilobbyTargets.map((target) => ({ ...base, target, exitCode, result: resultOf(exitCode, false), ...(runError === undefined ? {} : { error: runError }) }));
+    return ilobbyTargets.map((target) => ({
+      ...base,
+      target,
+      exitCode,
+      result: resultOf(exitCode, false),
+      ...(runError === undefined ? {} : { error: runError }),
+    }));
   }
   if (targets.some((t) => t.outcome === 'dry-run')) return [];
-  return targets.filter((t) => typeof t.target === 'string').map((t) => {
-    const targetExit = typeof t.exitCode === 'number' ? t.exitCode : exitCode;
-    const reason = typeof t.reason === 'string' ? t.reason : typeof t.message === 'string' && t.outcome !== 'uploaded' ? t.message : undefined;
-    return {
-      ...base, target: t.target as string, exitCode: targetExit,
-      result: t.outcome === 'refused' ? 'refused' : resultOf(targetExit, t.outcome === 'uploaded'),
-      ...counts(t.rows, t.added, t.changed, t.disabled), ...(reason === undefined ? {} : { error: reason }),
-    };
-  });
+  return targets
+    .filter((t) => typeof t.target === 'string')
+    .map((t) => {
+      const targetExit = typeof t.exitCode === 'number' ? t.exitCode : exitCode;
+      const reason = typeof t.reason === 'string' ? t.reason : typeof t.message === 'string' && t.outcome !== 'uploaded' ? t.message : undefined;
+      return {
+        ...base,
+        target: t.target as string,
+        exitCode: targetExit,
+        result: t.outcome === 'refused' ? 'refused' : resultOf(targetExit, t.outcome === 'uploaded'),
+        ...counts(t.rows, t.added, t.changed, t.disabled),
+        ...(reason === undefined ? {} : { error: reason }),
+      };
+    });
 }
 
 /** Every push attempt the state folder records, oldest first. */

@@ -52,8 +52,21 @@ export interface OfficevibeConfig {
 
 /** Canonical spelling of every top-level key, found case-insensitively. */
 const KEYS = [
-  'ApiKey', 'ApiKeyEnv', 'ApiKeyFile', 'SyncManagerEmail', 'InviteNewUsers', 'ApiUrl', 'UsersFile', 'GroupsFile',
-  'GroupsMappingFile', 'directory', 'export', 'safety', 'stateDir', 'caFile', '$schema',
+  'ApiKey',
+  'ApiKeyEnv',
+  'ApiKeyFile',
+  'SyncManagerEmail',
+  'InviteNewUsers',
+  'ApiUrl',
+  'UsersFile',
+  'GroupsFile',
+  'GroupsMappingFile',
+  'directory',
+  'export',
+  'safety',
+  'stateDir',
+  'caFile',
+  '$schema',
 ] as const;
 
 export const DEFAULT_FILES = { users: 'Data/users.csv', groups: 'Data/groups.csv', mappings: 'Data/groups-mapping.csv' } as const;
@@ -71,7 +84,6 @@ export const DEFAULT_USER_ATTRIBUTES: Record<UserColumn, string[]> = {
   imageUrl: [],
   language: [],
 };
-
 
 export function parseOfficevibeConfig(json: Json, configFile: string, configDir: string): OfficevibeConfig {
   const problems = new Problems();
@@ -115,7 +127,12 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
     throw new ConfigError(configFile, problems.list, { hint: 'Fix these keys in the Officevibe config file (see README, "Officevibe") and run again.' });
   }
   return {
-    file: configFile, apiKey, syncManagerEmail, inviteNewUsers, syncUrl, files,
+    file: configFile,
+    apiKey,
+    syncManagerEmail,
+    inviteNewUsers,
+    syncUrl,
+    files,
     caFile: caFile === undefined ? undefined : path(caFile),
     stateDir: sharedConfig?.stateDir ?? path('state'),
     safety: sharedConfig?.safety ?? { ...DEFAULT_SAFETY },
@@ -128,7 +145,7 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
 /** What `officevibe push` needs beyond the files; every missing key is listed at once. */
 export function requirePushSettings(config: OfficevibeConfig): { apiKey: ApiKeySource; syncManagerEmail: string; syncUrl: string } {
   const problems: string[] = [];
-  if (config.apiKey === undefined) problems.push('ApiKeyEnv: is required (or ApiKeyFile, or the original tool\'s ApiKey): the Officevibe API key');
+  if (config.apiKey === undefined) problems.push("ApiKeyEnv: is required (or ApiKeyFile, or the original tool's ApiKey): the Officevibe API key");
   if (config.syncManagerEmail === undefined) problems.push('SyncManagerEmail: is required: the Officevibe administrator the sync acts as');
   if (config.syncUrl === undefined) problems.push('ApiUrl: is required, e.g. "https://app.officevibe.com"');
   if (problems.length > 0 || config.apiKey === undefined || config.syncManagerEmail === undefined || config.syncUrl === undefined) {
@@ -140,7 +157,8 @@ export function requirePushSettings(config: OfficevibeConfig): { apiKey: ApiKeyS
 /** What `officevibe export` needs: the directory and the groups to export. */
 export function requireExportSettings(config: OfficevibeConfig): { directory: DirectoryConfig; groups: GroupSelection } {
   const problems: string[] = [];
-  if (config.directory === undefined) problems.push('directory: is required to read people from Active Directory or LDAP (the same section as roster\'s config.json)');
+  if (config.directory === undefined)
+    problems.push("directory: is required to read people from Active Directory or LDAP (the same section as roster's config.json)");
   if (config.export.groups === undefined) problems.push('export.groups: is required: {"dns": ["CN=…"]} or {"filter": "(cn=OV-*)", "searchBases": ["OU=…"]}');
   if (config.directory === undefined || config.export.groups === undefined) {
     throw new ConfigError(config.file, problems, { hint: 'Add these sections to the Officevibe config file (see README, "Officevibe").' });

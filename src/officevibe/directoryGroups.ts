@@ -56,7 +56,9 @@ export function buildGroupExport(read: readonly DirectoryGroup[], users: readonl
     if (group.managedBy !== undefined) {
       const manager = userByDn.get(dnKey(group.managedBy));
       if (manager === undefined) {
-        result.managerProblems.push(`${group.name}: managedBy ${group.managedBy} is not an exported user (disabled, outside directory.searchBases, or not a person), so the group has no manager in Officevibe`);
+        result.managerProblems.push(
+          `${group.name}: managedBy ${group.managedBy} is not an exported user (disabled, outside directory.searchBases, or not a person), so the group has no manager in Officevibe`,
+        );
       } else {
         memberships.set(manager.values.id, { isMember: memberships.get(manager.values.id)?.isMember ?? false, isManager: true });
         report.manager = manager.values.email;
@@ -72,7 +74,9 @@ export function buildGroupExport(read: readonly DirectoryGroup[], users: readonl
     report.subGroups = subGroups.length;
     result.reports.push(report);
   }
-  result.cycles = findNestingCycles(result.mappings.flatMap((m, index) => (m.subGroupId === null ? [] : [{ parent: m.groupId, child: m.subGroupId, line: index + 2 }])));
+  result.cycles = findNestingCycles(
+    result.mappings.flatMap((m, index) => (m.subGroupId === null ? [] : [{ parent: m.groupId, child: m.subGroupId, line: index + 2 }])),
+  );
   return result;
 }
 

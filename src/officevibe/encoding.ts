@@ -19,11 +19,15 @@ export function decodeCsv(bytes: Uint8Array, file: string, options: { ignoreEnco
   const hasBom = UTF8_BOM.every((byte, index) => bytes[index] === byte);
   if (!options.ignoreEncoding) {
     if (utf16 !== undefined) {
-      return { problem: `${file} is UTF-16 text (what PowerShell's Out-File writes), not UTF-8 with BOM: ${SAVE_AS}, or pass --ignore-encoding to read it as UTF-16` };
+      return {
+        problem: `${file} is UTF-16 text (what PowerShell's Out-File writes), not UTF-8 with BOM: ${SAVE_AS}, or pass --ignore-encoding to read it as UTF-16`,
+      };
     }
     if (!hasBom) {
       const found = isUtf8(bytes) ? 'UTF-8 without a BOM' : 'not UTF-8 at all (probably Windows-1252, the ANSI code page)';
-      return { problem: `${file} is not UTF-8 with BOM, the format the original tool requires (this file is ${found}): ${SAVE_AS}, or pass --ignore-encoding to read it as it is` };
+      return {
+        problem: `${file} is not UTF-8 with BOM, the format the original tool requires (this file is ${found}): ${SAVE_AS}, or pass --ignore-encoding to read it as it is`,
+      };
     }
   }
   if (utf16 !== undefined) {

@@ -34,11 +34,14 @@ export interface OfficevibeExportResult {
 export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: string | undefined, log: Logger): Promise<OfficevibeExportResult> {
   const { directory, groups: selection } = requireExportSettings(config);
   // The same people as roster's own export (ilobby/extract.ts): filter, memberOf, excludeExpired.
-  const filter = buildFilter(directory.filter, { configFile: config.file, memberOf: directory.memberOf, notExpiredAt: directory.excludeExpired ? new Date() : undefined });
+  const filter = buildFilter(directory.filter, {
+    configFile: config.file,
+    memberOf: directory.memberOf,
+    notExpiredAt: directory.excludeExpired ? new Date() : undefined,
+  });
   // Both filters are checked before connecting: a malformed one is a config fault (exit 2).
-  const groups: { dns: string[] } | { filter: string; searchBases: string[] | undefined } = selection.kind === 'dns'
-    ? { dns: selection.dns }
-    : { filter: buildGroupFilter(selection.filter, config.file), searchBases: selection.searchBases };
+  const groups: { dns: string[] } | { filter: string; searchBases: string[] | undefined } =
+    selection.kind === 'dns' ? { dns: selection.dns } : { filter: buildGroupFilter(selection.filter, config.file), searchBases: selection.searchBases };
   const attributes = userAttributesNeeded(config.export.users);
   log.debug(`people: filter ${filter}; attributes ${attributes.join(', ')}`);
 
@@ -47,12 +50,31 @@ export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: st
   let bases: SearchBaseResult[];
   const read: DirectoryGroup[] = [];
   try {
-    bases = await searchDirectory(connection, {
-      searchBases: directory.searchBases, filter, attributes, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds,
-    }, (record) => collector.add(record), log);
-    const dns = 'dns' in groups ? groups.dns : await findGroups(connection, {
-      filter: groups.filter, searchBases: groups.searchBases ?? directory.searchBases, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds,
-    }, log);
+    bases = await searchDirectory(
+      connection,
+      {
+        searchBases: directory.searchBases,
+        filter,
+        attributes,
+        pageSize: directory.pageSize,
+        timeoutSeconds: directory.timeoutSeconds,
+      },
+      (record) => collector.add(record),
+      log,
+    );
+    const dns =
+      'dns' in groups
+        ? groups.dns
+        : await findGroups(
+            connection,
+            {
+              filter: groups.filter,
+              searchBases: groups.searchBases ?? directory.searchBases,
+              pageSize: directory.pageSize,
+              timeoutSeconds: directory.timeoutSeconds,
+            },
+            log,
+          );
     log.debug(`groups: ${dns.length} (${selection.kind === 'dns' ? 'export.groups.dns' : 'export.groups.filter'})`);
     for (const dn of dns) read.push(await readGroup(connection, dn, directory.timeoutSeconds, log));
   } finally {
@@ -62,10 +84,14 @@ export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: st
   const { users, summary } = collector.finish();
   const groupExport = buildGroupExport(read, users);
   if (groupExport.cycles.length > 0) {
-    throw new InvalidInputError(`the exported groups are nested in a cycle, which Officevibe's teams cannot be; nothing was written:\n  - ${
-      groupExport.cycles.map((cycle) => cycle.path.map((id) => read.find((g) => g.id === id)?.dn ?? id).join(' ⊃ ')).join('\n  - ')}`, {
-      hint: 'Remove one of these nestings in the directory, or leave one of the groups out of export.groups.',
-    });
+    throw new InvalidInputError(
+      `the exported groups are nested in a cycle, which Officevibe's teams cannot be; nothing was written:\n  - ${groupExport.cycles
+        .map((cycle) => cycle.path.map((id) => read.find((g) => g.id === id)?.dn ?? id).join(' ⊃ '))
+        .join('\n  - ')}`,
+      {
+        hint: 'Remove one of these nestings in the directory, or leave one of the groups out of export.groups.',
+      },
+    );
   }
   for (const problem of groupExport.managerProblems) log.warn(problem);
 
@@ -75,16 +101,41 @@ export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: st
   // A column no attribute fills is left out rather than written empty: Officevibe is sent no value
   // for it, instead of an empty one that could clear what people set there themselves.
   const columns = USER_COLUMNS.filter((column) => config.export.users[column].length > 0);
-  writeOutput(files.users, formatTable(columns, users.map((user) => columns.map((column) => user.values[column]))), outDir);
-  writeOutput(files.groups, formatTable(GROUPS_SPEC.columns, groupExport.groups.map((group) => [group.id, group.name])), outDir);
-  writeOutput(files.mappings, formatTable(MAPPINGS_SPEC.columns, groupExport.mappings.map((m) => [
-    m.groupId, m.userId ?? '', m.subGroupId ?? '', csvBoolean(m.isMember), csvBoolean(m.isManager),
-  ])), outDir);
+  writeOutput(
+    files.users,
+    formatTable(
+      columns,
+      users.map((user) => columns.map((column) => user.values[column])),
+    ),
+    outDir,
+  );
+  writeOutput(
+    files.groups,
+    formatTable(
+      GROUPS_SPEC.columns,
+      groupExport.groups.map((group) => [group.id, group.name]),
+    ),
+    outDir,
+  );
+  writeOutput(
+    files.mappings,
+    formatTable(
+      MAPPINGS_SPEC.columns,
+      groupExport.mappings.map((m) => [m.groupId, m.userId ?? '', m.subGroupId ?? '', csvBoolean(m.isMember), csvBoolean(m.isManager)]),
+    ),
+    outDir,
+  );
   if (users.length === 0) log.warn('no users: users.csv has only its header; officevibe push would refuse it');
 
   const changes = changesAgainstLastPush(config, users, groupExport);
   return {
-    files, directory: connection.url, bases, summary, groups: groupExport.reports, mappings: groupExport.mappings.length, changes,
+    files,
+    directory: connection.url,
+    bases,
+    summary,
+    groups: groupExport.reports,
+    mappings: groupExport.mappings.length,
+    changes,
     lines: describeExport(bases, summary, groupExport, files, changes),
   };
 }
@@ -93,7 +144,11 @@ export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: st
 function outputFiles(config: OfficevibeConfig, outDir: string | undefined): OfficevibeExportResult['files'] {
   if (outDir === undefined) return config.files;
   const dir = resolve(outDir);
-  return { users: join(dir, basename(config.files.users)), groups: join(dir, basename(config.files.groups)), mappings: join(dir, basename(config.files.mappings)) };
+  return {
+    users: join(dir, basename(config.files.users)),
+    groups: join(dir, basename(config.files.groups)),
+    mappings: join(dir, basename(config.files.mappings)),
+  };
 }
 
 /** Creates the folder (the Data folder may not exist yet); a path that cannot be written is exit 2. */
@@ -103,7 +158,10 @@ function writeOutput(file: string, content: string, outDir: string | undefined):
     writeFileAtomic(file, content);
   } catch (error) {
     throw new InvalidInputError(`cannot write ${file}: ${errnoText(error)}`, {
-      hint: outDir === undefined ? 'Check UsersFile, GroupsFile and GroupsMappingFile: their folder must be writable by the account running roster.' : 'Check --out-dir: it must be writable by the account running roster.',
+      hint:
+        outDir === undefined
+          ? 'Check UsersFile, GroupsFile and GroupsMappingFile: their folder must be writable by the account running roster.'
+          : 'Check --out-dir: it must be writable by the account running roster.',
       cause: error,
     });
   }
@@ -121,23 +179,38 @@ function changesAgainstLastPush(config: OfficevibeConfig, users: readonly Direct
   return current === undefined ? undefined : officevibeChangeLines(officevibeChanges(previous, current));
 }
 
-function describeExport(bases: SearchBaseResult[], summary: UserSummary, groups: GroupExport, files: OfficevibeExportResult['files'], changes: OfficevibeExportResult['changes']): string[] {
+function describeExport(
+  bases: SearchBaseResult[],
+  summary: UserSummary,
+  groups: GroupExport,
+  files: OfficevibeExportResult['files'],
+  changes: OfficevibeExportResult['changes'],
+): string[] {
   const lines = [
     `entries found: ${summary.entriesFound} (${bases.map((b) => `${b.entries} in ${b.base}`).join('; ')})`,
     `users written: ${summary.usersWritten}`,
   ];
   const reasons: [keyof UserSummary['skipped'], string][] = [
-    ['noId', 'no id'], ['noEmail', 'no email'], ['invalidEmail', 'invalid email'], ['duplicateId', 'duplicate id'], ['duplicateEmail', 'duplicate email'],
+    ['noId', 'no id'],
+    ['noEmail', 'no email'],
+    ['invalidEmail', 'invalid email'],
+    ['duplicateId', 'duplicate id'],
+    ['duplicateEmail', 'duplicate email'],
   ];
   for (const [reason, label] of reasons) {
     if (summary.skipped[reason] > 0) lines.push(`skipped (${label}): ${summary.skipped[reason]}, e.g. ${summary.examples[reason].join('; ')}`);
   }
   lines.push(`groups written: ${groups.groups.length}, mappings: ${groups.mappings.length}`);
   for (const group of groups.reports) {
-    lines.push(`  ${group.name}: ${group.members} members${group.manager ? `, manager ${group.manager}` : ''}${group.subGroups ? `, ${group.subGroups} nested group${group.subGroups === 1 ? '' : 's'}` : ''}${
-      group.notExported ? `; ${group.notExported} members left out (not exported users or groups), e.g. ${group.notExportedExamples.join('; ')}` : ''}`);
+    lines.push(
+      `  ${group.name}: ${group.members} members${group.manager ? `, manager ${group.manager}` : ''}${group.subGroups ? `, ${group.subGroups} nested group${group.subGroups === 1 ? '' : 's'}` : ''}${
+        group.notExported ? `; ${group.notExported} members left out (not exported users or groups), e.g. ${group.notExportedExamples.join('; ')}` : ''
+      }`,
+    );
   }
   lines.push(`files: ${files.users}, ${files.groups}, ${files.mappings}`);
-  lines.push(...(changes === undefined ? ['officevibe: no previous push to compare with'] : ['officevibe, against the last push (people by email):', ...changes]));
+  lines.push(
+    ...(changes === undefined ? ['officevibe: no previous push to compare with'] : ['officevibe, against the last push (people by email):', ...changes]),
+  );
   return lines;
 }

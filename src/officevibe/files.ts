@@ -48,7 +48,16 @@ export function readTable(text: string, file: string, spec: TableSpec): { table:
   // Excel saves "CSV" with semicolons where the decimal separator is a comma (French, German...).
   const firstLine = /^[\r\n]*([^\r\n]*)/.exec(text)?.[1] ?? '';
   if (!firstLine.includes(',') && firstLine.includes(';')) {
-    return { table: undefined, problems: [at(file, 1, `the file is separated by ";" (Excel in some languages), not by commas: save it as "CSV UTF-8 (comma delimited)" (header found: ${firstLine})`)] };
+    return {
+      table: undefined,
+      problems: [
+        at(
+          file,
+          1,
+          `the file is separated by ";" (Excel in some languages), not by commas: save it as "CSV UTF-8 (comma delimited)" (header found: ${firstLine})`,
+        ),
+      ],
+    };
   }
   let parsed: { record: string[]; info: { bytes: number } }[];
   try {
@@ -57,7 +66,10 @@ export function readTable(text: string, file: string, spec: TableSpec): { table:
   } catch (error) {
     return { table: undefined, problems: [`${file}: not valid CSV: ${(error as Error).message}`] };
   }
-  const lines = startLines(text, parsed.map((p) => p.info.bytes));
+  const lines = startLines(
+    text,
+    parsed.map((p) => p.info.bytes),
+  );
   const header = parsed[0];
   if (header === undefined) return { table: undefined, problems: [`${file} has no header line`] };
   const headerLine = lines[0] ?? 1;

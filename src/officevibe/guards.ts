@@ -22,20 +22,39 @@ export function officevibeChanges(previous: PushedState | undefined, current: Pu
 const GUARDED_FIELDS = ['firstName', 'lastName', 'jobTitle'] as const;
 
 export function evaluateOfficevibeGuards(
-  previous: PushedState | undefined, current: PushedState, changes: OfficevibeChanges, safety: SafetyConfig, flags: { force: boolean; firstPush: boolean },
+  previous: PushedState | undefined,
+  current: PushedState,
+  changes: OfficevibeChanges,
+  safety: SafetyConfig,
+  flags: { force: boolean; firstPush: boolean },
 ): GuardVerdict {
   const { deactivated, changed, kept } = changes.users;
   const people = evaluateGuards({
-    rowCount: current.users.length, previousCount: previous?.users.length, safety, ...flags,
+    rowCount: current.users.length,
+    previousCount: previous?.users.length,
+    safety,
+    ...flags,
     disabled: { count: deactivated.length, examples: deactivated.slice(0, NAMES_SHOWN).map((user) => user.email) },
-    changed: previous === undefined ? undefined
-      : columnChanges(changed.map((c) => ({ ...c, columns: c.fields })), kept, GUARDED_FIELDS, (user) => user.email),
+    changed:
+      previous === undefined
+        ? undefined
+        : columnChanges(
+            changed.map((c) => ({ ...c, columns: c.fields })),
+            kept,
+            GUARDED_FIELDS,
+            (user) => user.email,
+          ),
   });
   if (people.fatal !== undefined) return people;
   const { removed } = changes.groups;
   const thresholds = [
     ...people.thresholds,
-    ...removalThresholds({ noun: 'groups', fate: 'removed' }, { count: removed.length, examples: removed.slice(0, NAMES_SHOWN).map(describeGroup) }, previous?.groups.length, safety),
+    ...removalThresholds(
+      { noun: 'groups', fate: 'removed' },
+      { count: removed.length, examples: removed.slice(0, NAMES_SHOWN).map(describeGroup) },
+      previous?.groups.length,
+      safety,
+    ),
   ];
   if (previous !== undefined && previous.memberships > 0 && current.memberships === 0) {
     thresholds.push(`every group membership would be removed: the last push had ${previous.memberships} member or manager lines, this one has none`);
@@ -57,7 +76,13 @@ export function officevibeChangeLines(changes: OfficevibeChanges): string[] {
   return [
     `  new people ${users.added.length}${first(users.added.map((user) => user.email))}`,
     `  changed ${users.changed.length}${first(users.changed.map((change) => change.after.email))}${
-      idChanges.length ? `; ${idChanges.length} with a new id, e.g. ${idChanges.slice(0, 3).map((c) => `${c.after.email}: ${c.before.id} → ${c.after.id}`).join(', ')}` : ''}`,
+      idChanges.length
+        ? `; ${idChanges.length} with a new id, e.g. ${idChanges
+            .slice(0, 3)
+            .map((c) => `${c.after.email}: ${c.before.id} → ${c.after.id}`)
+            .join(', ')}`
+        : ''
+    }`,
     `  to be deactivated ${users.deactivated.length}${first(users.deactivated.map((user) => user.email))}`,
     `  groups: ${groups.added.length} new, ${groups.renamed.length} renamed, ${groups.removed.length} removed${first(groups.removed.map(describeGroup))}`,
   ];

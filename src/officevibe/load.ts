@@ -19,7 +19,9 @@ export function loadOfficevibeConfig(configPath: string, log: Logger): Officevib
   checkProxyEnvironment(process.env);
   if (config.apiKey?.kind === 'config') registerSecret(config.apiKey.value);
   if (config.ignoredKeys.length > 0) {
-    log.warn(`${file}: roster does not use ${config.ignoredKeys.map((key) => `"${key}"`).join(', ')}; ignored (check the spelling if one of them was meant for roster)`);
+    log.warn(
+      `${file}: roster does not use ${config.ignoredKeys.map((key) => `"${key}"`).join(', ')}; ignored (check the spelling if one of them was meant for roster)`,
+    );
   }
   return config;
 }
@@ -50,11 +52,17 @@ export function readApiKey(source: ApiKeySource): string {
 /** Says once per run that a key in config.json's text is readable by anyone who can read the file. */
 export function warnAboutKeyInText(source: ApiKeySource, log: Logger): void {
   if (source.kind !== 'config') return;
-  log.warn('the API key is read from config.json (ApiKey, the original tool\'s way); anyone who can read that file can use it: move it to an environment variable named by ApiKeyEnv, or a file named by ApiKeyFile');
+  log.warn(
+    "the API key is read from config.json (ApiKey, the original tool's way); anyone who can read that file can use it: move it to an environment variable named by ApiKeyEnv, or a file named by ApiKeyFile",
+  );
 }
 
 /** The three files, decoded and parsed; every problem of every file is collected. */
-export function readOfficevibeFiles(config: OfficevibeConfig, options: { ignoreEncoding: boolean }, log: Logger): { tables: OfficevibeTables | undefined; problems: string[] } {
+export function readOfficevibeFiles(
+  config: OfficevibeConfig,
+  options: { ignoreEncoding: boolean },
+  log: Logger,
+): { tables: OfficevibeTables | undefined; problems: string[] } {
   const problems: string[] = [];
   const read = (file: string, spec: TableSpec, key: string) => {
     let bytes: Buffer;

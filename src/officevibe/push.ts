@@ -51,15 +51,23 @@ const PROBLEMS_SHOWN = 30;
 export async function pushToOfficevibe(config: OfficevibeConfig, options: OfficevibePushOptions, log: Logger): Promise<OfficevibePushResult> {
   const settings = requirePushSettings(config);
   warnAboutKeyInText(settings.apiKey, log);
-  const keySource = settings.apiKey.kind === 'env' ? `the environment variable ${settings.apiKey.name} (ApiKeyEnv)`
-    : settings.apiKey.kind === 'file' ? `the file ${settings.apiKey.path} (ApiKeyFile)` : `ApiKey in ${config.file}`;
+  const keySource =
+    settings.apiKey.kind === 'env'
+      ? `the environment variable ${settings.apiKey.name} (ApiKeyEnv)`
+      : settings.apiKey.kind === 'file'
+        ? `the file ${settings.apiKey.path} (ApiKeyFile)`
+        : `ApiKey in ${config.file}`;
   log.debug(`config ${config.file}: sync to ${settings.syncUrl}, key from ${keySource}, state in ${config.stateDir}`);
-  log.debug(`files: ${config.files.users}, ${config.files.groups}, ${config.files.mappings}${options.ignoreEncoding ? ' (BOM not required: --ignore-encoding)' : ' (UTF-8 with BOM required)'}`);
+  log.debug(
+    `files: ${config.files.users}, ${config.files.groups}, ${config.files.mappings}${options.ignoreEncoding ? ' (BOM not required: --ignore-encoding)' : ' (UTF-8 with BOM required)'}`,
+  );
   const { tables, problems: fileProblems } = readOfficevibeFiles(config, { ignoreEncoding: options.ignoreEncoding }, log);
   if (tables === undefined || fileProblems.length > 0) throw invalidFiles(fileProblems);
   const { data, problems } = validateFiles(tables);
   if (problems.length > 0) throw invalidFiles(problems);
-  log.debug(`files valid: ${data.users.length} users, ${data.groups.length} groups, ${data.mappings.length} mappings; every reference resolves, no nesting cycle`);
+  log.debug(
+    `files valid: ${data.users.length} users, ${data.groups.length} groups, ${data.mappings.length} mappings; every reference resolves, no nesting cycle`,
+  );
 
   const request = buildSyncRequest({ syncManagerEmail: settings.syncManagerEmail, inviteNewUsers: config.inviteNewUsers }, data);
   const body = serializeRequest(request);
@@ -109,14 +117,17 @@ function checkSafety(config: OfficevibeConfig, request: SyncRequest, flags: { fo
   const current = pushedState(request);
   if (current === undefined) throw new Error('a built sync request has no users list'); // a bug: buildSyncRequest always makes one
   const changes = officevibeChanges(previous, current);
-  const preview = previous === undefined
-    ? ['  no previous push to compare with: only the empty-roster check applies']
-    : officevibeChangeLines(changes);
-  log.debug(`against the last push (${previous?.users.length ?? 0} users, ${previous?.groups.length ?? 0} groups), people matched by email:\n${preview.join('\n')}`);
+  const preview = previous === undefined ? ['  no previous push to compare with: only the empty-roster check applies'] : officevibeChangeLines(changes);
+  log.debug(
+    `against the last push (${previous?.users.length ?? 0} users, ${previous?.groups.length ?? 0} groups), people matched by email:\n${preview.join('\n')}`,
+  );
   if (request.users.length === 0) {
-    throw new SafetyRefusal(`officevibe: refused: ${config.files.users} has no users: Officevibe would deactivate everyone${previous ? ` (all ${previous.users.length} people of the last push)` : ''}`, {
-      hint: 'Check how the file was made; --force does not push an empty roster.',
-    });
+    throw new SafetyRefusal(
+      `officevibe: refused: ${config.files.users} has no users: Officevibe would deactivate everyone${previous ? ` (all ${previous.users.length} people of the last push)` : ''}`,
+      {
+        hint: 'Check how the file was made; --force does not push an empty roster.',
+      },
+    );
   }
   const verdict = evaluateOfficevibeGuards(previous, current, changes, config.safety, { force: flags.force, firstPush: flags.firstPush });
   if (verdict.fatal !== undefined) throw new SafetyRefusal(`officevibe: refused: ${verdict.fatal}`, { hint: '--force does not push an empty roster.' });
@@ -135,8 +146,12 @@ function checkSafety(config: OfficevibeConfig, request: SyncRequest, flags: { fo
   const { users, groups } = changes;
   return {
     counts: {
-      users: request.users.length, groups: request.groups.length, mappings: request.mappings.length,
-      added: users.added.length, changed: users.changed.length, deactivated: users.deactivated.length,
+      users: request.users.length,
+      groups: request.groups.length,
+      mappings: request.mappings.length,
+      added: users.added.length,
+      changed: users.changed.length,
+      deactivated: users.deactivated.length,
       deactivatedExamples: users.deactivated.slice(0, NAMES_SHOWN).map((user) => user.email),
       groupsRemoved: groups.removed.length,
       groupsRemovedExamples: groups.removed.slice(0, NAMES_SHOWN).map((group) => group.name || group.id),

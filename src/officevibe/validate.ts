@@ -133,7 +133,13 @@ function validateMappings(table: Table, userIds: ReadonlySet<string>, groupIds: 
     const isManager = readBoolean(cells, 'isManager', userId !== undefined, file, line, problems);
     const key = `${groupId}\u0000${userId ?? ''}\u0000${subGroupId ?? ''}`;
     if (problems.length === before && seen.has(key)) {
-      problems.push(at(file, line, `the same ${userId !== undefined ? `membership of "${userId}"` : `nesting of "${subGroupId}"`} in group "${groupId}" is already on line ${seen.get(key)}`));
+      problems.push(
+        at(
+          file,
+          line,
+          `the same ${userId !== undefined ? `membership of "${userId}"` : `nesting of "${subGroupId}"`} in group "${groupId}" is already on line ${seen.get(key)}`,
+        ),
+      );
     }
     if (problems.length > before) continue;
     seen.set(key, line);
@@ -141,13 +147,22 @@ function validateMappings(table: Table, userIds: ReadonlySet<string>, groupIds: 
     if (subGroupId !== undefined) nestings.push({ parent: groupId, child: subGroupId, line });
   }
   for (const cycle of findNestingCycles(nestings)) {
-    problems.push(`${file} line${cycle.lines.length > 1 ? 's' : ''} ${cycle.lines.join(', ')}: groups nested in a cycle: ${cycle.path.map((id) => `"${id}"`).join(' ⊃ ')}`);
+    problems.push(
+      `${file} line${cycle.lines.length > 1 ? 's' : ''} ${cycle.lines.join(', ')}: groups nested in a cycle: ${cycle.path.map((id) => `"${id}"`).join(' ⊃ ')}`,
+    );
   }
   return mappings;
 }
 
 /** TRUE or FALSE (any case, as Excel and PowerShell write them); required on membership lines. */
-function readBoolean(cells: ReadonlyMap<string, string>, column: string, required: boolean, file: string, line: number, problems: string[]): boolean | undefined {
+function readBoolean(
+  cells: ReadonlyMap<string, string>,
+  column: string,
+  required: boolean,
+  file: string,
+  line: number,
+  problems: string[],
+): boolean | undefined {
   const value = cells.get(column) ?? '';
   if (value === '' && !required) return undefined;
   if (BOOLEAN.test(value)) return value.toLowerCase() === 'true';

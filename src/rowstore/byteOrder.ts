@@ -48,7 +48,13 @@ export function sortByBytes(keys: ByteKeys): Uint32Array {
  * leaving each key's position and word in `halves`; returns the shortest key's length.
  */
 function orderByWord(
-  { bytes, starts, lengths }: ByteKeys, order: Uint32Array, packed: BigUint64Array, halves: Uint32Array, from: number, to: number, skip: number,
+  { bytes, starts, lengths }: ByteKeys,
+  order: Uint32Array,
+  packed: BigUint64Array,
+  halves: Uint32Array,
+  from: number,
+  to: number,
+  skip: number,
 ): number {
   let ordered = true;
   let previous = 0;
@@ -58,9 +64,10 @@ function orderByWord(
     const at = starts[key]! + skip;
     const left = lengths[key]! - skip;
     if (lengths[key]! < shortest) shortest = lengths[key]!;
-    const word = left >= 4
-      ? ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
-      : ((left > 0 ? bytes[at]! << 24 : 0) | (left > 1 ? bytes[at + 1]! << 16 : 0) | (left > 2 ? bytes[at + 2]! << 8 : 0)) >>> 0;
+    const word =
+      left >= 4
+        ? ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
+        : ((left > 0 ? bytes[at]! << 24 : 0) | (left > 1 ? bytes[at + 1]! << 16 : 0) | (left > 2 ? bytes[at + 2]! << 8 : 0)) >>> 0;
     if (word < previous) ordered = false;
     previous = word;
     halves[2 * i] = key;

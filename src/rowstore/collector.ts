@@ -54,7 +54,8 @@ export class RowCollector {
       return;
     }
     const row = result.row;
-    if (result.notes?.phoneNotNormalized) this.warn('phoneNotNormalized', `${record.dn} (${result.notes.phoneNotNormalized.map((c) => `${c} "${row[c]}"`).join(', ')})`);
+    if (result.notes?.phoneNotNormalized)
+      this.warn('phoneNotNormalized', `${record.dn} (${result.notes.phoneNotNormalized.map((c) => `${c} "${row[c]}"`).join(', ')})`);
     if (result.notes?.truncated) this.warn('truncated', `${record.dn} (${result.notes.truncated.join(', ')})`);
     row.EMAIL = normalizeEmail(row.EMAIL);
     if (row.EMAIL === '') return this.skip('noEmail', record.dn);
@@ -83,8 +84,12 @@ export class RowCollector {
     return {
       rows,
       summary: {
-        entriesFound: this.entriesFound, rowsWritten: rows.length, skipped: { ...this.skipped }, examples: structuredClone(this.examples),
-        warnings: { ...this.warnings }, warningExamples: structuredClone(this.warningExamples),
+        entriesFound: this.entriesFound,
+        rowsWritten: rows.length,
+        skipped: { ...this.skipped },
+        examples: structuredClone(this.examples),
+        warnings: { ...this.warnings },
+        warningExamples: structuredClone(this.warningExamples),
         filled: Object.fromEntries(COLUMNS.map((column, i) => [column, this.filled[i]!])) as Record<Column, number>,
       },
     };
@@ -111,4 +116,3 @@ export class RowCollector {
     if (this.examples[reason].length < EXAMPLES_PER_REASON) this.examples[reason].push(example);
   }
 }
-

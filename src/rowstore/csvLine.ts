@@ -33,7 +33,9 @@ export function parseCsvLine(line: string): Row {
   const values = line.includes('"') ? splitQuoted(line) : line.split(',');
   if (values.length !== COLUMNS.length) throw new Error(`a CSV line with ${values.length} fields, expected ${COLUMNS.length}`);
   const row = {} as Row;
-  COLUMNS.forEach((column, i) => { row[column] = values[i]!; });
+  COLUMNS.forEach((column, i) => {
+    row[column] = values[i]!;
+  });
   return row;
 }
 

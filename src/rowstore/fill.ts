@@ -52,6 +52,5 @@ export function describeFill(fill: readonly ColumnFill[], rows: number): string 
 
 /** One sentence per column worth a warning, saying what to look at. */
 export function fillWarnings(fill: readonly ColumnFill[], fieldsFile: string): string[] {
-  return fill.filter((c) => c.warning !== undefined).map((c) =>
-    `${c.column} is ${c.warning} (from ${c.source}, in ${fieldsFile})`);
+  return fill.filter((c) => c.warning !== undefined).map((c) => `${c.column} is ${c.warning} (from ${c.source}, in ${fieldsFile})`);
 }

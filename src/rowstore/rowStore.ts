@@ -80,8 +80,10 @@ export class RowStore {
   sameLine(a: number, other: RowStore, b: number): boolean {
     const mine = this.locate(a);
     const theirs = other.locate(b);
-    return mine.lineBytes === theirs.lineBytes &&
-      mine.chunk.compare(theirs.chunk, theirs.line, theirs.line + theirs.lineBytes, mine.line, mine.line + mine.lineBytes) === 0;
+    return (
+      mine.lineBytes === theirs.lineBytes &&
+      mine.chunk.compare(theirs.chunk, theirs.line, theirs.line + theirs.lineBytes, mine.line, mine.line + mine.lineBytes) === 0
+    );
   }
 
   dn(number: number): string {
@@ -159,7 +161,11 @@ export class RowList implements Iterable<Row> {
    * `numbers`: the rows, by their number in `store`, in this list's order. `inEmailOrder`: that order
    * is already sortByEmail's (an extract's rows are), so byEmail() has nothing to do.
    */
-  constructor(private readonly store: RowStore, private readonly numbers: Uint32Array, private readonly inEmailOrder = false) {}
+  constructor(
+    private readonly store: RowStore,
+    private readonly numbers: Uint32Array,
+    private readonly inEmailOrder = false,
+  ) {}
 
   /** Rows from a list (a file read for upload, a test), in the order given. */
   static of(rows: Iterable<Row>): RowList {
@@ -209,11 +215,19 @@ export class RowList implements Iterable<Row> {
 
   /** The rows at these positions (ascending), sharing this list's storage. */
   at(positions: readonly number[]): RowList {
-    return new RowList(this.store, Uint32Array.from(positions, (position) => this.numbers[position]!), this.inEmailOrder);
+    return new RowList(
+      this.store,
+      Uint32Array.from(positions, (position) => this.numbers[position]!),
+      this.inEmailOrder,
+    );
   }
 
   /** The rows `keep` says yes to, in the same order, sharing this list's storage. */
   filter(keep: (row: Row) => boolean): RowList {
-    return new RowList(this.store, this.numbers.filter((number) => keep(this.store.row(number))), this.inEmailOrder);
+    return new RowList(
+      this.store,
+      this.numbers.filter((number) => keep(this.store.row(number))),
+      this.inEmailOrder,
+    );
   }
 }

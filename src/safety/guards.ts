@@ -96,11 +96,15 @@ export function changeThresholds(changes: ColumnChanges, safety: SafetyConfig): 
   const percent = (changed / kept) * 100;
   const describe = (c: ColumnChange) => `${c.column} for ${c.changed} (e.g. ${c.examples.join('; ')})`;
   if (percent > safety.maxChangePercent) {
-    thresholds.push(`${changed} of the ${kept} people kept (${percent.toFixed(1)}%) would have a column changed, more than safety.maxChangePercent (${safety.maxChangePercent}%): ${columns.map(describe).join(', ')}`);
+    thresholds.push(
+      `${changed} of the ${kept} people kept (${percent.toFixed(1)}%) would have a column changed, more than safety.maxChangePercent (${safety.maxChangePercent}%): ${columns.map(describe).join(', ')}`,
+    );
   }
   for (const column of columns) {
     if (column.emptied * 2 > kept) {
-      thresholds.push(`${column.column} would be emptied for ${column.emptied} of the ${kept} people kept (${((column.emptied / kept) * 100).toFixed(1)}%): e.g. ${column.examples.join('; ')}`);
+      thresholds.push(
+        `${column.column} would be emptied for ${column.emptied} of the ${kept} people kept (${((column.emptied / kept) * 100).toFixed(1)}%): e.g. ${column.examples.join('; ')}`,
+      );
     }
   }
   return thresholds;
@@ -108,8 +112,10 @@ export function changeThresholds(changes: ColumnChanges, safety: SafetyConfig): 
 
 /** Counts the changes of the people kept, per column, with a few examples each. */
 export function columnChanges<T>(
-  changed: readonly { before: T; after: T; columns: readonly string[] }[], kept: number,
-  guarded: readonly (keyof T & string)[], name: (person: T) => string,
+  changed: readonly { before: T; after: T; columns: readonly string[] }[],
+  kept: number,
+  guarded: readonly (keyof T & string)[],
+  name: (person: T) => string,
 ): ColumnChanges {
   const byColumn = new Map<string, ColumnChange>(guarded.map((column) => [column, { column, changed: 0, emptied: 0, examples: [] }]));
   let people = 0;
@@ -134,9 +140,7 @@ export function columnChanges<T>(
  * The disable thresholds (safety.maxDisableCount, safety.maxDisablePercent of the last push)
  * applied to whatever a push removes: people, or Officevibe's groups.
  */
-export function removalThresholds(
-  what: { noun: string; fate: string }, removed: Removal, previousCount: number | undefined, safety: SafetyConfig,
-): string[] {
+export function removalThresholds(what: { noun: string; fate: string }, removed: Removal, previousCount: number | undefined, safety: SafetyConfig): string[] {
   const { count } = removed;
   if (previousCount === undefined || previousCount === 0 || count === 0) return [];
   const shown = removed.examples.slice(0, NAMES_SHOWN);
@@ -147,7 +151,9 @@ export function removalThresholds(
   }
   const percent = (count / previousCount) * 100;
   if (percent > safety.maxDisablePercent) {
-    thresholds.push(`${count} of the ${previousCount} ${what.noun} in the last push (${percent.toFixed(1)}%) would be ${what.fate}, more than safety.maxDisablePercent (${safety.maxDisablePercent}%)`);
+    thresholds.push(
+      `${count} of the ${previousCount} ${what.noun} in the last push (${percent.toFixed(1)}%) would be ${what.fate}, more than safety.maxDisablePercent (${safety.maxDisablePercent}%)`,
+    );
   }
   // The names once, on the first line: a tired reader should not find them twice.
   if (thresholds.length > 0) thresholds[0] = `${thresholds[0]}: ${names}`;

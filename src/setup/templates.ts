@@ -16,7 +16,8 @@ export interface StarterFiles {
   fields: Record<string, unknown>;
 }
 
-const SECRETS = 'Secrets never go in this file: roster reads them from the file named by …File (the value alone, any characters, no quotes; readable only by the account that runs roster), or from the environment variable named by …Env.';
+const SECRETS =
+  'Secrets never go in this file: roster reads them from the file named by …File (the value alone, any characters, no quotes; readable only by the account that runs roster), or from the environment variable named by …Env.';
 
 /** Where the starter config reads its secrets: files need no quoting, in a shell, systemd or Task Scheduler. */
 export const SECRET_FILES = { bindPassword: 'secrets/bind-password', clientSecret: 'secrets/client-secret' } as const;
@@ -60,7 +61,7 @@ const OPENLDAP = {
   },
   directoryComment: [
     'url: your LDAP servers, tried in order (ldaps://, port 636; or ldap:// with "startTls": true).',
-    'caFile: the PEM file of the CA that issued the servers\' certificate, beside this file.',
+    "caFile: the PEM file of the CA that issued the servers' certificate, beside this file.",
     'bindDn: a read-only account (full DN).',
     'searchBases: the subtrees whose people are read.',
     'filter: every inetOrgPerson below the search bases; narrow it if some should be left out.',

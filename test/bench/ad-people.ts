@@ -42,7 +42,10 @@ export function writeAdPeopleLdif(path: string, count: number): void {
     let batch = `${ldifLine('dn', BENCH_OU)}objectClass: organizationalUnit\n\n`;
     for (let i = 0; i < count; i++) {
       batch += userEntry(i);
-      if (batch.length >= 1 << 20) { writeSync(fd, batch); batch = ''; }
+      if (batch.length >= 1 << 20) {
+        writeSync(fd, batch);
+        batch = '';
+      }
     }
     if (batch) writeSync(fd, batch);
   } finally {

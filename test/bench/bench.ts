@@ -66,7 +66,9 @@ function requireBinaries(): void {
   if (ONLY !== 'slapd') needed.push([SAMBA_BINARY, 'samba-ad-dc samba-ad-provision']);
   const missing = needed.filter(([path]) => !existsSync(path));
   if (missing.length > 0) {
-    throw new Error(`missing ${missing.map(([p]) => p).join(', ')}: apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')} (as .ci/run does)`);
+    throw new Error(
+      `missing ${missing.map(([p]) => p).join(', ')}: apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')} (as .ci/run does)`,
+    );
   }
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm run bench does)`);
 }
@@ -78,7 +80,10 @@ function attributesOf(fields: Record<string, string | string[]>): string[] {
 function sha256(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(path).on('data', (chunk) => hash.update(chunk)).on('error', reject).on('end', () => resolve(hash.digest('hex')));
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
   });
 }
 
@@ -103,24 +108,56 @@ async function benchmark(directory: Directory): Promise<Result> {
   mkdirSync(dir);
   writeFileSync(join(dir, 'bind-password.txt'), `${directory.bindPassword}\n`);
   writeFileSync(join(dir, 'fields.json'), JSON.stringify(directory.fields, null, 2));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({
-    directory: {
-      url: directory.url, caFile: directory.caFile, bindDn: directory.bindDn, bindPasswordFile: 'bind-password.txt',
-      searchBases: [directory.base], filter: directory.filter, pageSize: PAGE_SIZE,
-    },
-    fields: 'fields.json',
-    csv: { path: 'people.csv' },
-    stateDir: 'state',
-  }, null, 2));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify(
+      {
+        directory: {
+          url: directory.url,
+          caFile: directory.caFile,
+          bindDn: directory.bindDn,
+          bindPasswordFile: 'bind-password.txt',
+          searchBases: [directory.base],
+          filter: directory.filter,
+          pageSize: PAGE_SIZE,
+        },
+        fields: 'fields.json',
+        csv: { path: 'people.csv' },
+        stateDir: 'state',
+      },
+      null,
+      2,
+    ),
+  );
   const expectedHash = await sha256(directory.expectedCsv);
   const ldif = join(dir, 'ldapsearch.ldif');
   const attributes = attributesOf(directory.fields);
 
   const ldapsearch = async (): Promise<Measured> => {
-    const m = await measure(LDAPSEARCH, [
-      '-LLL', '-o', 'ldif-wrap=no', '-x', '-H', directory.url, '-D', directory.bindDn, '-w', directory.bindPassword,
-      '-b', directory.base, '-s', 'sub', '-E', `pr=${PAGE_SIZE}/noprompt`, directory.filter, ...attributes,
-    ], { env: { LDAPTLS_CACERT: directory.caFile }, stdoutFile: ldif, scratchDir: work });
+    const m = await measure(
+      LDAPSEARCH,
+      [
+        '-LLL',
+        '-o',
+        'ldif-wrap=no',
+        '-x',
+        '-H',
+        directory.url,
+        '-D',
+        directory.bindDn,
+        '-w',
+        directory.bindPassword,
+        '-b',
+        directory.base,
+        '-s',
+        'sub',
+        '-E',
+        `pr=${PAGE_SIZE}/noprompt`,
+        directory.filter,
+        ...attributes,
+      ],
+      { env: { LDAPTLS_CACERT: directory.caFile }, stdoutFile: ldif, scratchDir: work },
+    );
     if (m.code !== 0) throw new Error(`ldapsearch against ${directory.label} exited with ${m.code}: ${m.stderr}`);
     const found = countEntries(ldif);
     if (found !== directory.entries) throw new Error(`ldapsearch returned ${found} entries from ${directory.label}, expected ${directory.entries}`);
@@ -133,7 +170,9 @@ async function benchmark(directory: Directory): Promise<Result> {
     const m = await measure(process.execPath, [CLI, 'export', '--config', join(dir, 'config.json')], { cwd: dir, scratchDir: work });
     if (m.code !== 0) throw new Error(`roster export against ${directory.label} exited with ${m.code}:\n${m.stdout}${m.stderr}`);
     if (!existsSync(csv) || (await sha256(csv)) !== expectedHash) {
-      throw new Error(`roster export against ${directory.label} wrote a CSV that differs from the expected one: ${firstDifference(csv, directory.expectedCsv)}`);
+      throw new Error(
+        `roster export against ${directory.label} wrote a CSV that differs from the expected one: ${firstDifference(csv, directory.expectedCsv)}`,
+      );
     }
     return m;
   };
@@ -173,11 +212,21 @@ async function slapdResults(people: number[]): Promise<Result[]> {
     say(`slapd ${count}: loaded in ${seconds(slapd.timings.slapaddMs)}, started in ${seconds(slapd.timings.startMs)}`);
     try {
       rmSync(ldifFile);
-      results.push(await benchmark({
-        label: `slapd ${count}`, entries: count, url: slapd.ldapsUrl, caFile: slapd.caFile,
-        bindDn: slapd.bindDn, bindPassword: slapd.bindPassword, base: SEARCH_BASE, filter: FILTER,
-        fields: { ...FIELD_MAPPING }, expectedCsv, serverPids: () => (slapd.process.pid === undefined ? [] : [slapd.process.pid]),
-      }));
+      results.push(
+        await benchmark({
+          label: `slapd ${count}`,
+          entries: count,
+          url: slapd.ldapsUrl,
+          caFile: slapd.caFile,
+          bindDn: slapd.bindDn,
+          bindPassword: slapd.bindPassword,
+          base: SEARCH_BASE,
+          filter: FILTER,
+          fields: { ...FIELD_MAPPING },
+          expectedCsv,
+          serverPids: () => (slapd.process.pid === undefined ? [] : [slapd.process.pid]),
+        }),
+      );
     } finally {
       await slapd.stop();
     }
@@ -195,9 +244,17 @@ async function sambaResult(count: number): Promise<Result> {
   say(`Samba AD ${count}: provisioned in ${seconds(samba.timings.provisionMs)}, loaded in ${seconds(samba.timings.loadMs)}`);
   try {
     return await benchmark({
-      label: `Samba AD ${count}`, entries: count, url: samba.ldapsUrl, caFile: samba.caFile,
-      bindDn: samba.bindDn, bindPassword: samba.bindPassword, base: BENCH_OU, filter: DEFAULT_FILTER,
-      fields: { ...DEFAULT_FIELDS }, expectedCsv, serverPids: () => samba.pids(),
+      label: `Samba AD ${count}`,
+      entries: count,
+      url: samba.ldapsUrl,
+      caFile: samba.caFile,
+      bindDn: samba.bindDn,
+      bindPassword: samba.bindPassword,
+      base: BENCH_OU,
+      filter: DEFAULT_FILTER,
+      fields: { ...DEFAULT_FIELDS },
+      expectedCsv,
+      serverPids: () => samba.pids(),
     });
   } finally {
     await samba.stop();

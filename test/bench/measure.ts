@@ -76,12 +76,18 @@ export async function measure(command: string, args: string[], options: RunOptio
   child.once('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   let sampledKb = 0;
-  const sampler = useTime ? undefined : setInterval(() => {
-    sampledKb = Math.max(sampledKb, readVmHwmKb(child.pid));
-  }, 5);
+  const sampler = useTime
+    ? undefined
+    : setInterval(() => {
+        sampledKb = Math.max(sampledKb, readVmHwmKb(child.pid));
+      }, 5);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
   // 'exit' ends the wall time; 'close' (pipes drained) comes a moment later.
   const closed = new Promise((resolve) => child.once('close', resolve));
@@ -155,11 +161,17 @@ export function machineLine(): string {
   const list = cpus();
   const model = list[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown CPU';
   let kernel = '';
-  try { kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim(); } catch { /* not Linux */ }
+  try {
+    kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
+  } catch {
+    /* not Linux */
+  }
   let memory = '';
   try {
     const m = /MemTotal:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
     if (m) memory = `, ${(Number(m[1]) / 1024 / 1024).toFixed(1)} GiB RAM`;
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return `${model}, ${list.length} cores${memory}, node ${process.version}, ${process.platform}${kernel ? ` ${kernel}` : ''}`;
 }

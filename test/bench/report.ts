@@ -58,22 +58,29 @@ export function table(results: Result[], { runs, pageSize }: { runs: number; pag
     const ratio = r / l;
     const ratioTarget = directory.label === 'slapd 100000' ? TARGETS.slapdRatio : directory.label.startsWith('Samba') ? TARGETS.sambaRatio : undefined;
     const rssTarget = directory.entries === 100_000 ? TARGETS.rssMb100k : undefined;
-    lines.push(`| ${directory.label.replace(/ \d+$/, '')} | ${thousands(directory.entries)} | ${seconds(l)} | ${seconds(r)} | ` +
-      `${ratio.toFixed(2)}×${ratioTarget ? ` ${mark(ratio <= ratioTarget)} ≤ ${ratioTarget}×` : ''} | ` +
-      `${thousands(directory.entries / (r / 1000))} | ` +
-      `${mb(peak)}${rssTarget ? ` ${mark(peak / 1024 <= rssTarget)} ≤ ${rssTarget} MB` : ''} |`);
+    lines.push(
+      `| ${directory.label.replace(/ \d+$/, '')} | ${thousands(directory.entries)} | ${seconds(l)} | ${seconds(r)} | ` +
+        `${ratio.toFixed(2)}×${ratioTarget ? ` ${mark(ratio <= ratioTarget)} ≤ ${ratioTarget}×` : ''} | ` +
+        `${thousands(directory.entries / (r / 1000))} | ` +
+        `${mb(peak)}${rssTarget ? ` ${mark(peak / 1024 <= rssTarget)} ≤ ${rssTarget} MB` : ''} |`,
+    );
   }
   const small = rss.get('slapd 10000');
   const large = rss.get('slapd 100000');
   if (small !== undefined && large !== undefined) {
     const growth = (large - small) / 1024;
-    lines.push('', `peak RSS growth, slapd 10,000 → 100,000 entries: ${growth >= 0 ? '+' : ''}${Math.round(growth)} MB ${mark(growth < TARGETS.rssGrowthMb)} < ${TARGETS.rssGrowthMb} MB`);
+    lines.push(
+      '',
+      `peak RSS growth, slapd 10,000 → 100,000 entries: ${growth >= 0 ? '+' : ''}${Math.round(growth)} MB ${mark(growth < TARGETS.rssGrowthMb)} < ${TARGETS.rssGrowthMb} MB`,
+    );
   }
   lines.push('', ...serverTable(results));
   // Every pair, so the spread behind each median is visible (a server's own pace varies run to run).
   lines.push('', 'each run, ldapsearch / roster (ratio):');
   for (const { directory, ldapsearch, roster } of results) {
-    const pairs = ldapsearch.map((l, i) => `${(l.wallMs / 1000).toFixed(2)}/${(roster[i]!.wallMs / 1000).toFixed(2)} (${(roster[i]!.wallMs / l.wallMs).toFixed(2)})`);
+    const pairs = ldapsearch.map(
+      (l, i) => `${(l.wallMs / 1000).toFixed(2)}/${(roster[i]!.wallMs / 1000).toFixed(2)} (${(roster[i]!.wallMs / l.wallMs).toFixed(2)})`,
+    );
     lines.push(`- ${directory.label}: ${pairs.join(', ')}`);
   }
   return lines.join('\n');
@@ -96,8 +103,10 @@ function serverTable(results: Result[]): string[] {
     return known.length === values.length ? `${thousands(median(known.map(pick)))} ms` : 'n/a';
   };
   for (const { directory, serverDuringLdapsearch: l, serverDuringRoster: r } of results) {
-    lines.push(`| ${directory.label.replace(/ \d+$/, '')} | ${thousands(directory.entries)} | ` +
-      `${ms(l, (c) => c.runMs)} | ${ms(r, (c) => c.runMs)} | ${ms(l, (c) => c.waitMs)} | ${ms(r, (c) => c.waitMs)} |`);
+    lines.push(
+      `| ${directory.label.replace(/ \d+$/, '')} | ${thousands(directory.entries)} | ` +
+        `${ms(l, (c) => c.runMs)} | ${ms(r, (c) => c.runMs)} | ${ms(l, (c) => c.waitMs)} | ${ms(r, (c) => c.waitMs)} |`,
+    );
   }
   return lines;
 }

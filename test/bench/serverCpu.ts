@@ -20,10 +20,18 @@ export function serverCpuSoFar(pids: number[]): ServerCpu | undefined {
   let read = false;
   for (const pid of pids) {
     let threads: string[];
-    try { threads = readdirSync(`/proc/${pid}/task`); } catch { continue; } // gone
+    try {
+      threads = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    } // gone
     for (const tid of threads) {
       let fields: string[];
-      try { fields = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' '); } catch { continue; }
+      try {
+        fields = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ');
+      } catch {
+        continue;
+      }
       runNs += Number(fields[0]);
       waitNs += Number(fields[1]);
       read = true;

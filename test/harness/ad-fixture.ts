@@ -76,8 +76,7 @@ export const SERVICE_ACCOUNT = {
   userPrincipalName: `svc-roster@${DNS_DOMAIN}`,
 } as const;
 
-export const DEFAULT_FILTER =
-  '(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))';
+export const DEFAULT_FILTER = '(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))';
 
 export const CSV_COLUMNS = ['FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'EMAIL', 'MOBILE', 'DESKPHONE', 'SITE'] as const;
 export type Column = (typeof CSV_COLUMNS)[number];
@@ -149,27 +148,117 @@ function mulberry32(seed: number): () => number {
 }
 
 const GIVEN_NAMES = [
-  'Aaron', 'Abigail', 'Adrian', 'Aisha', 'Alexander', 'Alice', 'Amir', 'Ana', 'Benjamin', 'Beatrice',
-  'Carlos', 'Charlotte', 'Chen', 'Chloe', 'Daniel', 'Diana', 'Elena', 'Ethan', 'Fatima', 'Felix',
-  'Gabriel', 'Grace', 'Hannah', 'Hiroshi', 'Isaac', 'Isabelle', 'Jacob', 'Jean-Luc', 'Julia', 'Kevin',
-  'Laura', 'Liam', 'Lucas', 'Maya', 'Mei', 'Nathan', 'Nina', 'Olivia', 'Omar', 'Priya',
-  'Rachel', 'Rafael', 'Samuel', 'Sofia', 'Thomas', 'Valerie', 'Victor', 'William', 'Yusuf', 'Zoe',
+  'Aaron',
+  'Abigail',
+  'Adrian',
+  'Aisha',
+  'Alexander',
+  'Alice',
+  'Amir',
+  'Ana',
+  'Benjamin',
+  'Beatrice',
+  'Carlos',
+  'Charlotte',
+  'Chen',
+  'Chloe',
+  'Daniel',
+  'Diana',
+  'Elena',
+  'Ethan',
+  'Fatima',
+  'Felix',
+  'Gabriel',
+  'Grace',
+  'Hannah',
+  'Hiroshi',
+  'Isaac',
+  'Isabelle',
+  'Jacob',
+  'Jean-Luc',
+  'Julia',
+  'Kevin',
+  'Laura',
+  'Liam',
+  'Lucas',
+  'Maya',
+  'Mei',
+  'Nathan',
+  'Nina',
+  'Olivia',
+  'Omar',
+  'Priya',
+  'Rachel',
+  'Rafael',
+  'Samuel',
+  'Sofia',
+  'Thomas',
+  'Valerie',
+  'Victor',
+  'William',
+  'Yusuf',
+  'Zoe',
 ];
 const SURNAMES = [
-  'Anderson', 'Bouchard', 'Brown', 'Campbell', 'Chen', 'Clark', 'Cote', 'Davis', 'Fortin', 'Gagnon',
-  'Garcia', 'Gauthier', 'Hall', 'Harris', 'Johnson', 'Khan', 'Lee', 'Levesque', 'Lopez', 'Martin',
-  'Mitchell', 'Morin', 'Nguyen', 'Okafor', 'Patel', 'Pelletier', 'Roy', 'Scott', 'Singh', 'Smith',
-  'Tanaka', 'Taylor', 'Thompson', 'Tremblay', 'Walker', 'Wang', 'White', 'Williams', 'Wilson', 'Young',
+  'Anderson',
+  'Bouchard',
+  'Brown',
+  'Campbell',
+  'Chen',
+  'Clark',
+  'Cote',
+  'Davis',
+  'Fortin',
+  'Gagnon',
+  'Garcia',
+  'Gauthier',
+  'Hall',
+  'Harris',
+  'Johnson',
+  'Khan',
+  'Lee',
+  'Levesque',
+  'Lopez',
+  'Martin',
+  'Mitchell',
+  'Morin',
+  'Nguyen',
+  'Okafor',
+  'Patel',
+  'Pelletier',
+  'Roy',
+  'Scott',
+  'Singh',
+  'Smith',
+  'Tanaka',
+  'Taylor',
+  'Thompson',
+  'Tremblay',
+  'Walker',
+  'Wang',
+  'White',
+  'Williams',
+  'Wilson',
+  'Young',
 ];
 const TITLES = [
-  'Software Developer', 'Senior Software Developer', 'Product Manager', 'Account Executive', 'Accountant',
-  'HR Generalist', 'Office Manager', 'Sales Representative', 'Support Specialist', 'Data Analyst',
-  'Designer', 'Engineering Manager', 'Recruiter', 'Legal Counsel', 'Marketing Coordinator',
+  'Software Developer',
+  'Senior Software Developer',
+  'Product Manager',
+  'Account Executive',
+  'Accountant',
+  'HR Generalist',
+  'Office Manager',
+  'Sales Representative',
+  'Support Specialist',
+  'Data Analyst',
+  'Designer',
+  'Engineering Manager',
+  'Recruiter',
+  'Legal Counsel',
+  'Marketing Coordinator',
 ];
-const DEPARTMENTS = [
-  'Engineering', 'Product', 'Sales', 'Finance', 'Human Resources', 'Operations', 'Support', 'Marketing',
-  'Legal', 'Design',
-];
+const DEPARTMENTS = ['Engineering', 'Product', 'Sales', 'Finance', 'Human Resources', 'Operations', 'Support', 'Marketing', 'Legal', 'Design'];
 const ENABLED_UAC = [512, 544, 66048, 66080];
 const DISABLED_UAC = [514, 546, 66050, 66082];
 
@@ -215,10 +304,7 @@ function defineEntries(): { entries: Entry[]; groups: Group[] } {
       const i = next;
       const sam = `${s.prefix}${String(n).padStart(4, '0')}`;
       const local = `${given}.${sn}`;
-      const mail =
-        i % 23 === 0 ? `${local}@${DNS_DOMAIN}`.toUpperCase()
-        : i % 9 === 0 ? `${local}@${DNS_DOMAIN}`
-        : `${local}@${DNS_DOMAIN}`.toLowerCase();
+      const mail = i % 23 === 0 ? `${local}@${DNS_DOMAIN}`.toUpperCase() : i % 9 === 0 ? `${local}@${DNS_DOMAIN}` : `${local}@${DNS_DOMAIN}`.toLowerCase();
       add({
         kind: 'user',
         parent: s.parent,
@@ -243,141 +329,410 @@ function defineEntries(): { entries: Entry[]; groups: Group[] } {
   }
 
   const person = (
-    parent: string, cn: string, sam: string, attrs: Record<string, string>, note: string,
-    userAccountControl = 512, memberOf: string[] = [],
-  ): Entry => add({
-    kind: 'user', parent, cn, userAccountControl, note, memberOf,
-    attrs: { sAMAccountName: sam, displayName: cn, ...attrs },
-  });
+    parent: string,
+    cn: string,
+    sam: string,
+    attrs: Record<string, string>,
+    note: string,
+    userAccountControl = 512,
+    memberOf: string[] = [],
+  ): Entry =>
+    add({
+      kind: 'user',
+      parent,
+      cn,
+      userAccountControl,
+      note,
+      memberOf,
+      attrs: { sAMAccountName: sam, displayName: cn, ...attrs },
+    });
   const upn = (sam: string) => `${sam}@${DNS_DOMAIN}`;
 
   // --- special people, enabled, in OU=Staff itself (the search is subtree)
-  person(STAFF_DN, 'Émilie Côté', 'ecote', {
-    givenName: 'Émilie', sn: 'Côté', title: 'Directrice, Ressources humaines', department: 'Ressources humaines',
-    mail: 'Emilie.Cote@corp.example.com', userPrincipalName: upn('ecote'), mobile: '+1 514 555 0101',
-    telephoneNumber: '+1 514 555 0102', physicalDeliveryOfficeName: 'Montreal',
-  }, 'accented Latin in the DN and values; comma in title; mail with capitals');
-  person(STAFF_DN, '山田 太郎', 'tyamada', {
-    givenName: '太郎', sn: '山田', title: 'シニアエンジニア', department: '研究開発',
-    mail: 'taro.yamada@corp.example.com', userPrincipalName: upn('tyamada'), mobile: '+81 90 5555 0101',
-    telephoneNumber: '+1 416 555 0103', physicalDeliveryOfficeName: 'Toronto',
-  }, 'Japanese', 512, [FRONT_DESK_DN]);
-  person(STAFF_DN, 'Γιώργος Παπαδόπουλος', 'gpapadopoulos', {
-    givenName: 'Γιώργος', sn: 'Παπαδόπουλος', title: 'Λογιστής', department: 'Οικονομικά',
-    mail: 'georgios.papadopoulos@corp.example.com', userPrincipalName: upn('gpapadopoulos'),
-    mobile: '+30 690 555 0104', telephoneNumber: '+1 416 555 0105', physicalDeliveryOfficeName: 'Toronto',
-  }, 'Greek');
-  person(STAFF_DN, 'Иван Петров', 'ipetrov', {
-    givenName: 'Иван', sn: 'Петров', title: 'Инженер', department: 'ИТ',
-    mail: 'Ivan.Petrov@corp.example.com', userPrincipalName: upn('ipetrov'), mobile: '+7 916 555 0106',
-    telephoneNumber: '+1 514 555 0107', physicalDeliveryOfficeName: 'Montreal',
-  }, 'Cyrillic', 66048);
-  person(STAFF_DN, 'محمد العلي', 'malali', {
-    givenName: 'محمد', sn: 'العلي', title: 'محاسب', department: 'المالية',
-    mail: 'mohammed.alali@corp.example.com', userPrincipalName: upn('malali'), mobile: '+971 50 555 0108',
-    telephoneNumber: '+1 416 555 0109', physicalDeliveryOfficeName: 'Toronto',
-  }, 'Arabic (right-to-left)');
-  person(STAFF_DN, 'Robert "Bob" Tables', 'btables', {
-    givenName: 'Robert "Bob"', sn: 'Tables', title: 'Head of "Special" Projects', department: 'Engineering',
-    mail: 'bob.tables@corp.example.com', userPrincipalName: upn('btables'), mobile: '+1 416 555 0110',
-    telephoneNumber: '+1 416 555 0111', physicalDeliveryOfficeName: 'Toronto',
-  }, 'double quotes in values and in the DN');
-  person(STAFF_DN, "O'Brien, Siobhan", 'sobrien', {
-    givenName: 'Siobhan', sn: "O'Brien", title: 'VP, Sales, Americas', department: 'Sales, Marketing & Partnerships',
-    mail: 'Siobhan.OBrien@corp.example.com', userPrincipalName: upn('sobrien'), mobile: '+1 416 555 0112',
-    telephoneNumber: '+1 416 555 0113', physicalDeliveryOfficeName: 'Toronto',
-  }, 'AD "Last, First" CN (escaped comma in the DN); commas in values', 544, [VISITOR_HOSTS_DN]);
-  person(STAFF_DN, 'Multi Line', 'mline', {
-    givenName: 'Multi', sn: 'Line', title: 'Manager\nFacilities', department: 'Operations\r\nWest',
-    mail: 'multi.line@corp.example.com', userPrincipalName: upn('mline'), mobile: '+1 514 555 0114',
-    telephoneNumber: '+1 514 555 0115', physicalDeliveryOfficeName: 'Montreal',
-  }, 'LF inside title, CRLF inside department');
-  person(STAFF_DN, 'Padded Spaces', 'pspaces', {
-    givenName: '  Padded  ', sn: ' Spaces ', title: ' Analyst ', department: '\tFinance ',
-    mail: '  Padded.Spaces@Corp.Example.com  ', userPrincipalName: upn('pspaces'), mobile: ' +1 416 555 0116 ',
-    telephoneNumber: '+1 416 555 0117 ', physicalDeliveryOfficeName: ' Toronto ',
-  }, 'leading/trailing whitespace everywhere (roster trims)');
-  person(STAFF_DN, 'Sparse Fields', 'sfields', {
-    givenName: 'Sparse', sn: 'Fields', title: '   ', mail: 'sparse.fields@corp.example.com',
-    userPrincipalName: upn('sfields'),
-  }, 'whitespace-only title; no department, mobile, telephoneNumber, office (empty CSV fields)', 66080);
-  person(STAFF_DN, 'Formula Values', 'fvalues', {
-    givenName: '=Formula', sn: '@Values', title: '=1+2', department: '+Sales', mail: 'formula.values@corp.example.com',
-    userPrincipalName: upn('fvalues'), mobile: '+1 416 555 0118', telephoneNumber: '-555 0119',
-    physicalDeliveryOfficeName: 'Toronto',
-  }, 'values that look like spreadsheet formulas: written verbatim (no formula escaping)');
-  person(STAFF_DN, 'Party Person', 'pperson', {
-    givenName: 'Party', sn: 'Person', title: 'Chief 🎉 Officer', department: 'QA; Tools \\ Automation',
-    mail: 'party.person@corp.example.com', userPrincipalName: upn('pperson'), mobile: '+1 416 555 0120',
-    telephoneNumber: '+1 416 555 0121', physicalDeliveryOfficeName: 'Toronto',
-  }, 'emoji outside the BMP (4-byte UTF-8), semicolon and backslash');
+  person(
+    STAFF_DN,
+    'Émilie Côté',
+    'ecote',
+    {
+      givenName: 'Émilie',
+      sn: 'Côté',
+      title: 'Directrice, Ressources humaines',
+      department: 'Ressources humaines',
+      mail: 'Emilie.Cote@corp.example.com',
+      userPrincipalName: upn('ecote'),
+      mobile: '+1 514 555 0101',
+      telephoneNumber: '+1 514 555 0102',
+      physicalDeliveryOfficeName: 'Montreal',
+    },
+    'accented Latin in the DN and values; comma in title; mail with capitals',
+  );
+  person(
+    STAFF_DN,
+    '山田 太郎',
+    'tyamada',
+    {
+      givenName: '太郎',
+      sn: '山田',
+      title: 'シニアエンジニア',
+      department: '研究開発',
+      mail: 'taro.yamada@corp.example.com',
+      userPrincipalName: upn('tyamada'),
+      mobile: '+81 90 5555 0101',
+      telephoneNumber: '+1 416 555 0103',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'Japanese',
+    512,
+    [FRONT_DESK_DN],
+  );
+  person(
+    STAFF_DN,
+    'Γιώργος Παπαδόπουλος',
+    'gpapadopoulos',
+    {
+      givenName: 'Γιώργος',
+      sn: 'Παπαδόπουλος',
+      title: 'Λογιστής',
+      department: 'Οικονομικά',
+      mail: 'georgios.papadopoulos@corp.example.com',
+      userPrincipalName: upn('gpapadopoulos'),
+      mobile: '+30 690 555 0104',
+      telephoneNumber: '+1 416 555 0105',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'Greek',
+  );
+  person(
+    STAFF_DN,
+    'Иван Петров',
+    'ipetrov',
+    {
+      givenName: 'Иван',
+      sn: 'Петров',
+      title: 'Инженер',
+      department: 'ИТ',
+      mail: 'Ivan.Petrov@corp.example.com',
+      userPrincipalName: upn('ipetrov'),
+      mobile: '+7 916 555 0106',
+      telephoneNumber: '+1 514 555 0107',
+      physicalDeliveryOfficeName: 'Montreal',
+    },
+    'Cyrillic',
+    66048,
+  );
+  person(
+    STAFF_DN,
+    'محمد العلي',
+    'malali',
+    {
+      givenName: 'محمد',
+      sn: 'العلي',
+      title: 'محاسب',
+      department: 'المالية',
+      mail: 'mohammed.alali@corp.example.com',
+      userPrincipalName: upn('malali'),
+      mobile: '+971 50 555 0108',
+      telephoneNumber: '+1 416 555 0109',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'Arabic (right-to-left)',
+  );
+  person(
+    STAFF_DN,
+    'Robert "Bob" Tables',
+    'btables',
+    {
+      givenName: 'Robert "Bob"',
+      sn: 'Tables',
+      title: 'Head of "Special" Projects',
+      department: 'Engineering',
+      mail: 'bob.tables@corp.example.com',
+      userPrincipalName: upn('btables'),
+      mobile: '+1 416 555 0110',
+      telephoneNumber: '+1 416 555 0111',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'double quotes in values and in the DN',
+  );
+  person(
+    STAFF_DN,
+    "O'Brien, Siobhan",
+    'sobrien',
+    {
+      givenName: 'Siobhan',
+      sn: "O'Brien",
+      title: 'VP, Sales, Americas',
+      department: 'Sales, Marketing & Partnerships',
+      mail: 'Siobhan.OBrien@corp.example.com',
+      userPrincipalName: upn('sobrien'),
+      mobile: '+1 416 555 0112',
+      telephoneNumber: '+1 416 555 0113',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'AD "Last, First" CN (escaped comma in the DN); commas in values',
+    544,
+    [VISITOR_HOSTS_DN],
+  );
+  person(
+    STAFF_DN,
+    'Multi Line',
+    'mline',
+    {
+      givenName: 'Multi',
+      sn: 'Line',
+      title: 'Manager\nFacilities',
+      department: 'Operations\r\nWest',
+      mail: 'multi.line@corp.example.com',
+      userPrincipalName: upn('mline'),
+      mobile: '+1 514 555 0114',
+      telephoneNumber: '+1 514 555 0115',
+      physicalDeliveryOfficeName: 'Montreal',
+    },
+    'LF inside title, CRLF inside department',
+  );
+  person(
+    STAFF_DN,
+    'Padded Spaces',
+    'pspaces',
+    {
+      givenName: '  Padded  ',
+      sn: ' Spaces ',
+      title: ' Analyst ',
+      department: '\tFinance ',
+      mail: '  Padded.Spaces@Corp.Example.com  ',
+      userPrincipalName: upn('pspaces'),
+      mobile: ' +1 416 555 0116 ',
+      telephoneNumber: '+1 416 555 0117 ',
+      physicalDeliveryOfficeName: ' Toronto ',
+    },
+    'leading/trailing whitespace everywhere (roster trims)',
+  );
+  person(
+    STAFF_DN,
+    'Sparse Fields',
+    'sfields',
+    {
+      givenName: 'Sparse',
+      sn: 'Fields',
+      title: '   ',
+      mail: 'sparse.fields@corp.example.com',
+      userPrincipalName: upn('sfields'),
+    },
+    'whitespace-only title; no department, mobile, telephoneNumber, office (empty CSV fields)',
+    66080,
+  );
+  person(
+    STAFF_DN,
+    'Formula Values',
+    'fvalues',
+    {
+      givenName: '=Formula',
+      sn: '@Values',
+      title: '=1+2',
+      department: '+Sales',
+      mail: 'formula.values@corp.example.com',
+      userPrincipalName: upn('fvalues'),
+      mobile: '+1 416 555 0118',
+      telephoneNumber: '-555 0119',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'values that look like spreadsheet formulas: written verbatim (no formula escaping)',
+  );
+  person(
+    STAFF_DN,
+    'Party Person',
+    'pperson',
+    {
+      givenName: 'Party',
+      sn: 'Person',
+      title: 'Chief 🎉 Officer',
+      department: 'QA; Tools \\ Automation',
+      mail: 'party.person@corp.example.com',
+      userPrincipalName: upn('pperson'),
+      mobile: '+1 416 555 0120',
+      telephoneNumber: '+1 416 555 0121',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'emoji outside the BMP (4-byte UTF-8), semicolon and backslash',
+  );
 
   // people without mail
-  person(STAFF_DN, 'Noah Nomail', 'nnomail', {
-    givenName: 'Noah', sn: 'Nomail', title: 'Receptionist', department: 'Operations',
-    userPrincipalName: 'Noah.Nomail@corp.example.com', mobile: '+1 416 555 0122',
-    telephoneNumber: '+1 416 555 0123', physicalDeliveryOfficeName: 'Toronto',
-  }, 'no mail: EMAIL comes from userPrincipalName (lower-cased)', 512, [VISITOR_HOSTS_DN]);
-  person(TORONTO_DN, 'Uma Upnonly', 'uupnonly', {
-    givenName: 'Uma', sn: 'Upnonly', title: 'Intern', department: 'Engineering',
-    userPrincipalName: upn('uupnonly'), physicalDeliveryOfficeName: 'Toronto',
-  }, 'no mail: EMAIL comes from userPrincipalName', 544);
-  person(MONTREAL_DN, 'Ulysse Sanscourriel', 'usanscourriel', {
-    givenName: 'Ulysse', sn: 'Sanscourriel', title: 'Stagiaire', department: 'Ventes',
-    userPrincipalName: upn('usanscourriel'), mobile: '+1 514 555 0124', physicalDeliveryOfficeName: 'Montreal',
-  }, 'no mail: EMAIL comes from userPrincipalName', 66048);
-  person(STAFF_DN, 'Nobody Noemail', 'nnoemail', {
-    givenName: 'Nobody', sn: 'Noemail', title: 'Warehouse', department: 'Operations',
-    physicalDeliveryOfficeName: 'Toronto',
-  }, 'neither mail nor userPrincipalName: skipped "no email"', 512, [FRONT_DESK_DN]);
-  person(MONTREAL_DN, 'Nadia Sansadresse', 'nsansadresse', {
-    givenName: 'Nadia', sn: 'Sansadresse', title: 'Entrepôt', department: 'Opérations',
-    physicalDeliveryOfficeName: 'Montreal',
-  }, 'neither mail nor userPrincipalName: skipped "no email"', 66080);
-  person(STAFF_DN, 'Ivy Invalid', 'iinvalid', {
-    givenName: 'Ivy', sn: 'Invalid', title: 'Analyst', department: 'Finance', mail: 'not-an-email',
-    physicalDeliveryOfficeName: 'Toronto',
-  }, 'mail is not an address (and no UPN to fall back to): skipped "invalid email"');
+  person(
+    STAFF_DN,
+    'Noah Nomail',
+    'nnomail',
+    {
+      givenName: 'Noah',
+      sn: 'Nomail',
+      title: 'Receptionist',
+      department: 'Operations',
+      userPrincipalName: 'Noah.Nomail@corp.example.com',
+      mobile: '+1 416 555 0122',
+      telephoneNumber: '+1 416 555 0123',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'no mail: EMAIL comes from userPrincipalName (lower-cased)',
+    512,
+    [VISITOR_HOSTS_DN],
+  );
+  person(
+    TORONTO_DN,
+    'Uma Upnonly',
+    'uupnonly',
+    {
+      givenName: 'Uma',
+      sn: 'Upnonly',
+      title: 'Intern',
+      department: 'Engineering',
+      userPrincipalName: upn('uupnonly'),
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'no mail: EMAIL comes from userPrincipalName',
+    544,
+  );
+  person(
+    MONTREAL_DN,
+    'Ulysse Sanscourriel',
+    'usanscourriel',
+    {
+      givenName: 'Ulysse',
+      sn: 'Sanscourriel',
+      title: 'Stagiaire',
+      department: 'Ventes',
+      userPrincipalName: upn('usanscourriel'),
+      mobile: '+1 514 555 0124',
+      physicalDeliveryOfficeName: 'Montreal',
+    },
+    'no mail: EMAIL comes from userPrincipalName',
+    66048,
+  );
+  person(
+    STAFF_DN,
+    'Nobody Noemail',
+    'nnoemail',
+    {
+      givenName: 'Nobody',
+      sn: 'Noemail',
+      title: 'Warehouse',
+      department: 'Operations',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'neither mail nor userPrincipalName: skipped "no email"',
+    512,
+    [FRONT_DESK_DN],
+  );
+  person(
+    MONTREAL_DN,
+    'Nadia Sansadresse',
+    'nsansadresse',
+    {
+      givenName: 'Nadia',
+      sn: 'Sansadresse',
+      title: 'Entrepôt',
+      department: 'Opérations',
+      physicalDeliveryOfficeName: 'Montreal',
+    },
+    'neither mail nor userPrincipalName: skipped "no email"',
+    66080,
+  );
+  person(
+    STAFF_DN,
+    'Ivy Invalid',
+    'iinvalid',
+    {
+      givenName: 'Ivy',
+      sn: 'Invalid',
+      title: 'Analyst',
+      department: 'Finance',
+      mail: 'not-an-email',
+      physicalDeliveryOfficeName: 'Toronto',
+    },
+    'mail is not an address (and no UPN to fall back to): skipped "invalid email"',
+  );
 
   // the same address twice, in different case: one row (all other fields identical)
   const dup = {
-    givenName: 'Dup', sn: 'Person', title: 'Analyst', department: 'Finance', mobile: '+1 416 555 0125',
-    telephoneNumber: '+1 416 555 0126', physicalDeliveryOfficeName: 'Toronto',
+    givenName: 'Dup',
+    sn: 'Person',
+    title: 'Analyst',
+    department: 'Finance',
+    mobile: '+1 416 555 0125',
+    telephoneNumber: '+1 416 555 0126',
+    physicalDeliveryOfficeName: 'Toronto',
   };
-  person(TORONTO_DN, 'Dup Person', 'dperson', {
-    ...dup, mail: 'Dup.Person@corp.example.com', userPrincipalName: upn('dperson'),
-  }, 'duplicate address (1 of 2)');
-  person(MONTREAL_DN, 'Dup Person', 'dperson2', {
-    ...dup, mail: 'dup.person@CORP.example.com', userPrincipalName: upn('dperson2'),
-  }, 'duplicate address (2 of 2), differs only in case', 544);
+  person(
+    TORONTO_DN,
+    'Dup Person',
+    'dperson',
+    {
+      ...dup,
+      mail: 'Dup.Person@corp.example.com',
+      userPrincipalName: upn('dperson'),
+    },
+    'duplicate address (1 of 2)',
+  );
+  person(
+    MONTREAL_DN,
+    'Dup Person',
+    'dperson2',
+    {
+      ...dup,
+      mail: 'dup.person@CORP.example.com',
+      userPrincipalName: upn('dperson2'),
+    },
+    'duplicate address (2 of 2), differs only in case',
+    544,
+  );
 
   // --- disabled people with mail in OU=Staff (never exported)
   const disabledParents = [TORONTO_DN, MONTREAL_DN, STAFF_DN, TORONTO_DN, MONTREAL_DN, STAFF_DN, TORONTO_DN, MONTREAL_DN];
   const disabled: Entry[] = disabledParents.map((parent, k) => {
     const [given, sn] = takePair();
-    return person(parent, `${given} ${sn}`, `gone${k + 1}`, {
-      givenName: given, sn, title: 'Former Employee', department: 'Sales',
-      mail: `${given}.${sn}@${DNS_DOMAIN}`.toLowerCase(), userPrincipalName: upn(`gone${k + 1}`),
-      physicalDeliveryOfficeName: parent === MONTREAL_DN ? 'Montreal' : 'Toronto',
-    }, 'disabled (ACCOUNTDISABLE bit set)', DISABLED_UAC[k % DISABLED_UAC.length]);
+    return person(
+      parent,
+      `${given} ${sn}`,
+      `gone${k + 1}`,
+      {
+        givenName: given,
+        sn,
+        title: 'Former Employee',
+        department: 'Sales',
+        mail: `${given}.${sn}@${DNS_DOMAIN}`.toLowerCase(),
+        userPrincipalName: upn(`gone${k + 1}`),
+        physicalDeliveryOfficeName: parent === MONTREAL_DN ? 'Montreal' : 'Toronto',
+      },
+      'disabled (ACCOUNTDISABLE bit set)',
+      DISABLED_UAC[k % DISABLED_UAC.length],
+    );
   });
 
   // --- contacts and computers with mail in OU=Staff (never exported)
   for (let k = 1; k <= 4; k++) {
     const [given, sn] = takePair();
     add({
-      kind: 'contact', parent: k % 2 ? STAFF_DN : TORONTO_DN, cn: `${given} ${sn} (external)`, memberOf: k === 1 ? [VISITOR_HOSTS_DN] : [],
+      kind: 'contact',
+      parent: k % 2 ? STAFF_DN : TORONTO_DN,
+      cn: `${given} ${sn} (external)`,
+      memberOf: k === 1 ? [VISITOR_HOSTS_DN] : [],
       note: 'contact: objectCategory=person but not objectClass=user',
       attrs: {
-        givenName: given, sn, displayName: `${given} ${sn}`, title: 'Supplier', department: 'Vendors',
-        mail: `${given}.${sn}@supplier.example.org`.toLowerCase(), telephoneNumber: `+1 416 555 07${10 + k}`,
+        givenName: given,
+        sn,
+        displayName: `${given} ${sn}`,
+        title: 'Supplier',
+        department: 'Vendors',
+        mail: `${given}.${sn}@supplier.example.org`.toLowerCase(),
+        telephoneNumber: `+1 416 555 07${10 + k}`,
         physicalDeliveryOfficeName: 'Toronto',
       },
     });
   }
   for (let k = 1; k <= 3; k++) {
     add({
-      kind: 'computer', parent: k === 3 ? TORONTO_DN : STAFF_DN, cn: `WS-${String(k).padStart(3, '0')}`, memberOf: [],
+      kind: 'computer',
+      parent: k === 3 ? TORONTO_DN : STAFF_DN,
+      cn: `WS-${String(k).padStart(3, '0')}`,
+      memberOf: [],
       note: 'computer (enabled, 4096): objectClass=user but objectCategory=computer',
       userAccountControl: 4096,
       attrs: {
@@ -394,23 +749,49 @@ function defineEntries(): { entries: Entry[]; groups: Group[] } {
   for (let k = 1; k <= 21; k++) {
     const [given, sn] = takePair();
     const sam = `ptn${String(k).padStart(3, '0')}`;
-    partners.push(person(PARTNERS_DN, `${given} ${sn}`, sam, {
-      givenName: given, sn, title: 'Partner Consultant', department: 'Partners',
-      mail: `${given}.${sn}@partner.example.net`.toLowerCase(), userPrincipalName: upn(sam),
-      mobile: `+1 416 555 08${String(k).padStart(2, '0')}`, physicalDeliveryOfficeName: k % 3 ? 'Toronto' : 'Montreal',
-    }, k === 21 ? 'disabled partner' : 'partner', k === 21 ? 514 : ENABLED_UAC[k % ENABLED_UAC.length]!,
-    k === 1 ? [VISITOR_HOSTS_DN] : []));
+    partners.push(
+      person(
+        PARTNERS_DN,
+        `${given} ${sn}`,
+        sam,
+        {
+          givenName: given,
+          sn,
+          title: 'Partner Consultant',
+          department: 'Partners',
+          mail: `${given}.${sn}@partner.example.net`.toLowerCase(),
+          userPrincipalName: upn(sam),
+          mobile: `+1 416 555 08${String(k).padStart(2, '0')}`,
+          physicalDeliveryOfficeName: k % 3 ? 'Toronto' : 'Montreal',
+        },
+        k === 21 ? 'disabled partner' : 'partner',
+        k === 21 ? 514 : ENABLED_UAC[k % ENABLED_UAC.length]!,
+        k === 1 ? [VISITOR_HOSTS_DN] : [],
+      ),
+    );
   }
 
   // --- OU=Contractors: enabled, with mail, outside the default search base
   for (let k = 1; k <= 10; k++) {
     const [given, sn] = takePair();
     const sam = `ctr${String(k).padStart(3, '0')}`;
-    person(CONTRACTORS_DN, `${given} ${sn}`, sam, {
-      givenName: given, sn, title: 'Contractor', department: 'Engineering',
-      mail: `${given}.${sn}@${DNS_DOMAIN}`.toLowerCase(), userPrincipalName: upn(sam),
-      physicalDeliveryOfficeName: 'Toronto',
-    }, 'contractor: outside OU=Staff', 512, k === 1 ? [VISITOR_HOSTS_DN] : []);
+    person(
+      CONTRACTORS_DN,
+      `${given} ${sn}`,
+      sam,
+      {
+        givenName: given,
+        sn,
+        title: 'Contractor',
+        department: 'Engineering',
+        mail: `${given}.${sn}@${DNS_DOMAIN}`.toLowerCase(),
+        userPrincipalName: upn(sam),
+        physicalDeliveryOfficeName: 'Toronto',
+      },
+      'contractor: outside OU=Staff',
+      512,
+      k === 1 ? [VISITOR_HOSTS_DN] : [],
+    );
   }
 
   // --- group memberships of generated staff
@@ -430,11 +811,22 @@ function defineEntries(): { entries: Entry[]; groups: Group[] } {
     const [given, sn] = takePair();
     const gone = n > GENERATED_IN_WAREHOUSE;
     const sam = gone ? `whgone${n - GENERATED_IN_WAREHOUSE}` : `wh${String(n).padStart(4, '0')}`;
-    person(WAREHOUSE_DN, `${given} ${sn}`, sam, {
-      givenName: given, sn, title: n % 10 === 0 ? 'Shift Supervisor' : 'Warehouse Associate', department: 'Logistics',
-      mail: `${given}.${sn}@${DNS_DOMAIN}`.toLowerCase(), userPrincipalName: upn(sam), physicalDeliveryOfficeName: 'Laval',
-    }, gone ? 'disabled warehouse person (member of All Employees, never exported)' : 'warehouse',
-    gone ? DISABLED_UAC[n % DISABLED_UAC.length]! : ENABLED_UAC[n % ENABLED_UAC.length]!);
+    person(
+      WAREHOUSE_DN,
+      `${given} ${sn}`,
+      sam,
+      {
+        givenName: given,
+        sn,
+        title: n % 10 === 0 ? 'Shift Supervisor' : 'Warehouse Associate',
+        department: 'Logistics',
+        mail: `${given}.${sn}@${DNS_DOMAIN}`.toLowerCase(),
+        userPrincipalName: upn(sam),
+        physicalDeliveryOfficeName: 'Laval',
+      },
+      gone ? 'disabled warehouse person (member of All Employees, never exported)' : 'warehouse',
+      gone ? DISABLED_UAC[n % DISABLED_UAC.length]! : ENABLED_UAC[n % ENABLED_UAC.length]!,
+    );
   }
   const wh = (n: number) => bySam.get(`wh${String(n).padStart(4, '0')}`)!;
   for (const e of entries) {
@@ -450,18 +842,24 @@ function defineEntries(): { entries: Entry[]; groups: Group[] } {
     { parent: GROUPS_DN, cn: 'Visitor Hosts', attrs: { sAMAccountName: 'Visitor Hosts', description: 'People who may host visitors' }, groups: [RECEPTION_DN] },
     { parent: GROUPS_DN, cn: 'Toronto Social Club', attrs: { sAMAccountName: 'Toronto Social Club' }, groups: [] },
     {
-      parent: STAFF_DN, cn: 'Staff Announcements', groups: [],
+      parent: STAFF_DN,
+      cn: 'Staff Announcements',
+      groups: [],
       attrs: { sAMAccountName: 'Staff Announcements', mail: 'announcements@corp.example.com' },
       note: 'mail-enabled group inside OU=Staff (never exported)',
     },
     {
-      parent: OFFICEVIBE_GROUPS_DN, cn: 'Warehouse Leads', groups: [],
+      parent: OFFICEVIBE_GROUPS_DN,
+      cn: 'Warehouse Leads',
+      groups: [],
       attrs: { sAMAccountName: 'Warehouse Leads', managedBy: entryDn(tor(1)) },
       note: 'nested in All Employees; its manager is not one of its members',
     },
     { parent: OFFICEVIBE_GROUPS_DN, cn: 'Night Shift', groups: [], attrs: { sAMAccountName: 'Night Shift' }, note: 'nested in All Employees; no manager' },
     {
-      parent: OFFICEVIBE_GROUPS_DN, cn: 'All Employees', groups: [WAREHOUSE_LEADS_DN, NIGHT_SHIFT_DN],
+      parent: OFFICEVIBE_GROUPS_DN,
+      cn: 'All Employees',
+      groups: [WAREHOUSE_LEADS_DN, NIGHT_SHIFT_DN],
       attrs: { sAMAccountName: 'All Employees', managedBy: entryDn(bySam.get('ecote')!) },
       note: 'over 1,500 members: AD returns member in ranges (member;range=0-1499)',
     },
@@ -517,8 +915,9 @@ export interface Extract {
  */
 export function expectedExtract(opts: { bases?: string[]; memberOf?: string[] } = {}): Extract {
   const bases = opts.bases ?? [STAFF_DN];
-  const matched = ENTRIES.filter((e) => bases.some((b) => isUnder(entryDn(e), b)) && matchesDefaultFilter(e))
-    .filter((e) => !opts.memberOf || opts.memberOf.some((g) => transitiveGroups(e.memberOf).has(g)));
+  const matched = ENTRIES.filter((e) => bases.some((b) => isUnder(entryDn(e), b)) && matchesDefaultFilter(e)).filter(
+    (e) => !opts.memberOf || opts.memberOf.some((g) => transitiveGroups(e.memberOf).has(g)),
+  );
   const out: Extract = { matched, rows: [], skippedNoEmail: 0, skippedInvalidEmail: 0, duplicates: 0 };
   const byEmail = new Map<string, Row>();
   for (const e of matched) {
@@ -530,8 +929,14 @@ export function expectedExtract(opts: { bases?: string[]; memberOf?: string[] } 
       row[column] = attrs.map(value).find((v) => v !== '') ?? '';
     }
     row.EMAIL = row.EMAIL.toLowerCase();
-    if (row.EMAIL === '') { out.skippedNoEmail++; continue; }
-    if (!EMAIL_SHAPE.test(row.EMAIL)) { out.skippedInvalidEmail++; continue; }
+    if (row.EMAIL === '') {
+      out.skippedNoEmail++;
+      continue;
+    }
+    if (!EMAIL_SHAPE.test(row.EMAIL)) {
+      out.skippedInvalidEmail++;
+      continue;
+    }
     const earlier = byEmail.get(row.EMAIL);
     if (earlier) {
       if (CSV_COLUMNS.some((c) => earlier[c] !== row[c])) {
@@ -553,8 +958,7 @@ export function csvField(value: string): string {
 
 /** The CSV text for `rows`: header first, LF after every record (the last included), no BOM. */
 export function toCsv(rows: Row[]): string {
-  return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))]
-    .map((line) => `${line}\n`).join('');
+  return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))].map((line) => `${line}\n`).join('');
 }
 
 const staff = expectedExtract();
@@ -586,8 +990,7 @@ export const contractorEmails: string[] = expectedExtract({ bases: [CONTRACTORS_
 /** RFC 2849: a value needs base64 unless it is SAFE-STRING and does not end with a space. */
 function ldifAttr(name: string, value: string): string {
   // eslint-disable-next-line no-control-regex -- RFC 2849's SAFE-STRING is defined by control-character ranges
-  const safe = /^(?:[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*)?$/.test(value)
-    && !value.endsWith(' ');
+  const safe = /^(?:[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*)?$/.test(value) && !value.endsWith(' ');
   return safe ? `${name}: ${value}` : `${name}:: ${Buffer.from(value, 'utf8').toString('base64')}`;
 }
 
@@ -604,8 +1007,10 @@ export function toLdif(): string {
     block([...header.splice(0), ldifAttr('dn', ou), 'objectClass: organizationalUnit']);
   }
   block([
-    ldifAttr('dn', SERVICE_ACCOUNT.dn), 'objectClass: user',
-    `sAMAccountName: ${SERVICE_ACCOUNT.sAMAccountName}`, `userPrincipalName: ${SERVICE_ACCOUNT.userPrincipalName}`,
+    ldifAttr('dn', SERVICE_ACCOUNT.dn),
+    'objectClass: user',
+    `sAMAccountName: ${SERVICE_ACCOUNT.sAMAccountName}`,
+    `userPrincipalName: ${SERVICE_ACCOUNT.userPrincipalName}`,
     'description: roster service account (password set by the test harness)',
     'userAccountControl: 66048',
   ]);
@@ -652,12 +1057,22 @@ function main(): void {
   writeFileSync(EXPECTED_CSV_PATH, toCsv(staff.rows));
   console.log(`wrote ${LDIF_PATH} (${ENTRIES.length + GROUPS.length + 10} entries)`);
   console.log(`wrote ${EXPECTED_CSV_PATH} (${rowsExpected} rows)`);
-  console.log(JSON.stringify({
-    enabledInStaff, rowsExpected, skippedNoEmail, skippedInvalidEmail, duplicates,
-    disabledInStaff, contactsInStaff, computersInStaff,
-    visitorHosts: visitorHostSamAccountNames.length, visitorHostRows: visitorHostEmails.length,
-    partners: partnerEmails.length, contractors: contractorEmails.length,
-  }));
+  console.log(
+    JSON.stringify({
+      enabledInStaff,
+      rowsExpected,
+      skippedNoEmail,
+      skippedInvalidEmail,
+      duplicates,
+      disabledInStaff,
+      contactsInStaff,
+      computersInStaff,
+      visitorHosts: visitorHostSamAccountNames.length,
+      visitorHostRows: visitorHostEmails.length,
+      partners: partnerEmails.length,
+      contractors: contractorEmails.length,
+    }),
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -40,8 +40,14 @@ export function runRoster(args: string[], options: RunOptions = {}): Promise<Cli
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); options.onOutput?.(`${stdout}\n${stderr}`, child); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); options.onOutput?.(`${stdout}\n${stderr}`, child); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onOutput?.(`${stdout}\n${stderr}`, child);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      options.onOutput?.(`${stdout}\n${stderr}`, child);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -47,7 +47,10 @@ export async function waitForPort(host: string, port: number, timeoutMs: number,
     }
     const open = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ host, port });
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;

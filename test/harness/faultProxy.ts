@@ -32,7 +32,9 @@ export function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy>
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
-    upstream.on('close', () => { if (proxy.cutAt === undefined || options.cut !== 'stall') client.destroy(); });
+    upstream.on('close', () => {
+      if (proxy.cutAt === undefined || options.cut !== 'stall') client.destroy();
+    });
     client.on('data', (chunk) => upstream.write(chunk));
     upstream.on('data', (chunk: Buffer) => {
       const sent = proxy.bytesToClient[index] ?? 0;
@@ -64,10 +66,11 @@ export function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy>
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       proxy.port = typeof address === 'object' && address ? address.port : 0;
-      proxy.stop = () => new Promise((done) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => done());
-      });
+      proxy.stop = () =>
+        new Promise((done) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => done());
+        });
       resolve(proxy);
     });
   });

@@ -6,8 +6,22 @@ type Schema = Record<string, unknown> | boolean;
 
 const ANNOTATIONS = new Set(['$schema', '$comment', 'title', 'description', 'default', 'examples', 'definitions']);
 const KEYWORDS = new Set([
-  '$ref', 'type', 'properties', 'additionalProperties', 'required', 'items', 'minItems', 'enum',
-  'minimum', 'maximum', 'minLength', 'pattern', 'oneOf', 'anyOf', 'not', 'dependencies',
+  '$ref',
+  'type',
+  'properties',
+  'additionalProperties',
+  'required',
+  'items',
+  'minItems',
+  'enum',
+  'minimum',
+  'maximum',
+  'minLength',
+  'pattern',
+  'oneOf',
+  'anyOf',
+  'not',
+  'dependencies',
 ]);
 
 /** The problems of `value` against `root` (empty when it is valid), each naming the value's path. */

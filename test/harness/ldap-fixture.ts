@@ -80,14 +80,55 @@ export function personDn(p: FixturePerson): string {
 // The small fixture: ~65 entries, every awkward case once
 // ---------------------------------------------------------------------------------------------
 
-const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret',
-  'Dennis', 'Radia', 'Niklaus', 'Karen', 'Leslie', 'Shafi'];
-const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson',
-  'Hamilton', 'Ritchie', 'Perlman', 'Wirth', 'Jones', 'Lamport', 'Goldwasser', 'Backus', 'Kay'];
-const DEPARTMENTS = ['Engineering', 'Sales', 'Finance', 'Human Resources', 'Operations', 'Marketing', 'Legal',
-  'Research & Development'];
-const TITLES = ['Software Engineer', 'Account Executive', 'Accountant', 'HR Partner', 'Operations Manager',
-  'Marketing Specialist', 'Counsel', 'Research Scientist', 'Team Lead', 'Intern'];
+const FIRST_NAMES = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'Ken',
+  'Margaret',
+  'Dennis',
+  'Radia',
+  'Niklaus',
+  'Karen',
+  'Leslie',
+  'Shafi',
+];
+const LAST_NAMES = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Hamilton',
+  'Ritchie',
+  'Perlman',
+  'Wirth',
+  'Jones',
+  'Lamport',
+  'Goldwasser',
+  'Backus',
+  'Kay',
+];
+const DEPARTMENTS = ['Engineering', 'Sales', 'Finance', 'Human Resources', 'Operations', 'Marketing', 'Legal', 'Research & Development'];
+const TITLES = [
+  'Software Engineer',
+  'Account Executive',
+  'Accountant',
+  'HR Partner',
+  'Operations Manager',
+  'Marketing Specialist',
+  'Counsel',
+  'Research Scientist',
+  'Team Lead',
+  'Intern',
+];
 const SITES = ['Toronto', 'Montréal', 'London', 'Berlin', 'Vancouver'];
 
 /** 45 ordinary people, derived by index arithmetic (no randomness). */
@@ -120,77 +161,252 @@ function ordinaryPeople(): FixturePerson[] {
 /** Hand-written people, each covering one rule. */
 const SPECIAL_PEOPLE: FixturePerson[] = [
   // CSV quoting
-  { uid: 'comma', container: 'People', cn: 'Carla Comma', givenName: 'Carla', sn: 'Comma',
-    title: 'Director, Sales & Marketing', ou: 'Sales', mail: 'carla.comma@example.org', l: 'Toronto' },
-  { uid: 'quote', container: 'People', cn: 'Quincy Quote', givenName: 'Quincy', sn: 'Quote',
-    title: 'Head of "Special" Projects', ou: 'Operations', mail: 'quincy.quote@example.org', l: 'London' },
-  { uid: 'newline', container: 'People', cn: 'Nina Newline', givenName: 'Nina', sn: 'Newline',
-    title: 'Lead Engineer\nPlatform Team', ou: 'Engineering', mail: 'nina.newline@example.org',
-    telephoneNumber: '+44 20 7946 0018', l: 'London' },
-  { uid: 'both', container: 'People', cn: 'Bo Both', givenName: 'Bo', sn: "O'Both, Jr.",
-    title: '"Chief" Officer, Fun', ou: 'Marketing', mail: 'bo.both@example.org', l: "St. John's" },
-  { uid: 'formula', container: 'People', cn: 'Fay Formula', givenName: 'Fay', sn: 'Formula',
-    title: '=1+2', ou: 'Finance', mail: 'fay.formula@example.org', mobile: '+1 514 555 0142', l: 'Montréal' },
+  {
+    uid: 'comma',
+    container: 'People',
+    cn: 'Carla Comma',
+    givenName: 'Carla',
+    sn: 'Comma',
+    title: 'Director, Sales & Marketing',
+    ou: 'Sales',
+    mail: 'carla.comma@example.org',
+    l: 'Toronto',
+  },
+  {
+    uid: 'quote',
+    container: 'People',
+    cn: 'Quincy Quote',
+    givenName: 'Quincy',
+    sn: 'Quote',
+    title: 'Head of "Special" Projects',
+    ou: 'Operations',
+    mail: 'quincy.quote@example.org',
+    l: 'London',
+  },
+  {
+    uid: 'newline',
+    container: 'People',
+    cn: 'Nina Newline',
+    givenName: 'Nina',
+    sn: 'Newline',
+    title: 'Lead Engineer\nPlatform Team',
+    ou: 'Engineering',
+    mail: 'nina.newline@example.org',
+    telephoneNumber: '+44 20 7946 0018',
+    l: 'London',
+  },
+  {
+    uid: 'both',
+    container: 'People',
+    cn: 'Bo Both',
+    givenName: 'Bo',
+    sn: "O'Both, Jr.",
+    title: '"Chief" Officer, Fun',
+    ou: 'Marketing',
+    mail: 'bo.both@example.org',
+    l: "St. John's",
+  },
+  {
+    uid: 'formula',
+    container: 'People',
+    cn: 'Fay Formula',
+    givenName: 'Fay',
+    sn: 'Formula',
+    title: '=1+2',
+    ou: 'Finance',
+    mail: 'fay.formula@example.org',
+    mobile: '+1 514 555 0142',
+    l: 'Montréal',
+  },
   // Non-Latin scripts (base64 in the LDIF), including a 4-byte UTF-8 character
-  { uid: 'ivan.petrov', container: 'People', cn: 'Иван Петров', givenName: 'Иван', sn: 'Петров',
-    title: 'Инженер', ou: 'Engineering', mail: 'ivan.petrov@example.org', mobile: '+7 495 555 0101', l: 'Москва' },
-  { uid: 'taro.yamada', container: 'People', cn: '山田 太郎', givenName: '太郎', sn: '山田',
-    title: 'エンジニア', ou: 'Engineering', mail: 'taro.yamada@example.org', telephoneNumber: '+81 3 5555 0199', l: '東京' },
-  { uid: 'zoe.angstrom', container: 'People', cn: 'Zoë Ångström-Ødegård', givenName: 'Zoë', sn: 'Ångström-Ødegård',
-    title: 'Chief Happiness Officer 🎉', ou: 'Human Resources', mail: 'zoe.angstrom@example.org', l: 'Berlin' },
-  { uid: 'nikos', container: 'People', cn: 'Νίκος Παπαδόπουλος', givenName: 'Νίκος', sn: 'Παπαδόπουλος',
-    title: 'Λογιστής', ou: 'Finance', mail: 'nikos.papadopoulos@example.org', l: 'Berlin' },
-  { uid: 'fatima', container: 'People', cn: 'فاطمة الزهراء', givenName: 'فاطمة', sn: 'الزهراء',
-    ou: 'Legal', mail: 'fatima.zahra@example.org', l: 'London' },
+  {
+    uid: 'ivan.petrov',
+    container: 'People',
+    cn: 'Иван Петров',
+    givenName: 'Иван',
+    sn: 'Петров',
+    title: 'Инженер',
+    ou: 'Engineering',
+    mail: 'ivan.petrov@example.org',
+    mobile: '+7 495 555 0101',
+    l: 'Москва',
+  },
+  {
+    uid: 'taro.yamada',
+    container: 'People',
+    cn: '山田 太郎',
+    givenName: '太郎',
+    sn: '山田',
+    title: 'エンジニア',
+    ou: 'Engineering',
+    mail: 'taro.yamada@example.org',
+    telephoneNumber: '+81 3 5555 0199',
+    l: '東京',
+  },
+  {
+    uid: 'zoe.angstrom',
+    container: 'People',
+    cn: 'Zoë Ångström-Ødegård',
+    givenName: 'Zoë',
+    sn: 'Ångström-Ødegård',
+    title: 'Chief Happiness Officer 🎉',
+    ou: 'Human Resources',
+    mail: 'zoe.angstrom@example.org',
+    l: 'Berlin',
+  },
+  {
+    uid: 'nikos',
+    container: 'People',
+    cn: 'Νίκος Παπαδόπουλος',
+    givenName: 'Νίκος',
+    sn: 'Παπαδόπουλος',
+    title: 'Λογιστής',
+    ou: 'Finance',
+    mail: 'nikos.papadopoulos@example.org',
+    l: 'Berlin',
+  },
+  { uid: 'fatima', container: 'People', cn: 'فاطمة الزهراء', givenName: 'فاطمة', sn: 'الزهراء', ou: 'Legal', mail: 'fatima.zahra@example.org', l: 'London' },
   // Trimming: leading/trailing blanks everywhere; inner double blank kept
-  { uid: 'padded', container: 'People', cn: 'Padded Person', givenName: '  Padded  ', sn: 'Person ',
-    title: ' Analyst', ou: ' Finance ', mail: '  Padded.Person@Example.org  ', mobile: ' +1 416 555 0177 ',
-    l: 'Toronto ' },
-  { uid: 'mary.ann', container: 'People', cn: 'Mary  Ann Smith', givenName: 'Mary  Ann', sn: 'Smith',
-    ou: 'Sales', mail: 'mary.ann.smith@example.org' },
+  {
+    uid: 'padded',
+    container: 'People',
+    cn: 'Padded Person',
+    givenName: '  Padded  ',
+    sn: 'Person ',
+    title: ' Analyst',
+    ou: ' Finance ',
+    mail: '  Padded.Person@Example.org  ',
+    mobile: ' +1 416 555 0177 ',
+    l: 'Toronto ',
+  },
+  { uid: 'mary.ann', container: 'People', cn: 'Mary  Ann Smith', givenName: 'Mary  Ann', sn: 'Smith', ou: 'Sales', mail: 'mary.ann.smith@example.org' },
   // Only a surname
-  { uid: 'teller', container: 'People', cn: 'Teller', sn: 'Teller', title: 'Magician', ou: 'Marketing',
-    mail: 'teller@example.org' },
+  { uid: 'teller', container: 'People', cn: 'Teller', sn: 'Teller', title: 'Magician', ou: 'Marketing', mail: 'teller@example.org' },
   // Sorting: '-' (45) < '.' (46) < '_' (95) with `<`; capitals sort only after lower-casing
-  { uid: 'anne-marie', container: 'People', cn: 'Anne-Marie Dupont', givenName: 'Anne-Marie', sn: 'Dupont',
-    ou: 'Sales', mail: 'anne-marie.dupont@example.org', l: 'Montréal' },
-  { uid: 'anne.martin', container: 'People', cn: 'Anne Martin', givenName: 'Anne', sn: 'Martin',
-    ou: 'Sales', mail: 'anne.martin@example.org', l: 'Montréal' },
-  { uid: 'anne_oneil', container: 'People', cn: "Anne O'Neil", givenName: 'Anne', sn: "O'Neil",
-    ou: 'Sales', mail: 'anne_oneil@example.org', l: 'Toronto' },
-  { uid: 'zed', container: 'People', cn: 'Zed Upper', givenName: 'Zed', sn: 'Upper', ou: 'Operations',
-    mail: 'ZED.UPPER@EXAMPLE.ORG', l: 'Vancouver' },
+  {
+    uid: 'anne-marie',
+    container: 'People',
+    cn: 'Anne-Marie Dupont',
+    givenName: 'Anne-Marie',
+    sn: 'Dupont',
+    ou: 'Sales',
+    mail: 'anne-marie.dupont@example.org',
+    l: 'Montréal',
+  },
+  { uid: 'anne.martin', container: 'People', cn: 'Anne Martin', givenName: 'Anne', sn: 'Martin', ou: 'Sales', mail: 'anne.martin@example.org', l: 'Montréal' },
+  { uid: 'anne_oneil', container: 'People', cn: "Anne O'Neil", givenName: 'Anne', sn: "O'Neil", ou: 'Sales', mail: 'anne_oneil@example.org', l: 'Toronto' },
+  { uid: 'zed', container: 'People', cn: 'Zed Upper', givenName: 'Zed', sn: 'Upper', ou: 'Operations', mail: 'ZED.UPPER@EXAMPLE.ORG', l: 'Vancouver' },
   // No usable mail: skipped (the last one is blanks only, empty once trimmed)
-  { uid: 'nomail1', container: 'People', cn: 'Noah Nomail', givenName: 'Noah', sn: 'Nomail', title: 'Driver',
-    ou: 'Operations', mobile: '+1 416 555 0001', l: 'Toronto' },
+  {
+    uid: 'nomail1',
+    container: 'People',
+    cn: 'Noah Nomail',
+    givenName: 'Noah',
+    sn: 'Nomail',
+    title: 'Driver',
+    ou: 'Operations',
+    mobile: '+1 416 555 0001',
+    l: 'Toronto',
+  },
   { uid: 'nomail2', container: 'People', cn: 'Nora Nomail', givenName: 'Nora', sn: 'Nomail', ou: 'Operations' },
-  { uid: 'nomail3', container: 'Contractors', cn: 'Ned Nomail', givenName: 'Ned', sn: 'Nomail', title: 'Cleaner',
-    l: 'London' },
-  { uid: 'blankmail', container: 'People', cn: 'Bianca Blank', givenName: 'Bianca', sn: 'Blank', ou: 'Legal',
-    mail: '   ', l: 'Berlin' },
+  { uid: 'nomail3', container: 'Contractors', cn: 'Ned Nomail', givenName: 'Ned', sn: 'Nomail', title: 'Cleaner', l: 'London' },
+  { uid: 'blankmail', container: 'People', cn: 'Bianca Blank', givenName: 'Bianca', sn: 'Blank', ou: 'Legal', mail: '   ', l: 'Berlin' },
   // Duplicate mails (case / blanks differ, every other field identical): the first one wins
-  { uid: 'jsmith', container: 'People', cn: 'John Smith', givenName: 'John', sn: 'Smith', title: 'Architect',
-    ou: 'Engineering', mail: 'John.Smith@example.org', mobile: '+1 416 555 0123', telephoneNumber: '+1 416 555 0456',
-    l: 'Toronto' },
-  { uid: 'jsmith2', container: 'People', cn: 'John Smith', givenName: 'John', sn: 'Smith', title: 'Architect',
-    ou: 'Engineering', mail: 'john.smith@EXAMPLE.ORG', mobile: '+1 416 555 0123', telephoneNumber: '+1 416 555 0456',
-    l: 'Toronto' },
-  { uid: 'mgarcia', container: 'People', cn: 'María García', givenName: 'María', sn: 'García', title: 'Consultant',
-    ou: 'Operations', mail: 'Maria.Garcia@example.org', l: 'Vancouver' },
-  { uid: 'mgarcia-contractor', container: 'Contractors', cn: 'María García', givenName: 'María', sn: 'García',
-    title: 'Consultant', ou: 'Operations', mail: ' maria.garcia@example.org', l: 'Vancouver' },
+  {
+    uid: 'jsmith',
+    container: 'People',
+    cn: 'John Smith',
+    givenName: 'John',
+    sn: 'Smith',
+    title: 'Architect',
+    ou: 'Engineering',
+    mail: 'John.Smith@example.org',
+    mobile: '+1 416 555 0123',
+    telephoneNumber: '+1 416 555 0456',
+    l: 'Toronto',
+  },
+  {
+    uid: 'jsmith2',
+    container: 'People',
+    cn: 'John Smith',
+    givenName: 'John',
+    sn: 'Smith',
+    title: 'Architect',
+    ou: 'Engineering',
+    mail: 'john.smith@EXAMPLE.ORG',
+    mobile: '+1 416 555 0123',
+    telephoneNumber: '+1 416 555 0456',
+    l: 'Toronto',
+  },
+  {
+    uid: 'mgarcia',
+    container: 'People',
+    cn: 'María García',
+    givenName: 'María',
+    sn: 'García',
+    title: 'Consultant',
+    ou: 'Operations',
+    mail: 'Maria.Garcia@example.org',
+    l: 'Vancouver',
+  },
+  {
+    uid: 'mgarcia-contractor',
+    container: 'Contractors',
+    cn: 'María García',
+    givenName: 'María',
+    sn: 'García',
+    title: 'Consultant',
+    ou: 'Operations',
+    mail: ' maria.garcia@example.org',
+    l: 'Vancouver',
+  },
   // Contractors: a sub-OU of the search base, so a subtree search must include them
-  { uid: 'carl.contract', container: 'Contractors', cn: 'Carl Contract', givenName: 'Carl', sn: 'Contract',
-    title: 'Contractor', ou: 'Engineering', mail: 'carl.contract@example.org', l: 'Toronto' },
-  { uid: 'cora.contract', container: 'Contractors', cn: 'Cora Contract', givenName: 'Cora', sn: 'Contract',
-    title: 'Contractor', ou: 'Marketing', mail: 'cora.contract@example.org', mobile: '+1 604 555 0150', l: 'Vancouver' },
+  {
+    uid: 'carl.contract',
+    container: 'Contractors',
+    cn: 'Carl Contract',
+    givenName: 'Carl',
+    sn: 'Contract',
+    title: 'Contractor',
+    ou: 'Engineering',
+    mail: 'carl.contract@example.org',
+    l: 'Toronto',
+  },
+  {
+    uid: 'cora.contract',
+    container: 'Contractors',
+    cn: 'Cora Contract',
+    givenName: 'Cora',
+    sn: 'Contract',
+    title: 'Contractor',
+    ou: 'Marketing',
+    mail: 'cora.contract@example.org',
+    mobile: '+1 604 555 0150',
+    l: 'Vancouver',
+  },
   // Former staff: outside the search base; never exported (one shares a current person's mail)
-  { uid: 'old.lovelace', container: 'Former', cn: 'Ada Lovelace', givenName: 'Ada', sn: 'Lovelace',
-    title: 'Retired', ou: 'Engineering', mail: 'ada.lovelace@example.org', l: 'London' },
-  { uid: 'fred.former', container: 'Former', cn: 'Fred Former', givenName: 'Fred', sn: 'Former',
-    ou: 'Sales', mail: 'fred.former@example.org', l: 'Toronto' },
-  { uid: 'fiona.former', container: 'Former', cn: 'Fiona Former', givenName: 'Fiona', sn: 'Former',
-    ou: 'Legal', mail: 'fiona.former@example.org', l: 'Berlin' },
+  {
+    uid: 'old.lovelace',
+    container: 'Former',
+    cn: 'Ada Lovelace',
+    givenName: 'Ada',
+    sn: 'Lovelace',
+    title: 'Retired',
+    ou: 'Engineering',
+    mail: 'ada.lovelace@example.org',
+    l: 'London',
+  },
+  { uid: 'fred.former', container: 'Former', cn: 'Fred Former', givenName: 'Fred', sn: 'Former', ou: 'Sales', mail: 'fred.former@example.org', l: 'Toronto' },
+  {
+    uid: 'fiona.former',
+    container: 'Former',
+    cn: 'Fiona Former',
+    givenName: 'Fiona',
+    sn: 'Former',
+    ou: 'Legal',
+    mail: 'fiona.former@example.org',
+    l: 'Berlin',
+  },
 ];
 
 /** Every person in the small fixture, in LDIF order (ordinary people first). */
@@ -254,8 +470,16 @@ function firstRdnValue(dn: string, attribute: string): string {
 export function skeletonLdif(baseDn = BASE_DN): string {
   const dc = firstRdnValue(baseDn, 'dc');
   return [
-    ldifEntry(baseDn, [['objectClass', 'dcObject'], ['objectClass', 'organization'], ['dc', dc], ['o', 'Example Org']]),
-    ldifEntry(`ou=Services,${baseDn}`, [['objectClass', 'organizationalUnit'], ['ou', 'Services']]),
+    ldifEntry(baseDn, [
+      ['objectClass', 'dcObject'],
+      ['objectClass', 'organization'],
+      ['dc', dc],
+      ['o', 'Example Org'],
+    ]),
+    ldifEntry(`ou=Services,${baseDn}`, [
+      ['objectClass', 'organizationalUnit'],
+      ['ou', 'Services'],
+    ]),
     ldifEntry(`cn=roster,ou=Services,${baseDn}`, [
       ['objectClass', 'organizationalRole'],
       ['objectClass', 'simpleSecurityObject'],
@@ -263,20 +487,38 @@ export function skeletonLdif(baseDn = BASE_DN): string {
       ['description', 'read-only service account for roster'],
       ['userPassword', SERVICE_BIND_PASSWORD],
     ]),
-    ldifEntry(`ou=People,${baseDn}`, [['objectClass', 'organizationalUnit'], ['ou', 'People']]),
+    ldifEntry(`ou=People,${baseDn}`, [
+      ['objectClass', 'organizationalUnit'],
+      ['ou', 'People'],
+    ]),
   ].join('');
 }
 
 /** The complete small directory (fixtures/ldap-people.ldif). */
 export function smallFixtureLdif(): string {
   const parts = [skeletonLdif(BASE_DN)];
-  parts.push(ldifEntry(CONTRACTORS_DN, [['objectClass', 'organizationalUnit'], ['ou', 'Contractors']]));
-  parts.push(ldifEntry(FORMER_DN, [['objectClass', 'organizationalUnit'], ['ou', 'Former']]));
+  parts.push(
+    ldifEntry(CONTRACTORS_DN, [
+      ['objectClass', 'organizationalUnit'],
+      ['ou', 'Contractors'],
+    ]),
+  );
+  parts.push(
+    ldifEntry(FORMER_DN, [
+      ['objectClass', 'organizationalUnit'],
+      ['ou', 'Former'],
+    ]),
+  );
   // Not a person: inside the search base, excluded by the filter.
-  parts.push(ldifEntry(`cn=Reception,${PEOPLE_DN}`, [
-    ['objectClass', 'organizationalRole'], ['cn', 'Reception'], ['ou', 'Operations'],
-    ['telephoneNumber', '+1 416 555 0000'], ['l', 'Toronto'],
-  ]));
+  parts.push(
+    ldifEntry(`cn=Reception,${PEOPLE_DN}`, [
+      ['objectClass', 'organizationalRole'],
+      ['cn', 'Reception'],
+      ['ou', 'Operations'],
+      ['telephoneNumber', '+1 416 555 0000'],
+      ['l', 'Toronto'],
+    ]),
+  );
   for (const p of PEOPLE) parts.push(personEntry(p));
   return parts.join('');
 }
@@ -314,8 +556,14 @@ export function expectedRoster(people: readonly FixturePerson[]): ExpectedRoster
     const row = CSV_COLUMNS.map((column) => (p[FIELD_MAPPING[column]] ?? '').trim());
     const email = row[4]!.toLowerCase();
     row[4] = email;
-    if (email === '') { skippedNoEmail++; continue; }
-    if (seen.has(email)) { duplicates++; continue; }
+    if (email === '') {
+      skippedNoEmail++;
+      continue;
+    }
+    if (seen.has(email)) {
+      duplicates++;
+      continue;
+    }
     seen.add(email);
     rows.push(row);
   }
@@ -342,10 +590,50 @@ export const ALL_PEOPLE = PEOPLE.length;
 // Large generated directories (benchmarks)
 // ---------------------------------------------------------------------------------------------
 
-const GEN_FIRST = ['Ada', 'Grace', 'Alan', 'Zoë', 'Barbara', 'Donald', 'Иван', 'Ken', 'Margaret', 'Dennis', 'Radia',
-  'Niklaus', '太郎', 'Leslie', 'Shafi', 'María', 'Søren', 'Chloé', 'Jürgen', 'Priya'];
-const GEN_LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton',
-  'Ritchie', 'Perlman', 'Wirth', 'Jones', 'Lamport', 'Goldwasser', 'Backus', "O'Neil", 'Smith, Jr.', 'Kay', 'Ng'];
+const GEN_FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Zoë',
+  'Barbara',
+  'Donald',
+  'Иван',
+  'Ken',
+  'Margaret',
+  'Dennis',
+  'Radia',
+  'Niklaus',
+  '太郎',
+  'Leslie',
+  'Shafi',
+  'María',
+  'Søren',
+  'Chloé',
+  'Jürgen',
+  'Priya',
+];
+const GEN_LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Hamilton',
+  'Ritchie',
+  'Perlman',
+  'Wirth',
+  'Jones',
+  'Lamport',
+  'Goldwasser',
+  'Backus',
+  "O'Neil",
+  'Smith, Jr.',
+  'Kay',
+  'Ng',
+];
 
 /**
  * Person number `i` of a generated directory. Deterministic; every one has a unique mail
@@ -391,7 +679,10 @@ function writeInBatches(path: string, count: number, header: string, item: (i: n
     let batch = header;
     for (let i = 0; i < count; i++) {
       batch += item(i);
-      if (batch.length >= 1 << 20) { bytes += writeSync(fd, batch); batch = ''; }
+      if (batch.length >= 1 << 20) {
+        bytes += writeSync(fd, batch);
+        batch = '';
+      }
     }
     if (batch) bytes += writeSync(fd, batch);
   } finally {
@@ -414,10 +705,12 @@ export function writeGeneratedExpectedCsv(path: string, count: number): { rows: 
   // Mails are zero-padded and differ only in the number, so index order is `<` order of the lower-cased mail.
   const bytes = writeInBatches(path, count, csvRecord(CSV_COLUMNS), (i) => {
     const p = generatedPerson(i);
-    return csvRecord(CSV_COLUMNS.map((c) => {
-      const v = (p[FIELD_MAPPING[c]] ?? '').trim();
-      return c === 'EMAIL' ? v.toLowerCase() : v;
-    }));
+    return csvRecord(
+      CSV_COLUMNS.map((c) => {
+        const v = (p[FIELD_MAPPING[c]] ?? '').trim();
+        return c === 'EMAIL' ? v.toLowerCase() : v;
+      }),
+    );
   });
   return { rows: count, bytes };
 }
@@ -448,6 +741,5 @@ export function writeFixtures(): void {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   writeFixtures();
   console.log(`wrote ${PEOPLE_LDIF_FILE} (${ALL_PEOPLE} people, ${PEOPLE_IN_BASE} in ${SEARCH_BASE})`);
-  console.log(`wrote ${EXPECTED_CSV_FILE} (${EXPECTED_ROWS} rows; skipped ${SKIPPED_NO_EMAIL} without mail, ` +
-    `${DUPLICATE_EMAILS} duplicate mails)`);
+  console.log(`wrote ${EXPECTED_CSV_FILE} (${EXPECTED_ROWS} rows; skipped ${SKIPPED_NO_EMAIL} without mail, ` + `${DUPLICATE_EMAILS} duplicate mails)`);
 }

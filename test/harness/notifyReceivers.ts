@@ -73,7 +73,9 @@ function parseMail(raw: string): { subject: string; text: string } {
   const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
   let body = raw.slice(split + 4);
   const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1] ?? '';
-  const subject = header('Subject').replace(/=\?utf-8\?Q\?(.*?)\?=/gi, (_, q: string) => decodeQuotedPrintable(q.replace(/_/g, ' '))).replace(/\?= =\?/g, '');
+  const subject = header('Subject')
+    .replace(/=\?utf-8\?Q\?(.*?)\?=/gi, (_, q: string) => decodeQuotedPrintable(q.replace(/_/g, ' ')))
+    .replace(/\?= =\?/g, '');
   if (/quoted-printable/i.test(header('Content-Transfer-Encoding'))) body = decodeQuotedPrintable(body.replace(/=\r\n/g, ''));
   else if (/base64/i.test(header('Content-Transfer-Encoding'))) body = Buffer.from(body, 'base64').toString('utf8');
   return { subject, text: body.replace(/\r\n/g, '\n') };
@@ -105,7 +107,11 @@ export async function startWebhookReceiver(options: { answer: boolean } = { answ
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      posts.push({ path: request.url ?? '', contentType: request.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+      posts.push({
+        path: request.url ?? '',
+        contentType: request.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown,
+      });
       if (options.answer) response.writeHead(202).end('1');
     });
   });
@@ -114,10 +120,11 @@ export async function startWebhookReceiver(options: { answer: boolean } = { answ
     url: `https://127.0.0.1:${port}/webhookb2/secret-webhook-token-1234`,
     caFile: testCa().certFile,
     posts,
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

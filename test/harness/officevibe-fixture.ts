@@ -37,12 +37,14 @@ function isUnder(dn: string, base: string): boolean {
 
 export function expectedUsers(bases: readonly string[]): ExpectedUser[] {
   const value = (e: Entry, attribute: string) => (e.attrs[attribute] ?? '').trim();
-  const candidates = ENTRIES
-    .filter((e) => bases.some((base) => isUnder(entryDn(e), base)) && matchesDefaultFilter(e))
+  const candidates = ENTRIES.filter((e) => bases.some((base) => isUnder(entryDn(e), base)) && matchesDefaultFilter(e))
     .map((e) => ({
-      dn: entryDn(e), id: value(e, 'sAMAccountName'),
+      dn: entryDn(e),
+      id: value(e, 'sAMAccountName'),
       email: (value(e, 'mail') || value(e, 'userPrincipalName')).toLowerCase(),
-      firstName: value(e, 'givenName'), lastName: value(e, 'sn'), jobTitle: value(e, 'title'),
+      firstName: value(e, 'givenName'),
+      lastName: value(e, 'sn'),
+      jobTitle: value(e, 'title'),
     }))
     .filter((u) => u.id !== '' && EMAIL_SHAPE.test(u.email))
     .sort((a, b) => (a.dn.toLowerCase() < b.dn.toLowerCase() ? -1 : 1));
@@ -61,13 +63,16 @@ export function expectedUsers(bases: readonly string[]): ExpectedUser[] {
 /** users.csv as export writes it. */
 export function expectedUsersCsv(users: readonly ExpectedUser[]): string {
   // imageUrl and language have no attribute by default, so they are not written at all.
-  const lines = ['id,email,firstName,lastName,jobTitle',
-    ...users.map((u) => [u.id, u.email, u.firstName, u.lastName, u.jobTitle].map(csvField).join(','))];
+  const lines = ['id,email,firstName,lastName,jobTitle', ...users.map((u) => [u.id, u.email, u.firstName, u.lastName, u.jobTitle].map(csvField).join(','))];
   return `\uFEFF${lines.map((line) => `${line}\n`).join('')}`;
 }
 
 /** groups.csv and groups-mapping.csv for the groups `dns`, whose ids are `ids` (DN → objectGUID). */
-export function expectedGroupFiles(dns: readonly string[], ids: ReadonlyMap<string, string>, users: readonly ExpectedUser[]): { groups: string; mappings: string; mappingRows: ExpectedMapping[] } {
+export function expectedGroupFiles(
+  dns: readonly string[],
+  ids: ReadonlyMap<string, string>,
+  users: readonly ExpectedUser[],
+): { groups: string; mappings: string; mappingRows: ExpectedMapping[] } {
   const groups = GROUPS.filter((g) => dns.includes(entryDn(g))).sort((a, b) => (a.cn.toLowerCase() < b.cn.toLowerCase() ? -1 : 1));
   const userByDn = new Map(users.map((u) => [u.dn.toLowerCase(), u]));
   const idOf = (dn: string) => {
@@ -88,7 +93,9 @@ export function expectedGroupFiles(dns: readonly string[], ids: ReadonlyMap<stri
     for (const [userId, f] of [...flags].sort(([a], [b]) => (a < b ? -1 : 1))) {
       rows.push({ groupId: idOf(dn), userId, subGroupId: '', isMember: f.member ? 'TRUE' : 'FALSE', isManager: f.manager ? 'TRUE' : 'FALSE' });
     }
-    const nested = GROUPS.filter((g) => group.groups.includes(entryDn(g)) && dns.includes(entryDn(g))).sort((a, b) => (a.cn.toLowerCase() < b.cn.toLowerCase() ? -1 : 1));
+    const nested = GROUPS.filter((g) => group.groups.includes(entryDn(g)) && dns.includes(entryDn(g))).sort((a, b) =>
+      a.cn.toLowerCase() < b.cn.toLowerCase() ? -1 : 1,
+    );
     for (const sub of nested) rows.push({ groupId: idOf(dn), userId: '', subGroupId: idOf(entryDn(sub)), isMember: '', isManager: '' });
   }
   const csv = (lines: string[]) => `\uFEFF${lines.map((line) => `${line}\n`).join('')}`;

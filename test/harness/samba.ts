@@ -32,12 +32,12 @@ import { alive, descendants } from './processTree.js';
 import { BASE_DN, DNS_DOMAIN, LDIF_PATH, SERVICE_ACCOUNT } from './ad-fixture.js';
 
 export interface SambaDirectory {
-  host: string;            // a loopback address of this process's own, e.g. '127.77.3.42'
-  ldapsUrl: string;        // 'ldaps://<host>:636'
-  ldapUrl: string;         // 'ldap://<host>:389' (StartTLS; simple bind without TLS is refused)
+  host: string; // a loopback address of this process's own, e.g. '127.77.3.42'
+  ldapsUrl: string; // 'ldaps://<host>:636'
+  ldapUrl: string; // 'ldap://<host>:389' (StartTLS; simple bind without TLS is refused)
   /** PEM of the throwaway CA that signed the DC's certificate (SAN: dc1.corp.example.com, localhost and <host>). */
   caFile: string;
-  baseDn: string;          // 'DC=corp,DC=example,DC=com'
+  baseDn: string; // 'DC=corp,DC=example,DC=com'
   /** The service account, in UPN form (AD simple bind accepts it). */
   bindDn: string;
   bindPassword: string;
@@ -95,7 +95,9 @@ export function startSamba(options: SambaOptions = {}): Promise<SambaDirectory> 
     const started = launch(options.extraLdifFiles ?? []);
     running = started;
     runningExtras = extras;
-    started.catch(() => { if (running === started) running = undefined; });
+    started.catch(() => {
+      if (running === started) running = undefined;
+    });
   } else if (extras !== runningExtras && extras !== '[]') {
     return Promise.reject(new Error(`startSamba: this process's Samba was started with extraLdifFiles ${runningExtras}, not ${extras}`));
   }
@@ -153,15 +155,23 @@ function sambaPython(): string {
     const shebang = readFileSync('/usr/bin/samba-tool', 'utf8').split('\n', 1)[0] ?? '';
     const m = /^#!\s*(\S+)/.exec(shebang);
     if (m?.[1] && existsSync(m[1])) return m[1];
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   return '/usr/bin/python3';
 }
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: HOST, port });
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -171,14 +181,15 @@ async function assertPortsFree(): Promise<void> {
     if (await portOpen(port)) {
       throw new Error(
         `${HOST}:${port} is already in use, so the test Samba cannot start (it needs ${PORTS.join(', ')}). ` +
-        `Probably a samba left over from an earlier run: find it with \`ss -ltnp 'sport = :${port}'\` and stop it by its pid.`);
+          `Probably a samba left over from an earlier run: find it with \`ss -ltnp 'sport = :${port}'\` and stop it by its pid.`,
+      );
     }
   }
 }
 
 async function waitForPortsClosed(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && (await portOpen(LDAPS_PORT) || await portOpen(LDAP_PORT))) {
+  while (Date.now() < deadline && ((await portOpen(LDAPS_PORT)) || (await portOpen(LDAP_PORT)))) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -190,8 +201,14 @@ async function waitForTls(caFile: string, timeoutMs: number, daemon: Daemon): Pr
   for (;;) {
     const error = await new Promise<Error | undefined>((resolve) => {
       const socket = tlsConnect({ host: HOST, port: LDAPS_PORT, ca, timeout: 5000 });
-      socket.once('secureConnect', () => { socket.destroy(); resolve(undefined); });
-      socket.once('timeout', () => { socket.destroy(); resolve(new Error('TLS handshake timed out')); });
+      socket.once('secureConnect', () => {
+        socket.destroy();
+        resolve(undefined);
+      });
+      socket.once('timeout', () => {
+        socket.destroy();
+        resolve(new Error('TLS handshake timed out'));
+      });
       socket.once('error', (e: Error) => resolve(e));
     });
     if (!error) return;
@@ -210,7 +227,12 @@ function sleepSync(ms: number): void {
 async function reap(pids: number[], graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
   while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  for (const p of pids.filter(alive)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+  for (const p of pids.filter(alive))
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   while (pids.some(alive) && Date.now() < deadline + 2000) await new Promise((r) => setTimeout(r, 50));
 }
 
@@ -219,10 +241,19 @@ function killTreeNow(daemon: Daemon): void {
   const pid = daemon.process.pid;
   if (!pid || !alive(pid)) return;
   const tree = [pid, ...descendants(pid)];
-  try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
   const deadline = Date.now() + 3000;
   while (tree.some(alive) && Date.now() < deadline) sleepSync(50);
-  for (const p of tree.filter(alive)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+  for (const p of tree.filter(alive))
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   while (tree.some(alive) && Date.now() < deadline + 2000) sleepSync(50);
 }
 
@@ -265,7 +296,7 @@ async function launch(extraLdifFiles: string[]): Promise<SambaDirectory> {
     chmodSync(cert.keyFile, 0o600); // samba refuses a private key others can read
 
     const options: Record<string, string> = {
-      'interfaces': `${HOST}/8`,
+      interfaces: `${HOST}/8`,
       'bind interfaces only': 'yes',
       // Only the LDAP server (389/636 and the global catalog 3268/3269): no SMB, RPC, KDC, DNS,
       // NBT, replication... Starts in well under a second.
@@ -286,18 +317,31 @@ async function launch(extraLdifFiles: string[]): Promise<SambaDirectory> {
     const env = { ...process.env, LANG: 'C.UTF-8' };
 
     let t = Date.now();
-    await run('samba-tool', [
-      'domain', 'provision', `--targetdir=${target}`, `--realm=${REALM}`, `--domain=${NETBIOS_DOMAIN}`,
-      `--host-name=${DC_NAME}`, '--server-role=dc', '--dns-backend=NONE', `--adminpass=${ADMIN_PASSWORD}`,
-      ...Object.entries(options).map(([k, v]) => `--option=${k} = ${v}`),
-    ], env);
+    await run(
+      'samba-tool',
+      [
+        'domain',
+        'provision',
+        `--targetdir=${target}`,
+        `--realm=${REALM}`,
+        `--domain=${NETBIOS_DOMAIN}`,
+        `--host-name=${DC_NAME}`,
+        '--server-role=dc',
+        '--dns-backend=NONE',
+        `--adminpass=${ADMIN_PASSWORD}`,
+        ...Object.entries(options).map(([k, v]) => `--option=${k} = ${v}`),
+      ],
+      env,
+    );
     const provisionMs = Date.now() - t;
 
     t = Date.now();
     const loader = join(dir, 'load-fixture.py');
     writeFileSync(loader, LOADER);
-    await run(sambaPython(), [loader, smbConf, LDIF_PATH, SERVICE_ACCOUNT.sAMAccountName, ...extraLdifFiles],
-      { ...env, ROSTER_SERVICE_PASSWORD: SERVICE_PASSWORD });
+    await run(sambaPython(), [loader, smbConf, LDIF_PATH, SERVICE_ACCOUNT.sAMAccountName, ...extraLdifFiles], {
+      ...env,
+      ROSTER_SERVICE_PASSWORD: SERVICE_PASSWORD,
+    });
     const loadMs = Date.now() - t;
 
     t = Date.now();

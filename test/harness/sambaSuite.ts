@@ -16,7 +16,7 @@ export function useSamba(): () => SambaDirectory {
     directory = await startSamba();
   });
   return () => {
-    if (directory === undefined) throw new Error('the Samba directory is read before useSamba()\'s before() hook ran');
+    if (directory === undefined) throw new Error("the Samba directory is read before useSamba()'s before() hook ran");
     return directory;
   };
 }

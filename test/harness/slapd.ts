@@ -170,15 +170,23 @@ async function start(dir: string, options: SlapdOptions, removeDir: () => void):
   // freePort can race with other processes; retry a port clash a couple of times.
   for (let attempt = 1; ; attempt++) {
     ldapPort = await freePort();
-    do ldapsPort = await freePort(); while (ldapsPort === ldapPort);
+    do ldapsPort = await freePort();
+    while (ldapsPort === ldapPort);
     // slapd logs to a file, not to a pipe: a test that blocks its event loop (execFileSync of
     // roster against this server) would otherwise stop draining the pipe and freeze slapd.
     // `exec` keeps slapd's pid, so signals reach slapd itself.
     writeFileSync(logFile, '');
-    daemon = startDaemon('/bin/sh', ['-c', `exec "$@" >>'${logFile}' 2>&1`, 'sh', SLAPD,
-      '-h', `ldap://127.0.0.1:${ldapPort}/ ldaps://127.0.0.1:${ldapsPort}/`,
-      '-f', conf,
-      '-d', options.logLevel ?? 'stats',
+    daemon = startDaemon('/bin/sh', [
+      '-c',
+      `exec "$@" >>'${logFile}' 2>&1`,
+      'sh',
+      SLAPD,
+      '-h',
+      `ldap://127.0.0.1:${ldapPort}/ ldaps://127.0.0.1:${ldapsPort}/`,
+      '-f',
+      conf,
+      '-d',
+      options.logLevel ?? 'stats',
     ]);
     try {
       await waitForPort('127.0.0.1', ldapPort, 15_000, daemon);

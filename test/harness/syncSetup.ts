@@ -8,7 +8,9 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startIlobbySandbox, type Ilob
 import { parseCsv } from '../sandbox/csv.js';
 
 export const expectedCsv = readFileSync(new URL('../../../fixtures/ad-expected.csv', import.meta.url), 'utf8');
-export const expectedRecords = parseCsv(expectedCsv).slice(1).map((record) => record.fields);
+export const expectedRecords = parseCsv(expectedCsv)
+  .slice(1)
+  .map((record) => record.fields);
 /** Every SITE the fixture uses, so a sandbox accepts all rows. */
 export const fixtureSites = [...new Set(expectedRecords.map((fields) => fields[7] ?? '').filter((site) => site !== ''))];
 
@@ -35,10 +37,23 @@ export function useSandboxes(): (options?: SandboxOptions) => Promise<IlobbySand
   };
 }
 
-export function syncConfig(ad: SambaDirectory, service: IlobbySandbox, directory: Record<string, unknown> = {}, ilobby: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+export function syncConfig(
+  ad: SambaDirectory,
+  service: IlobbySandbox,
+  directory: Record<string, unknown> = {},
+  ilobby: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+) {
   return {
     directory: { url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: BIND_ENV, searchBases: [STAFF_DN], ...directory },
-    ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: SECRET_ENV, caFile: service.caFile, ...ilobby },
+    ilobby: {
+      tokenUrl: service.tokenUrl,
+      uploadUrl: service.uploadUrl,
+      clientId: DEFAULT_CLIENT_ID,
+      clientSecretEnv: SECRET_ENV,
+      caFile: service.caFile,
+      ...ilobby,
+    },
     ...extra,
   };
 }

@@ -19,12 +19,13 @@ export function parseXml(source: string): XmlElement {
     const line = source.slice(0, at).split('\n').length;
     throw new Error(`not well-formed XML, line ${line}: ${what}`);
   };
-  const decode = (text: string) => text.replace(/&(#x[0-9a-f]+|#\d+|\w+);|&/gi, (whole, entity?: string) => {
-    if (entity === undefined) return fail('a bare "&" (write &amp;)');
-    if (entity.startsWith('#x') || entity.startsWith('#X')) return String.fromCodePoint(parseInt(entity.slice(2), 16));
-    if (entity.startsWith('#')) return String.fromCodePoint(Number(entity.slice(1)));
-    return ENTITIES[entity] ?? fail(`unknown entity ${whole}`);
-  });
+  const decode = (text: string) =>
+    text.replace(/&(#x[0-9a-f]+|#\d+|\w+);|&/gi, (whole, entity?: string) => {
+      if (entity === undefined) return fail('a bare "&" (write &amp;)');
+      if (entity.startsWith('#x') || entity.startsWith('#X')) return String.fromCodePoint(parseInt(entity.slice(2), 16));
+      if (entity.startsWith('#')) return String.fromCodePoint(Number(entity.slice(1)));
+      return ENTITIES[entity] ?? fail(`unknown entity ${whole}`);
+    });
   const skipMisc = () => {
     for (;;) {
       const rest = source.slice(at);
@@ -78,7 +79,9 @@ export function parseXml(source: string): XmlElement {
   };
 
   if (source.startsWith('\uFEFF')) at = 1;
-  const declaration = /^<\?xml\s+version\s*=\s*["']1\.[0-9]["'](\s+encoding\s*=\s*["'][\w-]+["'])?(\s+standalone\s*=\s*["'](yes|no)["'])?\s*\?>/.exec(source.slice(at));
+  const declaration = /^<\?xml\s+version\s*=\s*["']1\.[0-9]["'](\s+encoding\s*=\s*["'][\w-]+["'])?(\s+standalone\s*=\s*["'](yes|no)["'])?\s*\?>/.exec(
+    source.slice(at),
+  );
   if (declaration) at += declaration[0].length;
   else if (source.startsWith('<?xml', at)) fail('malformed XML declaration');
   skipMisc();

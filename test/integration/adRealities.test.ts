@@ -35,19 +35,48 @@ describe('mapping language and AD realities (Samba)', function () {
       for (const ou of ['TOR', 'MTL', 'PAR']) await admin.add(`OU=${ou},${realities}`, { objectClass: ['top', 'organizationalUnit'], ou });
       const user = (cn: string, ou: string, attributes: Record<string, string | string[]>, binary: Attribute[] = []) =>
         admin.add(`CN=${cn},OU=${ou},${realities}`, [
-          ...Object.entries({ objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: cn.replace(/\W/g, '').slice(0, 18), userAccountControl: '544', ...attributes })
-            .map(([type, value]) => new Attribute({ type, values: Array.isArray(value) ? value : [value] })),
+          ...Object.entries({
+            objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+            sAMAccountName: cn.replace(/\W/g, '').slice(0, 18),
+            userAccountControl: '544',
+            ...attributes,
+          }).map(([type, value]) => new Attribute({ type, values: Array.isArray(value) ? value : [value] })),
           ...binary,
         ]);
-      await user('Ada Lovelace', 'TOR', {
-        givenName: 'ada', sn: 'lovelace-byron', title: 'Senior Principal Visitor Experience Lead', department: 'Research',
-        mobile: '(416) 555-0123', otherTelephone: ['416 555 0300', '416 555 0100', '416 555 0200'],
-        proxyAddresses: ['smtp:ada.alias@corp.example.com', 'X500:/o=Corp/ou=Exchange/cn=ada', 'SMTP:Ada.Lovelace@corp.example.com'],
-        mail: 'old.ada@corp.example.com',
-      }, [new Attribute({ type: 'thumbnailPhoto', values: [JPEG] })]);
-      await user('Emile Nelligan', 'MTL', { givenName: 'émile', sn: 'nelligan', title: 'Poet', mobile: 'call reception', mail: 'emile.nelligan@corp.example.com' });
-      await user('Expired Person', 'MTL', { givenName: 'expired', sn: 'person', mail: 'expired.person@corp.example.com', accountExpires: fileTime(new Date('2020-01-01T00:00:00Z')) });
-      await user('Future Person', 'TOR', { givenName: 'future', sn: 'person', mail: 'future.person@corp.example.com', accountExpires: fileTime(new Date('2099-01-01T00:00:00Z')) });
+      await user(
+        'Ada Lovelace',
+        'TOR',
+        {
+          givenName: 'ada',
+          sn: 'lovelace-byron',
+          title: 'Senior Principal Visitor Experience Lead',
+          department: 'Research',
+          mobile: '(416) 555-0123',
+          otherTelephone: ['416 555 0300', '416 555 0100', '416 555 0200'],
+          proxyAddresses: ['smtp:ada.alias@corp.example.com', 'X500:/o=Corp/ou=Exchange/cn=ada', 'SMTP:Ada.Lovelace@corp.example.com'],
+          mail: 'old.ada@corp.example.com',
+        },
+        [new Attribute({ type: 'thumbnailPhoto', values: [JPEG] })],
+      );
+      await user('Emile Nelligan', 'MTL', {
+        givenName: 'émile',
+        sn: 'nelligan',
+        title: 'Poet',
+        mobile: 'call reception',
+        mail: 'emile.nelligan@corp.example.com',
+      });
+      await user('Expired Person', 'MTL', {
+        givenName: 'expired',
+        sn: 'person',
+        mail: 'expired.person@corp.example.com',
+        accountExpires: fileTime(new Date('2020-01-01T00:00:00Z')),
+      });
+      await user('Future Person', 'TOR', {
+        givenName: 'future',
+        sn: 'person',
+        mail: 'future.person@corp.example.com',
+        accountExpires: fileTime(new Date('2099-01-01T00:00:00Z')),
+      });
       await user('Never Person', 'TOR', { givenName: 'never', sn: 'person', mail: 'never.person@corp.example.com', accountExpires: '0' });
       await user('Paris Person', 'PAR', { givenName: 'paris', sn: 'person', mail: 'paris.person@corp.example.com' });
     } finally {
@@ -93,8 +122,28 @@ describe('mapping language and AD realities (Samba)', function () {
     const run = await exportWith({ filter: '(sAMAccountName=AdaLovelace)' }, { EMAIL: 'mail', FIRSTNAME: 'objectGUID', LASTNAME: 'thumbnailPhoto' });
     expect(run.code, run.all).to.equal(0);
     // Samba's extended-DN control gives the GUID as text, independently of roster.
-    const extended = execFileSync('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', '-H', ad().ldapsUrl, '-x', '-D', ad().bindDn, '-w', ad().bindPassword,
-      '-E', '1.2.840.113556.1.4.529=::MAMCAQE=', '-b', realities, '(sAMAccountName=AdaLovelace)', 'dn'], { env: { ...process.env, LDAPTLS_CACERT: ad().caFile } }).toString();
+    const extended = execFileSync(
+      'ldapsearch',
+      [
+        '-LLL',
+        '-o',
+        'ldif-wrap=no',
+        '-H',
+        ad().ldapsUrl,
+        '-x',
+        '-D',
+        ad().bindDn,
+        '-w',
+        ad().bindPassword,
+        '-E',
+        '1.2.840.113556.1.4.529=::MAMCAQE=',
+        '-b',
+        realities,
+        '(sAMAccountName=AdaLovelace)',
+        'dn',
+      ],
+      { env: { ...process.env, LDAPTLS_CACERT: ad().caFile } },
+    ).toString();
     // The DN starts with "<", so LDIF gives it base64-encoded.
     const dn = Buffer.from(/^dn:: (\S+)/m.exec(extended)?.[1] ?? '', 'base64').toString('utf8');
     const guid = /<GUID=([0-9a-f-]{36})>/.exec(dn)?.[1];
@@ -105,7 +154,9 @@ describe('mapping language and AD realities (Samba)', function () {
   it('reports referrals it does not follow', async () => {
     const run = await exportWith({ searchBases: [ad().baseDn], filter: '(&(objectCategory=person)(objectClass=user)(sAMAccountName=AdaLovelace))' });
     expect(run.code, run.all).to.equal(0);
-    expect(run.stderr).to.match(/the server returned \d+ referral\(s\) that roster does not follow \(e\.g\. ldaps?:\/\/\S+\); people behind them are not in the extract/);
+    expect(run.stderr).to.match(
+      /the server returned \d+ referral\(s\) that roster does not follow \(e\.g\. ldaps?:\/\/\S+\); people behind them are not in the extract/,
+    );
   });
 
   it('moves on to the next domain controller when the first is down', async () => {

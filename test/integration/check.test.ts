@@ -41,20 +41,34 @@ describe('roster check', function () {
     const run = await check(syncConfig(ad(), service, { searchBases: [TORONTO_DN, MONTREAL_DN] }));
     expect(run.code, run.all).to.equal(0);
     expect(statuses(run.stdout)).to.deep.equal([
-      'pass config', 'pass fields', 'pass DNS', 'pass TCP',
+      'pass config',
+      'pass fields',
+      'pass DNS',
+      'pass TCP',
       'warn TLS', // the test CA's certificates are valid for two days: roster warns 30 days ahead
-      'pass bind', 'pass schema', 'pass search', 'pass search', 'pass rows', 'pass token',
+      'pass bind',
+      'pass schema',
+      'pass search',
+      'pass search',
+      'pass rows',
+      'pass token',
     ]);
     const steps = stepsOf(run.stdout);
     const text = (step: string, index = 0) => steps.filter((s) => s.step === step)[index]!.text;
     expect(text('DNS')).to.equal(`${ad().host} is an IP address: nothing to look up`);
     expect(text('TCP')).to.match(new RegExp(`^connected to ${ad().host.replace(/\./g, '\\.')}:636 in \\d+ ms$`));
-    expect(text('TLS')).to.match(new RegExp(`^TLSv1\\.[23], TLS_\\w+; certificate CN=${ad().dcHostname}, issued by CN=roster samba test CA, valid until \\d{4}-\\d\\d-\\d\\d \\([01] days? left\\)$`));
+    expect(text('TLS')).to.match(
+      new RegExp(
+        `^TLSv1\\.[23], TLS_\\w+; certificate CN=${ad().dcHostname}, issued by CN=roster samba test CA, valid until \\d{4}-\\d\\d-\\d\\d \\([01] days? left\\)$`,
+      ),
+    );
     expect(run.stdout).to.include('what to try: The certificate expires in less than 30 days: renew it on the domain controller before then.');
     expect(text('bind')).to.equal(`as ${ad().bindDn}`);
     for (const [index, base] of [TORONTO_DN, MONTREAL_DN].entries()) {
       const expected = expectedExtract({ bases: [base] });
-      expect(text('search', index)).to.match(new RegExp(`^${base}: ${expected.matched.length} entries, ${expected.rows.length} rows.*, \\d+ page\\(s\\); the first 5 as the CSV would have them:$`));
+      expect(text('search', index)).to.match(
+        new RegExp(`^${base}: ${expected.matched.length} entries, ${expected.rows.length} rows.*, \\d+ page\\(s\\); the first 5 as the CSV would have them:$`),
+      );
       // the five sample rows, exactly as the CSV would have them
       for (const line of toCsv(expected.rows.slice(0, 5)).trimEnd().split('\n')) expect(run.stdout).to.match(new RegExp(`\\n\\s+${escape(line)}\\n`));
     }
@@ -70,7 +84,12 @@ describe('roster check', function () {
     const run = await check(syncConfig(ad(), service, { url: ad().ldapUrl, startTls: true }), {}, ['--report', 'report.json']);
     expect(run.code, run.all).to.equal(0);
     expect(stepsOf(run.stdout).find((s) => s.step === 'TLS')!.text).to.match(/^TLSv1\.[23] \(StartTLS\), TLS_\w+; certificate CN=/);
-    const report = JSON.parse(readFileSync(join(run.dir, 'report.json'), 'utf8')) as { command: string; exitCode: number; steps: { step: string; status: string }[]; durationMs: number };
+    const report = JSON.parse(readFileSync(join(run.dir, 'report.json'), 'utf8')) as {
+      command: string;
+      exitCode: number;
+      steps: { step: string; status: string }[];
+      durationMs: number;
+    };
     expect([report.command, report.exitCode]).to.deep.equal(['check', 0]);
     expect(report.steps.map((s) => `${s.status} ${s.step}`)).to.deep.equal(statuses(run.stdout));
     expect(report.durationMs).to.be.a('number');
@@ -80,7 +99,9 @@ describe('roster check', function () {
     const run = await check(syncConfig(ad(), service, { url: [ad().ldapsUrl, ad().ldapsUrl] }), { [BIND_ENV]: 'Wrong-Passw0rd-123' });
     expect(run.code, run.all).to.equal(3);
     expect(statuses(run.stdout).filter((s) => s.endsWith('bind'))).to.deep.equal(['fail bind', 'skip bind']);
-    expect(run.stdout).to.match(/✘ bind\s+bind to ldaps:\/\/\S+ failed: invalid credentials \(wrong bind DN or password\) \(AD code 52e\)\n\s+what to try: Check directory\.bindDn and the password/);
+    expect(run.stdout).to.match(
+      /✘ bind\s+bind to ldaps:\/\/\S+ failed: invalid credentials \(wrong bind DN or password\) \(AD code 52e\)\n\s+what to try: Check directory\.bindDn and the password/,
+    );
     expect(run.stdout).to.include('not tried: ldaps://');
     expect(statuses(run.stdout)).to.include('pass token'); // the iLobby part is still checked
     expect(run.stdout).to.match(/check failed: 1 of \d+ steps failed.*; the first: bind \(ldaps:\/\/[^)]+\), exit 3\n$/);
@@ -102,7 +123,9 @@ describe('roster check', function () {
     const run = await check(syncConfig(ad(), service, { caFile: other.certFile }));
     expect(run.code, run.all).to.equal(3);
     expect(statuses(run.stdout).slice(0, 5)).to.deep.equal(['pass config', 'pass fields', 'pass DNS', 'pass TCP', 'fail TLS']);
-    expect(run.stdout).to.match(/✘ TLS\s+the TLS certificate of ldaps:\/\/\S+ was not accepted: .*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
+    expect(run.stdout).to.match(
+      /✘ TLS\s+the TLS certificate of ldaps:\/\/\S+ was not accepted: .*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/,
+    );
     expect(run.stdout).to.match(new RegExp(`the server presented: certificate CN=${ad().dcHostname}, issued by CN=roster samba test CA, valid until`));
     expect(run.stdout).to.include(`what to try: Check that ${other.certFile} holds the CA that issued the server's certificate`);
     expect(statuses(run.stdout)).not.to.include('pass bind');
@@ -133,7 +156,9 @@ describe('roster check', function () {
   it('checks every domain controller: one that does not resolve fails DNS, the next one still passes', async () => {
     const run = await check(syncConfig(ad(), service, { url: ['ldaps://dc9.corp.example.invalid', ad().ldapsUrl] }));
     expect(run.code, run.all).to.equal(3);
-    expect(run.stdout).to.match(/✘ DNS\s+cannot resolve dc9\.corp\.example\.invalid, the host name in ldaps:\/\/dc9\.corp\.example\.invalid \((ENOTFOUND|EAI_AGAIN)\)/);
+    expect(run.stdout).to.match(
+      /✘ DNS\s+cannot resolve dc9\.corp\.example\.invalid, the host name in ldaps:\/\/dc9\.corp\.example\.invalid \((ENOTFOUND|EAI_AGAIN)\)/,
+    );
     expect(statuses(run.stdout)).to.include.members(['pass bind', 'pass rows']);
   });
 

@@ -15,9 +15,10 @@ const PREVIOUS = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE\
  * way. Says whether it saw the write under way: if not, the kill came too early to prove anything.
  */
 async function killDuringWrite(file: string, how: 'atomic' | 'plain'): Promise<boolean> {
-  const script = how === 'atomic'
-    ? `const { writeFileAtomic } = await import(${JSON.stringify(atomicWrite)}); process.stdout.write('go\\n'); writeFileAtomic(${JSON.stringify(file)}, Buffer.alloc(400 * 1024 * 1024, 120));`
-    : `const { writeFileSync } = await import('node:fs'); process.stdout.write('go\\n'); writeFileSync(${JSON.stringify(file)}, Buffer.alloc(400 * 1024 * 1024, 120));`;
+  const script =
+    how === 'atomic'
+      ? `const { writeFileAtomic } = await import(${JSON.stringify(atomicWrite)}); process.stdout.write('go\\n'); writeFileAtomic(${JSON.stringify(file)}, Buffer.alloc(400 * 1024 * 1024, 120));`
+      : `const { writeFileSync } = await import('node:fs'); process.stdout.write('go\\n'); writeFileSync(${JSON.stringify(file)}, Buffer.alloc(400 * 1024 * 1024, 120));`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve) => child.stdout.once('data', resolve));
   // Wait until bytes reach the disk, so the kill lands in the middle of the write.

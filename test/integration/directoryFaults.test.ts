@@ -21,14 +21,23 @@ describe('directory faults during the search (TCP proxy in front of Samba)', fun
     const dir = workspace({
       'config.json': {
         directory: {
-          url: `${startTls ? 'ldap' : 'ldaps'}://127.0.0.1:${proxy.port}`, startTls, caFile: ad().caFile, bindDn: ad().bindDn, bindPasswordEnv: 'BIND_PW',
-          searchBases: [STAFF_DN], pageSize: 100, timeoutSeconds, ...more.directory,
+          url: `${startTls ? 'ldap' : 'ldaps'}://127.0.0.1:${proxy.port}`,
+          startTls,
+          caFile: ad().caFile,
+          bindDn: ad().bindDn,
+          bindPasswordEnv: 'BIND_PW',
+          searchBases: [STAFF_DN],
+          pageSize: 100,
+          timeoutSeconds,
+          ...more.directory,
         },
         ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: 'SECRET', caFile: service.caFile },
       },
     });
     try {
-      const run = await runRoster(['sync', '--first-push', '--config', join(dir, 'config.json')], { env: { BIND_PW: ad().bindPassword, SECRET: DEFAULT_CLIENT_SECRET } });
+      const run = await runRoster(['sync', '--first-push', '--config', join(dir, 'config.json')], {
+        env: { BIND_PW: ad().bindPassword, SECRET: DEFAULT_CLIENT_SECRET },
+      });
       const noticedAfterMs = Date.now() - (proxy.cutAt ?? Date.now());
       const locked = existsSync(join(dir, 'state', 'roster.lock'));
       return { run, noticedAfterMs, proxy, service, csvWritten: existsSync(join(dir, 'adextract.csv')), locked };
@@ -38,7 +47,12 @@ describe('directory faults during the search (TCP proxy in front of Samba)', fun
     }
   }
 
-  for (const [cut, startTls] of [['reset', false], ['close', false], ['reset', true], ['close', true]] as const) {
+  for (const [cut, startTls] of [
+    ['reset', false],
+    ['close', false],
+    ['reset', true],
+    ['close', true],
+  ] as const) {
     it(`a connection ${cut === 'reset' ? 'reset' : 'closed'} mid-search (${startTls ? 'StartTLS' : 'LDAPS'}) exits 3 within 5 s, uploading nothing`, async () => {
       const { run, noticedAfterMs, proxy, service, csvWritten } = await syncThroughProxy(cut, 120, startTls);
       expect(proxy.cutAt, 'the proxy must really have cut the search').to.not.equal(undefined);
@@ -64,7 +78,9 @@ describe('directory faults during the search (TCP proxy in front of Samba)', fun
     const { run, noticedAfterMs, proxy, service, csvWritten, locked } = await syncThroughProxy('stall', 120, false, { directory: { idleTimeoutSeconds: 2 } });
     expect(proxy.cutAt, 'the proxy must really have stalled the search').to.not.equal(undefined);
     expect(run.code, run.all).to.equal(3);
-    expect(run.stderr).to.match(/ldaps:\/\/127\.0\.0\.1:\d+ stopped answering during the search of "OU=Staff[^"]*": the directory sent nothing for 2 s \(directory\.idleTimeoutSeconds\); the extract would be partial/);
+    expect(run.stderr).to.match(
+      /ldaps:\/\/127\.0\.0\.1:\d+ stopped answering during the search of "OU=Staff[^"]*": the directory sent nothing for 2 s \(directory\.idleTimeoutSeconds\); the extract would be partial/,
+    );
     expect(noticedAfterMs).to.be.within(1500, 6000);
     expect([service.tokenRequests, service.uploads.length]).to.deep.equal([0, 0]);
     expect(csvWritten).to.equal(false);
@@ -81,7 +97,7 @@ describe('directory faults during the search (TCP proxy in front of Samba)', fun
     expect(csvWritten).to.equal(false);
   });
 
-  it('a malformed search base exits 3 with a hint on how a DN is written, not only the server\'s words', async () => {
+  it("a malformed search base exits 3 with a hint on how a DN is written, not only the server's words", async () => {
     const typo = STAFF_DN.replace(',DC=', ',,DC='); // a doubled comma
     const dir = workspace({
       'config.json': {

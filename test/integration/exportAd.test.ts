@@ -3,8 +3,20 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  contactsInStaff, computersInStaff, disabledInStaff, duplicates, EMPTY_DN, enabledInStaff, expectedExtract,
-  PARTNERS_DN, rowsExpected, skippedInvalidEmail, skippedNoEmail, STAFF_DN, toCsv, VISITOR_HOSTS_DN,
+  contactsInStaff,
+  computersInStaff,
+  disabledInStaff,
+  duplicates,
+  EMPTY_DN,
+  enabledInStaff,
+  expectedExtract,
+  PARTNERS_DN,
+  rowsExpected,
+  skippedInvalidEmail,
+  skippedNoEmail,
+  STAFF_DN,
+  toCsv,
+  VISITOR_HOSTS_DN,
 } from '../harness/ad-fixture.js';
 import { runRoster, workspace } from '../harness/cli.js';
 import { makeCa } from '../harness/certs.js';
@@ -14,13 +26,16 @@ const expectedCsv = readFileSync(new URL('../../../fixtures/ad-expected.csv', im
 const PASSWORD_ENV = 'ROSTER_TEST_BIND_PASSWORD';
 
 describe('roster export from Active Directory (Samba AD DC)', function () {
-
   const ad = useSamba();
 
   function directory(overrides: Record<string, unknown> = {}) {
     return {
-      url: ad().ldapsUrl, caFile: ad().caFile, bindDn: ad().bindDn, bindPasswordEnv: PASSWORD_ENV,
-      searchBases: [STAFF_DN], ...overrides,
+      url: ad().ldapsUrl,
+      caFile: ad().caFile,
+      bindDn: ad().bindDn,
+      bindPasswordEnv: PASSWORD_ENV,
+      searchBases: [STAFF_DN],
+      ...overrides,
     };
   }
   async function exportWith(dirOverrides: Record<string, unknown> = {}, extra: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}) {

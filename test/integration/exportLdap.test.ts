@@ -22,7 +22,15 @@ describe('roster export from OpenLDAP', function () {
   async function exportFrom(ldap: SlapdDirectory, overrides: Record<string, unknown> = {}, args: string[] = []) {
     const dir = workspace({
       'config.json': {
-        directory: { url: ldap.ldapsUrl, caFile: ldap.caFile, bindDn: SERVICE_BIND_DN, bindPasswordFile: 'bind-password.txt', searchBases: [SEARCH_BASE], filter: FILTER, ...overrides },
+        directory: {
+          url: ldap.ldapsUrl,
+          caFile: ldap.caFile,
+          bindDn: SERVICE_BIND_DN,
+          bindPasswordFile: 'bind-password.txt',
+          searchBases: [SEARCH_BASE],
+          filter: FILTER,
+          ...overrides,
+        },
         fields: 'people.fields.json',
         csv: { path: 'people.csv' },
       },
@@ -104,5 +112,7 @@ describe('the mapping language on OpenLDAP', function () {
 
 /** The records of a CSV (header left out), with the sandbox's independent RFC 4180 parser. */
 function parseExpected(csv: string): string[][] {
-  return parseCsv(csv).slice(1).map((record) => record.fields);
+  return parseCsv(csv)
+    .slice(1)
+    .map((record) => record.fields);
 }

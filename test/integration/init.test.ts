@@ -26,7 +26,7 @@ function pointAt(dir: string, directory: Json): void {
 }
 
 describe('roster init', () => {
-  it('--user makes the account owner of the files, so the job it runs passes schedule\'s access check', async function () {
+  it("--user makes the account owner of the files, so the job it runs passes schedule's access check", async function () {
     if (process.platform === 'win32' || process.getuid?.() !== 0) this.skip(); // chown needs root
     const parent = workspace({});
     chmodSync(parent, 0o755);
@@ -62,7 +62,10 @@ describe('roster init', () => {
     const dir = workspace({});
     const run = await runRoster(['init', '--dir', join(dir, 'new-folder')]);
     expect(run.code, run.all).to.equal(0);
-    for (const [file, schemaName] of [['config.json', 'config.schema.json'], ['fields.config.json', 'fields.schema.json']] as const) {
+    for (const [file, schemaName] of [
+      ['config.json', 'config.schema.json'],
+      ['fields.config.json', 'fields.schema.json'],
+    ] as const) {
       const written = readJson(join(dir, 'new-folder', file));
       expect(written.$comment).to.be.an('array');
       const schemaFile = fileURLToPath(written.$schema as string);

@@ -15,17 +15,20 @@ type LogLine = { time: string; level: string; message: string; [field: string]: 
 
 /** Every non-empty line must be one JSON object with time, level and message. */
 function jsonLines(text: string, where: string): LogLine[] {
-  return text.split('\n').filter((line) => line !== '').map((line) => {
-    let parsed: LogLine;
-    try {
-      parsed = JSON.parse(line) as LogLine;
-    } catch {
-      throw new Error(`${where}: not JSON: ${line}`);
-    }
-    expect(Object.keys(parsed).slice(0, 3), `${where}: ${line}`).to.deep.equal(['time', 'level', 'message']);
-    expect(Number.isNaN(Date.parse(parsed.time)), where).to.equal(false);
-    return parsed;
-  });
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      let parsed: LogLine;
+      try {
+        parsed = JSON.parse(line) as LogLine;
+      } catch {
+        throw new Error(`${where}: not JSON: ${line}`);
+      }
+      expect(Object.keys(parsed).slice(0, 3), `${where}: ${line}`).to.deep.equal(['time', 'level', 'message']);
+      expect(Number.isNaN(Date.parse(parsed.time)), where).to.equal(false);
+      return parsed;
+    });
 }
 
 describe('logs and run reports', function () {
@@ -83,7 +86,7 @@ describe('logs and run reports', function () {
     });
   });
 
-  it('--log-file appends: a second run adds its lines after the first run\'s', async () => {
+  it("--log-file appends: a second run adds its lines after the first run's", async () => {
     const dir = workspace({ 'config.json': syncConfig(ad(), service) });
     writeFileSync(join(dir, 'roster.log'), 'an older line\n');
     for (let i = 0; i < 2; i++) expect((await rosterIn(ad(), dir, ['export', '--log-file', 'roster.log'])).code).to.equal(0);
@@ -111,7 +114,11 @@ describe('logs and run reports', function () {
     if (!existsSync('/usr/bin/script')) this.skip(); // util-linux script(1) gives the run a terminal
     const dir = workspace({ 'config.json': syncConfig(ad(), service) });
     const command = `cd '${dir}' && '${process.execPath}' '${CLI}' export --config config.json 2>&1`;
-    const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, [BIND_ENV]: ad().bindPassword }, timeout: 60_000 });
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, [BIND_ENV]: ad().bindPassword },
+      timeout: 60_000,
+    });
     expect(result.status, result.stdout).to.equal(0);
     const screen = result.stdout;
     // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence is what is checked
@@ -149,9 +156,18 @@ describe('logs and run reports', function () {
     it('sync: target results on success and when the service refuses the token', async () => {
       const dir = workspace({ 'config.json': syncConfig(ad(), service) });
       expect((await rosterIn(ad(), dir, ['sync', '--first-push', '--report', 'ok.json'])).code).to.equal(0);
-      expect(readReport(dir, 'ok.json').targets).to.deep.equal([{
-        ...(readReport(dir, 'ok.json').targets as Record<string, unknown>[])[0], target: 'ilobby', outcome: 'uploaded', exitCode: 0, rows: rowsExpected, added: rowsExpected, changed: 0, disabled: 0,
-      }]);
+      expect(readReport(dir, 'ok.json').targets).to.deep.equal([
+        {
+          ...(readReport(dir, 'ok.json').targets as Record<string, unknown>[])[0],
+          target: 'ilobby',
+          outcome: 'uploaded',
+          exitCode: 0,
+          rows: rowsExpected,
+          added: rowsExpected,
+          changed: 0,
+          disabled: 0,
+        },
+      ]);
       expect((await rosterIn(ad(), dir, ['sync', '--first-push', '--report', 'refused.json'], { [SECRET_ENV]: 'nope-not-it' })).code).to.equal(5);
       const refused = readReport(dir, 'refused.json');
       expect(refused.exitCode).to.equal(5);

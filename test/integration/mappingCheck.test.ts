@@ -23,7 +23,8 @@ describe('the mapping checked against Active Directory (Samba)', function () {
   });
   after(async () => service?.stop());
 
-  const inWorkspace = (fields: unknown) => workspace({ 'config.json': { ...syncConfig(ad(), service), fields: 'fields.config.json' }, 'fields.config.json': fields });
+  const inWorkspace = (fields: unknown) =>
+    workspace({ 'config.json': { ...syncConfig(ad(), service), fields: 'fields.config.json' }, 'fields.config.json': fields });
 
   it('check exits 2 naming the unknown attribute with the closest real name, and warns about the column no one fills', async () => {
     const dir = inWorkspace(WRONG_FIELDS);
@@ -59,7 +60,9 @@ describe('the mapping checked against Active Directory (Samba)', function () {
 
     const verbose = await rosterIn(ad(), dir, ['export', '--verbose']);
     expect(verbose.code, verbose.all).to.equal(0);
-    expect(verbose.stderr).to.match(/warn: .*fields\.config\.json: FIRSTNAME: "givnName" is not an attribute of the directory's schema; did you mean givenName\?/);
+    expect(verbose.stderr).to.match(
+      /warn: .*fields\.config\.json: FIRSTNAME: "givnName" is not an attribute of the directory's schema; did you mean givenName\?/,
+    );
   });
 
   it('sync --dry-run warns about the empty columns too', async () => {
@@ -80,7 +83,14 @@ describe('the mapping checked against OpenLDAP (the subschema entry)', function 
     ldap = await startSlapd();
     const dir = workspace({
       'config.json': {
-        directory: { url: ldap.ldapsUrl, caFile: ldap.caFile, bindDn: SERVICE_BIND_DN, bindPasswordFile: 'bind-password.txt', searchBases: [SEARCH_BASE], filter: FILTER },
+        directory: {
+          url: ldap.ldapsUrl,
+          caFile: ldap.caFile,
+          bindDn: SERVICE_BIND_DN,
+          bindPasswordFile: 'bind-password.txt',
+          searchBases: [SEARCH_BASE],
+          filter: FILTER,
+        },
         fields: 'people.fields.json',
       },
       'people.fields.json': { ...FIELD_MAPPING, FIRSTNAME: 'givnName', DESKPHONE: 'telephonNumber' },

@@ -27,10 +27,18 @@ describe('notifications and roster status', function () {
   };
   const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad(), dir, args, { [SMTP_ENV]: SMTP_LOGIN.password, ...env });
   const emailChannel = (smtp: SmtpReceiver) => ({
-    type: 'email', from: 'roster@corp.example', to: ['it-ops@corp.example'],
+    type: 'email',
+    from: 'roster@corp.example',
+    to: ['it-ops@corp.example'],
     smtp: { host: '127.0.0.1', port: smtp.port, secure: 'starttls', user: SMTP_LOGIN.user, passwordEnv: SMTP_ENV, caFile: smtp.caFile },
   });
-  const webhookChannel = (hook: WebhookReceiver, format: string, extra: Record<string, unknown> = {}) => ({ type: 'webhook', url: hook.url, format, caFile: hook.caFile, ...extra });
+  const webhookChannel = (hook: WebhookReceiver, format: string, extra: Record<string, unknown> = {}) => ({
+    type: 'webhook',
+    url: hook.url,
+    format,
+    caFile: hook.caFile,
+    ...extra,
+  });
   const writeConfig = (dir: string, config: unknown) => writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const secrets = () => [ad().bindPassword, DEFAULT_CLIENT_SECRET, SMTP_LOGIN.password];
 
@@ -95,7 +103,11 @@ describe('notifications and roster status', function () {
     utimesSync(join(dir, 'state', 'ilobby', 'last-push.csv'), old, old);
     const stale = await roster(dir, ['status', '--max-age', '26h', '--json']);
     expect(stale.code, stale.all).to.equal(2);
-    const staleStatus = JSON.parse(stale.stdout) as { status: string; exitCode: number; targets: Array<{ status: string; lastRun: { result: string; exitCode: number }; lastSuccess: { ageSeconds: number } }> };
+    const staleStatus = JSON.parse(stale.stdout) as {
+      status: string;
+      exitCode: number;
+      targets: Array<{ status: string; lastRun: { result: string; exitCode: number }; lastSuccess: { ageSeconds: number } }>;
+    };
     expect(validate(statusSchema, staleStatus)).to.deep.equal([]);
     expect([staleStatus.status, staleStatus.exitCode]).to.deep.equal(['critical', 2]);
     expect(staleStatus.targets[0]!.lastRun).to.deep.include({ result: 'refused', exitCode: 4 });
@@ -113,7 +125,10 @@ describe('notifications and roster status', function () {
     expect(failed.code, failed.all).to.equal(5);
     expect(teams.posts).to.have.length(1);
     expect(slack.posts).to.have.length(1);
-    const card = teams.posts[0]!.body as { type: string; attachments: Array<{ contentType: string; content: { type: string; body: Array<{ type: string; text?: string }> } }> };
+    const card = teams.posts[0]!.body as {
+      type: string;
+      attachments: Array<{ contentType: string; content: { type: string; body: Array<{ type: string; text?: string }> } }>;
+    };
     expect(teams.posts[0]!.contentType).to.equal('application/json; charset=utf-8');
     expect(card.type).to.equal('message');
     expect(card.attachments[0]!.contentType).to.equal('application/vnd.microsoft.card.adaptive');
@@ -123,7 +138,10 @@ describe('notifications and roster status', function () {
     expect(texts).to.include(`ilobby: failed (exit 5): ${expectedRecords.length} rows (${expectedRecords.length} added, 0 changed, 0 to be disabled)`);
     const message = slack.posts[0]!.body as { text: string; blocks: Array<{ type: string; text: { type: string; text: string } }> };
     expect(message.text).to.match(/^roster sync FAILED on \S+ \(exit 5\)$/);
-    expect(message.blocks.map((block) => [block.type, block.text.type])).to.deep.equal([['header', 'plain_text'], ['section', 'mrkdwn']]);
+    expect(message.blocks.map((block) => [block.type, block.text.type])).to.deep.equal([
+      ['header', 'plain_text'],
+      ['section', 'mrkdwn'],
+    ]);
     expect(message.blocks[1]!.text.text).to.include('ilobby: failed (exit 5)');
     for (const secret of [...secrets(), wrongSecret]) expect(JSON.stringify([teams.posts, slack.posts])).not.to.include(secret);
     expect(failed.all, 'the webhook URL is a credential').not.to.include('secret-webhook-token-1234');
@@ -150,7 +168,10 @@ describe('notifications and roster status', function () {
     expect(service.uploads).to.have.length(1);
     const report = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { exitCode: number; notifications: Array<{ channel: string; sent: boolean }> };
     expect(report.exitCode).to.equal(0);
-    expect(report.notifications.map((n) => [n.channel, n.sent])).to.deep.equal([['notify[0]', false], ['notify[1]', false]]);
+    expect(report.notifications.map((n) => [n.channel, n.sent])).to.deep.equal([
+      ['notify[0]', false],
+      ['notify[1]', false],
+    ]);
     // The same refused run with no channel at all, to measure what the notifications cost.
     const quiet = workspace({ 'config.json': syncConfig(ad(), service) });
     const quietStart = Date.now();
@@ -163,7 +184,9 @@ describe('notifications and roster status', function () {
     const smtp = started(await startSmtpReceiver(SMTP_LOGIN));
     const teams = started(await startWebhookReceiver());
     const down = `https://127.0.0.1:${await closedPort()}/webhook`;
-    const dir = workspace({ 'config.json': { notify: [emailChannel(smtp), webhookChannel(teams, 'teams'), { type: 'webhook', url: down, format: 'slack', timeoutSeconds: 2 }] } });
+    const dir = workspace({
+      'config.json': { notify: [emailChannel(smtp), webhookChannel(teams, 'teams'), { type: 'webhook', url: down, format: 'slack', timeoutSeconds: 2 }] },
+    });
     const test = await roster(dir, ['notify', '--test']);
     expect(test.code, test.all).to.equal(6);
     expect(test.stdout).to.match(/^sent {3}notify\[0\] \(email\): accepted by 127\.0\.0\.1:\d+ for 1 of 1 recipients$/m);

@@ -20,8 +20,15 @@ describe('the npm package', function () {
     const [packed] = JSON.parse(npm(['pack', '--dry-run', '--json'])) as Array<{ files: Array<{ path: string }> }>;
     const files = packed!.files.map((file) => file.path);
     expect(files).to.include.members([
-      'package.json', 'README.md', 'LICENSE', 'dist/bin/roster.cjs', 'fields.config.json',
-      'schema/config.schema.json', 'schema/fields.schema.json', 'docs/install.md', 'docs/configuration.md',
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'dist/bin/roster.cjs',
+      'fields.config.json',
+      'schema/config.schema.json',
+      'schema/fields.schema.json',
+      'docs/install.md',
+      'docs/configuration.md',
     ]);
     expect(files.filter((file) => /^(test|fixtures|src|build|\.ci)\/|^dist\/(?!bin\/roster\.cjs$)|\.map$|\.ts$/.test(file))).to.deep.equal([]);
   });
@@ -34,7 +41,11 @@ describe('the npm package', function () {
     npm(['install', '--global', '--prefer-offline', '--prefix', prefix, join(temp, packed!.filename)], temp);
     expect(readdirSync(join(prefix, 'lib', 'node_modules', 'roster', 'node_modules'))).to.deep.equal(['libphonenumber-js']);
     // Only Node.js on PATH (npm's link starts roster through its #! line, /usr/bin/env node).
-    const run = spawnSync(join(prefix, 'bin', 'roster'), ['--help'], { encoding: 'utf8', cwd: temp, env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` } });
+    const run = spawnSync(join(prefix, 'bin', 'roster'), ['--help'], {
+      encoding: 'utf8',
+      cwd: temp,
+      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` },
+    });
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stdout).to.include('Keeps SaaS people directories in step');
     expect(run.stdout).to.include('roster export');

@@ -6,9 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
-import {
-  ALL_EMPLOYEES_DN, NIGHT_SHIFT_DN, OFFICEVIBE_GROUPS_DN, STAFF_DN, WAREHOUSE_DN, WAREHOUSE_LEADS_DN,
-} from '../harness/ad-fixture.js';
+import { ALL_EMPLOYEES_DN, NIGHT_SHIFT_DN, OFFICEVIBE_GROUPS_DN, STAFF_DN, WAREHOUSE_DN, WAREHOUSE_LEADS_DN } from '../harness/ad-fixture.js';
 import { runRoster } from '../harness/cli.js';
 import { expectedGroupFiles, expectedUsers, expectedUsersCsv, memberCount } from '../harness/officevibe-fixture.js';
 import type { SambaDirectory } from '../harness/samba.js';
@@ -32,7 +30,11 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
 
   function config(exportSection: Record<string, unknown>, directory: Record<string, unknown> = {}) {
     return {
-      ApiKeyEnv: KEY_ENV, SyncManagerEmail: 'emilie.cote@corp.example.com', InviteNewUsers: false, ApiUrl: service.apiUrl, caFile: service.caFile,
+      ApiKeyEnv: KEY_ENV,
+      SyncManagerEmail: 'emilie.cote@corp.example.com',
+      InviteNewUsers: false,
+      ApiUrl: service.apiUrl,
+      caFile: service.caFile,
       directory: { url: ad().ldapsUrl, caFile: ad().caFile, bindDn: ad().bindDn, bindPasswordEnv: BIND_ENV, searchBases: BASES, ...directory },
       export: exportSection,
     };
@@ -42,9 +44,11 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
     writeFileSync(join(dir, 'config.json'), `${JSON.stringify(content, null, 2)}\n`);
     return dir;
   }
-  const roster = (dir: string, args: string[]) => runRoster(['officevibe', ...args, '--config', join(dir, 'config.json')], {
-    cwd: dir, env: { [BIND_ENV]: ad().bindPassword, [KEY_ENV]: DEFAULT_API_KEY },
-  });
+  const roster = (dir: string, args: string[]) =>
+    runRoster(['officevibe', ...args, '--config', join(dir, 'config.json')], {
+      cwd: dir,
+      env: { [BIND_ENV]: ad().bindPassword, [KEY_ENV]: DEFAULT_API_KEY },
+    });
   const data = (dir: string, name: string) => readFileSync(join(dir, 'Data', name), 'utf8');
 
   it('writes the three files from the directory, reading a group of more than 1,500 members in ranges', async () => {
@@ -98,11 +102,15 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
 
     // A second export compares with that push.
     const again = await roster(dir, ['export']);
-    expect(again.stdout).to.include('officevibe, against the last push (people by email):\n  new people 0\n  changed 0\n  to be deactivated 0\n  groups: 0 new, 0 renamed, 0 removed');
+    expect(again.stdout).to.include(
+      'officevibe, against the last push (people by email):\n  new people 0\n  changed 0\n  to be deactivated 0\n  groups: 0 new, 0 renamed, 0 removed',
+    );
   });
 
   it('--out-dir writes the files elsewhere and leaves the configured ones alone', async () => {
-    const dir = folder(config({ groups: { dns: [WAREHOUSE_LEADS_DN] }, users: { id: 'userPrincipalName', jobTitle: null, language: 'physicalDeliveryOfficeName' } }));
+    const dir = folder(
+      config({ groups: { dns: [WAREHOUSE_LEADS_DN] }, users: { id: 'userPrincipalName', jobTitle: null, language: 'physicalDeliveryOfficeName' } }),
+    );
     const out = join(dir, 'preview');
     const run = await roster(dir, ['export', '--out-dir', out]);
     expect(run.code, run.all).to.equal(0);
@@ -130,7 +138,7 @@ describe('roster officevibe export from Active Directory (Samba AD DC)', functio
     expect(run.stderr).to.include('export.groups: is required');
   });
 
-  it('keeps a group\'s id when the group is renamed in the directory', async () => {
+  it("keeps a group's id when the group is renamed in the directory", async () => {
     const admin = new Client({ url: ad().ldapsUrl, tlsOptions: { ca: readFileSync(ad().caFile) } });
     const before = `CN=Rename Me,${OFFICEVIBE_GROUPS_DN}`;
     const after = `CN=Renamed Team,${OFFICEVIBE_GROUPS_DN}`;

@@ -4,9 +4,7 @@ import { expect } from 'chai';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  editDataFile, expectedRequest, FIXTURE_CONFIG, officevibePush, officevibeWorkspace, writeOfficevibeConfig,
-} from '../harness/officevibeSetup.js';
+import { editDataFile, expectedRequest, FIXTURE_CONFIG, officevibePush, officevibeWorkspace, writeOfficevibeConfig } from '../harness/officevibeSetup.js';
 import { startOfficevibeSandbox, type OfficevibeSandbox } from '../sandbox/officevibe.js';
 
 const KEY = String(FIXTURE_CONFIG.ApiKey);
@@ -107,7 +105,11 @@ describe('roster officevibe push (the original files, against the Officevibe san
     const users = join(dir, 'Data', 'users.csv');
     // What Excel's plain "CSV" or PowerShell 5.1's Export-Csv writes on a Western Windows: no BOM, ANSI code page.
     // eslint-disable-next-line no-control-regex -- every character outside Latin-1, whose range starts at NUL
-    const text = readFileSync(users, 'utf8').replace(/^\uFEFF/, '').replace("Siobhan,O'Brien", 'Jürgen,Ñuñez').replace(/[^\x00-\xff]/g, '?');
+    const outsideLatin1 = /[^\x00-\xff]/g;
+    const text = readFileSync(users, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .replace("Siobhan,O'Brien", 'Jürgen,Ñuñez')
+      .replace(outsideLatin1, '?');
     writeFileSync(users, Buffer.from(text, 'latin1'));
     const refused = await officevibePush(service, dir);
     expect(refused.code, refused.all).to.equal(2);
@@ -118,8 +120,10 @@ describe('roster officevibe push (the original files, against the Officevibe san
     const ansi = await officevibePush(service, dir, ['--ignore-encoding']);
     expect(ansi.code, ansi.all).to.equal(0);
     expect(ansi.stderr).to.include(`${users} is not UTF-8: read as Windows-1252`);
-    const names = (body: string) => (JSON.parse(body) as { users: { id: string; firstName: string; lastName: string }[] }).users
-      .filter((u) => u.id === 'E1001' || u.id === 'E1004').map((u) => `${u.firstName} ${u.lastName}`);
+    const names = (body: string) =>
+      (JSON.parse(body) as { users: { id: string; firstName: string; lastName: string }[] }).users
+        .filter((u) => u.id === 'E1001' || u.id === 'E1004')
+        .map((u) => `${u.firstName} ${u.lastName}`);
     expect(names(service.requests[0]!.body)).to.deep.equal(['Émilie Côté', 'Jürgen Ñuñez']);
 
     writeFileSync(users, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
@@ -133,24 +137,104 @@ describe('roster officevibe push (the original files, against the Officevibe san
 
   describe('validation: exit 2 naming the file, the line and the value; nothing sent', () => {
     const cases: { name: string; file: string; edit: (text: string) => string; expected: string }[] = [
-      { name: 'duplicate user id', file: 'users.csv', edit: (t) => t.replace('E1002,taro', 'E1001,taro'), expected: 'users.csv line 3: id "E1001" is already used on line 2' },
+      {
+        name: 'duplicate user id',
+        file: 'users.csv',
+        edit: (t) => t.replace('E1002,taro', 'E1001,taro'),
+        expected: 'users.csv line 3: id "E1001" is already used on line 2',
+      },
       { name: 'empty user id', file: 'users.csv', edit: (t) => t.replace('E1006,hr.admin', ',hr.admin'), expected: 'users.csv line 8: id is empty' },
-      { name: 'invalid email', file: 'users.csv', edit: (t) => t.replace('bob.tables@corp.example.com', 'bob.tables@corp'), expected: 'users.csv line 4: email "bob.tables@corp" is not a valid address' },
+      {
+        name: 'invalid email',
+        file: 'users.csv',
+        edit: (t) => t.replace('bob.tables@corp.example.com', 'bob.tables@corp'),
+        expected: 'users.csv line 4: email "bob.tables@corp" is not a valid address',
+      },
       // Line 11: the job title of line 6 holds a line break, which must not throw the count off.
-      { name: 'duplicate email (in another case)', file: 'users.csv', edit: (t) => t.replace('party.person@corp.example.com', 'Taro.Yamada@corp.example.com'), expected: 'users.csv line 11: email "Taro.Yamada@corp.example.com" is already used on line 3' },
-      { name: 'a line with a missing field', file: 'users.csv', edit: (t) => t.replace('Nomail,,,,Operations,', 'Nomail,,,,Operations'), expected: 'users.csv line 9: 8 fields, expected 9' },
-      { name: 'duplicate group id', file: 'groups.csv', edit: (t) => t.replace('G-PLAT,', 'G-ENG,'), expected: 'groups.csv line 5: id "G-ENG" is already used on line 4' },
-      { name: 'empty group name', file: 'groups.csv', edit: (t) => t.replace('G-HR,Ressources humaines', 'G-HR,'), expected: 'groups.csv line 3: name is empty (id "G-HR")' },
-      { name: 'unknown groupId', file: 'groups-mapping.csv', edit: (t) => t.replace('G-HR,E1006', 'G-XX,E1006'), expected: 'groups-mapping.csv line 15: groupId "G-XX" is not an id in the groups file' },
-      { name: 'unknown userId', file: 'groups-mapping.csv', edit: (t) => t.replace('G-ENG,E1002', 'G-ENG,E9999'), expected: 'groups-mapping.csv line 16: userId "E9999" is not an id in the users file' },
-      { name: 'unknown subGroupId', file: 'groups-mapping.csv', edit: (t) => t.replace(',G-PLAT,', ',G-NOPE,'), expected: 'groups-mapping.csv line 13: subGroupId "G-NOPE" is not an id in the groups file' },
-      { name: 'malformed boolean', file: 'groups-mapping.csv', edit: (t) => t.replace('G-ENG,E1003,,FALSE,TRUE', 'G-ENG,E1003,,FALSE,YES'), expected: 'groups-mapping.csv line 17: isManager must be TRUE or FALSE, found "YES"' },
-      { name: 'missing boolean on a membership', file: 'groups-mapping.csv', edit: (t) => t.replace('G-ALL,E1007,,TRUE,FALSE', 'G-ALL,E1007,,,FALSE'), expected: 'groups-mapping.csv line 8: isMember must be TRUE or FALSE, found ""' },
-      { name: 'a group nested in itself', file: 'groups-mapping.csv', edit: (t) => `${t}G-HR,,G-HR,,\r\n`, expected: 'groups-mapping.csv line 20: group "G-HR" is nested in itself' },
-      { name: 'a nesting cycle', file: 'groups-mapping.csv', edit: (t) => `${t}G-PLAT,,G-ALL,,\r\n`, expected: 'groups-mapping.csv lines 12, 13, 20: groups nested in a cycle: "G-ALL" ⊃ "G-ENG" ⊃ "G-PLAT" ⊃ "G-ALL"' },
-      { name: 'userId and subGroupId on one line', file: 'groups-mapping.csv', edit: (t) => t.replace('G-ALL,,G-HR,,', 'G-ALL,E1006,G-HR,,'), expected: 'groups-mapping.csv line 11: userId "E1006" and subGroupId "G-HR" are both set' },
-      { name: 'a misspelt column', file: 'groups-mapping.csv', edit: (t) => t.replace('isManager', 'isManger'), expected: 'groups-mapping.csv line 1: unknown column "isManger"' },
-      { name: 'a semicolon-separated file', file: 'groups.csv', edit: (t) => t.replace(/,/g, ';'), expected: 'groups.csv line 1: the file is separated by ";"' },
+      {
+        name: 'duplicate email (in another case)',
+        file: 'users.csv',
+        edit: (t) => t.replace('party.person@corp.example.com', 'Taro.Yamada@corp.example.com'),
+        expected: 'users.csv line 11: email "Taro.Yamada@corp.example.com" is already used on line 3',
+      },
+      {
+        name: 'a line with a missing field',
+        file: 'users.csv',
+        edit: (t) => t.replace('Nomail,,,,Operations,', 'Nomail,,,,Operations'),
+        expected: 'users.csv line 9: 8 fields, expected 9',
+      },
+      {
+        name: 'duplicate group id',
+        file: 'groups.csv',
+        edit: (t) => t.replace('G-PLAT,', 'G-ENG,'),
+        expected: 'groups.csv line 5: id "G-ENG" is already used on line 4',
+      },
+      {
+        name: 'empty group name',
+        file: 'groups.csv',
+        edit: (t) => t.replace('G-HR,Ressources humaines', 'G-HR,'),
+        expected: 'groups.csv line 3: name is empty (id "G-HR")',
+      },
+      {
+        name: 'unknown groupId',
+        file: 'groups-mapping.csv',
+        edit: (t) => t.replace('G-HR,E1006', 'G-XX,E1006'),
+        expected: 'groups-mapping.csv line 15: groupId "G-XX" is not an id in the groups file',
+      },
+      {
+        name: 'unknown userId',
+        file: 'groups-mapping.csv',
+        edit: (t) => t.replace('G-ENG,E1002', 'G-ENG,E9999'),
+        expected: 'groups-mapping.csv line 16: userId "E9999" is not an id in the users file',
+      },
+      {
+        name: 'unknown subGroupId',
+        file: 'groups-mapping.csv',
+        edit: (t) => t.replace(',G-PLAT,', ',G-NOPE,'),
+        expected: 'groups-mapping.csv line 13: subGroupId "G-NOPE" is not an id in the groups file',
+      },
+      {
+        name: 'malformed boolean',
+        file: 'groups-mapping.csv',
+        edit: (t) => t.replace('G-ENG,E1003,,FALSE,TRUE', 'G-ENG,E1003,,FALSE,YES'),
+        expected: 'groups-mapping.csv line 17: isManager must be TRUE or FALSE, found "YES"',
+      },
+      {
+        name: 'missing boolean on a membership',
+        file: 'groups-mapping.csv',
+        edit: (t) => t.replace('G-ALL,E1007,,TRUE,FALSE', 'G-ALL,E1007,,,FALSE'),
+        expected: 'groups-mapping.csv line 8: isMember must be TRUE or FALSE, found ""',
+      },
+      {
+        name: 'a group nested in itself',
+        file: 'groups-mapping.csv',
+        edit: (t) => `${t}G-HR,,G-HR,,\r\n`,
+        expected: 'groups-mapping.csv line 20: group "G-HR" is nested in itself',
+      },
+      {
+        name: 'a nesting cycle',
+        file: 'groups-mapping.csv',
+        edit: (t) => `${t}G-PLAT,,G-ALL,,\r\n`,
+        expected: 'groups-mapping.csv lines 12, 13, 20: groups nested in a cycle: "G-ALL" ⊃ "G-ENG" ⊃ "G-PLAT" ⊃ "G-ALL"',
+      },
+      {
+        name: 'userId and subGroupId on one line',
+        file: 'groups-mapping.csv',
+        edit: (t) => t.replace('G-ALL,,G-HR,,', 'G-ALL,E1006,G-HR,,'),
+        expected: 'groups-mapping.csv line 11: userId "E1006" and subGroupId "G-HR" are both set',
+      },
+      {
+        name: 'a misspelt column',
+        file: 'groups-mapping.csv',
+        edit: (t) => t.replace('isManager', 'isManger'),
+        expected: 'groups-mapping.csv line 1: unknown column "isManger"',
+      },
+      {
+        name: 'a semicolon-separated file',
+        file: 'groups.csv',
+        edit: (t) => t.replace(/,/g, ';'),
+        expected: 'groups.csv line 1: the file is separated by ";"',
+      },
     ];
     let service: OfficevibeSandbox;
     before(async () => {
@@ -232,13 +316,15 @@ describe('roster officevibe push (the original files, against the Officevibe san
     expect(service.requests).to.have.length(1);
   });
 
-  it('isSuccess false: exit 6 with the service\'s errors, and the push is not recorded', async () => {
+  it("isSuccess false: exit 6 with the service's errors, and the push is not recorded", async () => {
     const service = await sandbox();
     service.refuseNext(1, ['User E1004: this email domain is not allowed in this account', { message: 'Group G-PLAT: the name is too long' }]);
     const dir = officevibeWorkspace(service);
     const run = await officevibePush(service, dir);
     expect(run.code, run.all).to.equal(6);
-    expect(run.stderr).to.include('officevibe: the service refused the sync (isSuccess: false, HTTP 200):\n  - User E1004: this email domain is not allowed in this account\n  - Group G-PLAT: the name is too long');
+    expect(run.stderr).to.include(
+      'officevibe: the service refused the sync (isSuccess: false, HTTP 200):\n  - User E1004: this email domain is not allowed in this account\n  - Group G-PLAT: the name is too long',
+    );
     expect(existsSync(lastPush(dir))).to.equal(false);
     expect(service.users()).to.have.length(0);
   });
@@ -258,12 +344,24 @@ describe('roster officevibe push (the original files, against the Officevibe san
     expect((await officevibePush(service, dir)).code).to.equal(0);
     const recorded = readFileSync(lastPush(dir), 'utf8');
     // Two people leave: their lines go from users.csv and groups-mapping.csv.
-    editDataFile(dir, 'users.csv', (t) => t.split('\r\n').filter((line) => !line.startsWith('E1004,') && !line.startsWith('E1009,')).join('\r\n'));
-    editDataFile(dir, 'groups-mapping.csv', (t) => t.split('\r\n').filter((line) => !/,E100[49],/.test(line)).join('\r\n'));
+    editDataFile(dir, 'users.csv', (t) =>
+      t
+        .split('\r\n')
+        .filter((line) => !line.startsWith('E1004,') && !line.startsWith('E1009,'))
+        .join('\r\n'),
+    );
+    editDataFile(dir, 'groups-mapping.csv', (t) =>
+      t
+        .split('\r\n')
+        .filter((line) => !/,E100[49],/.test(line))
+        .join('\r\n'),
+    );
 
     const refused = await officevibePush(service, dir);
     expect(refused.code, refused.all).to.equal(4);
-    expect(refused.stderr).to.include('officevibe: refused:\n  - 2 of the 9 people in the last push (22.2%) would be disabled, more than safety.maxDisablePercent (10%): siobhan.obrien@corp.example.com, party.person@corp.example.com');
+    expect(refused.stderr).to.include(
+      'officevibe: refused:\n  - 2 of the 9 people in the last push (22.2%) would be disabled, more than safety.maxDisablePercent (10%): siobhan.obrien@corp.example.com, party.person@corp.example.com',
+    );
     expect(refused.stderr).to.include('--force');
     expect(service.requests).to.have.length(1);
     expect(readFileSync(lastPush(dir), 'utf8')).to.equal(recorded);
@@ -280,8 +378,18 @@ describe('roster officevibe push (the original files, against the Officevibe san
 
     // Raising the limit in the config is the other way to accept a change.
     writeOfficevibeConfig(dir, { ...FIXTURE_CONFIG, ApiUrl: service.apiUrl, safety: { maxDisablePercent: 50 } });
-    editDataFile(dir, 'users.csv', (t) => t.split('\r\n').filter((line) => !line.startsWith('E1008,')).join('\r\n'));
-    editDataFile(dir, 'groups-mapping.csv', (t) => t.split('\r\n').filter((line) => !line.includes(',E1008,')).join('\r\n'));
+    editDataFile(dir, 'users.csv', (t) =>
+      t
+        .split('\r\n')
+        .filter((line) => !line.startsWith('E1008,'))
+        .join('\r\n'),
+    );
+    editDataFile(dir, 'groups-mapping.csv', (t) =>
+      t
+        .split('\r\n')
+        .filter((line) => !line.includes(',E1008,'))
+        .join('\r\n'),
+    );
     expect((await officevibePush(service, dir)).code).to.equal(0);
   });
 
@@ -297,7 +405,9 @@ describe('roster officevibe push (the original files, against the Officevibe san
     editDataFile(renamed, 'users.csv', (t) => t.replace(/@corp\.example\.com/gi, '@newco.example.com'));
     const refused = await officevibePush(service, renamed);
     expect(refused.code, refused.all).to.equal(4);
-    expect(refused.stderr).to.include('9 of the 9 people in the last push (100.0%) would be disabled, more than safety.maxDisablePercent (10%): emilie.cote@corp.example.com, taro.yamada@corp.example.com, bob.tables@corp.example.com');
+    expect(refused.stderr).to.include(
+      '9 of the 9 people in the last push (100.0%) would be disabled, more than safety.maxDisablePercent (10%): emilie.cote@corp.example.com, taro.yamada@corp.example.com, bob.tables@corp.example.com',
+    );
     expect(service.requests).to.have.length(1);
     expect(readFileSync(lastPush(renamed), 'utf8')).to.equal(recorded);
 
@@ -310,7 +420,8 @@ describe('roster officevibe push (the original files, against the Officevibe san
     expect(pushed.stdout).to.include('9 users, 4 groups, 18 mappings (0 new, 9 changed, 0 to be deactivated');
     expect(pushed.stdout).to.include('9 with a new id, e.g. emilie.cote@corp.example.com: E1001 → HR-2001');
     expect(service.users().map((u) => [u.id, u.status])).to.deep.equal(
-      ['01', '02', '03', '04', '05', '06', '07', '08', '09'].map((n) => [`HR-20${n}`, 'created']));
+      ['01', '02', '03', '04', '05', '06', '07', '08', '09'].map((n) => [`HR-20${n}`, 'created']),
+    );
   });
 
   it('refuses an emptied groups.csv after a push with groups (exit 4, naming them); --force pushes it', async () => {
@@ -352,7 +463,12 @@ describe('roster officevibe push (the original files, against the Officevibe san
     const dir = officevibeWorkspace(service);
     expect((await officevibePush(service, dir)).code).to.equal(0);
     editDataFile(dir, 'users.csv', (t) => `${t.split('\r\n')[0]}\r\n`);
-    editDataFile(dir, 'groups-mapping.csv', (t) => t.split('\r\n').filter((line) => !/,E\d{4},/.test(line)).join('\r\n'));
+    editDataFile(dir, 'groups-mapping.csv', (t) =>
+      t
+        .split('\r\n')
+        .filter((line) => !/,E\d{4},/.test(line))
+        .join('\r\n'),
+    );
     for (const args of [[], ['--force']]) {
       const run = await officevibePush(service, dir, args);
       expect(run.code, run.all).to.equal(4);
@@ -373,12 +489,12 @@ describe('roster officevibe push (the original files, against the Officevibe san
     expect(service.groups().find((g) => g.id === 'G-PLAT')?.parentId).to.equal('G-ENG');
   });
 
-  it('verifies the service\'s certificate: untrusted → exit 6; caFile trusts a private CA', async () => {
+  it("verifies the service's certificate: untrusted → exit 6; caFile trusts a private CA", async () => {
     const service = await sandbox();
     const dir = officevibeWorkspace(service);
     const untrusted = await officevibePush(service, dir, [], { NODE_EXTRA_CA_CERTS: '' });
     expect(untrusted.code, untrusted.all).to.equal(6);
-    expect(untrusted.stderr).to.include('the server\'s TLS certificate was not accepted');
+    expect(untrusted.stderr).to.include("the server's TLS certificate was not accepted");
     expect(service.requests).to.have.length(0);
     writeOfficevibeConfig(dir, { ...FIXTURE_CONFIG, ApiUrl: service.apiUrl, caFile: service.caFile });
     const trusted = await officevibePush(service, dir, [], { NODE_EXTRA_CA_CERTS: '' });
@@ -388,12 +504,21 @@ describe('roster officevibe push (the original files, against the Officevibe san
   it('reads the original keys in any letter case, as the original tool did; a misspelt key is named in a warning', async () => {
     const service = await sandbox();
     const dir = officevibeWorkspace(service, {
-      ApiKey: undefined, SyncManagerEmail: undefined, InviteNewUsers: undefined, ApiUrl: undefined,
-      apikey: KEY, SYNCMANAGEREMAIL: 'HR.Admin@corp.example.com', inviteNewUsers: 'True', apiurl: service.apiUrl,
+      ApiKey: undefined,
+      SyncManagerEmail: undefined,
+      InviteNewUsers: undefined,
+      ApiUrl: undefined,
+      apikey: KEY,
+      SYNCMANAGEREMAIL: 'HR.Admin@corp.example.com',
+      inviteNewUsers: 'True',
+      apiurl: service.apiUrl,
     });
     const run = await officevibePush(service, dir);
     expect(run.code, run.all).to.equal(0);
-    expect((JSON.parse(service.requests[0]!.body) as { settings: unknown }).settings).to.deep.equal({ syncManagerEmail: 'hr.admin@corp.example.com', inviteNewUsers: true });
+    expect((JSON.parse(service.requests[0]!.body) as { settings: unknown }).settings).to.deep.equal({
+      syncManagerEmail: 'hr.admin@corp.example.com',
+      inviteNewUsers: true,
+    });
     expect(service.users().every((u) => u.status === 'invited')).to.equal(true);
 
     // A misspelt key is not used, so the key it was meant to be is missing.

@@ -36,23 +36,48 @@ describe('personal data', function () {
     before(async function () {
       requireBinary(this, '/usr/sbin/slapd', 'slapd ldap-utils');
       // EMAIL comes from description (a UTF-8 string: mail itself is ASCII-only in LDAP).
-      const people = [['ada', 'ada@example.org'], ...Object.entries(HOSTILE)].map(([uid, email]) =>
-        `${ldifLine('dn', `uid=${uid},${PEOPLE_DN}`)}objectClass: inetOrgPerson\nuid: ${uid}\ncn: ${uid}\nsn: ${uid}\ngivenName: ${uid}\n${ldifLine('description', email!)}\n`);
+      const people = [['ada', 'ada@example.org'], ...Object.entries(HOSTILE)].map(
+        ([uid, email]) =>
+          `${ldifLine('dn', `uid=${uid},${PEOPLE_DN}`)}objectClass: inetOrgPerson\nuid: ${uid}\ncn: ${uid}\nsn: ${uid}\ngivenName: ${uid}\n${ldifLine('description', email!)}\n`,
+      );
       const dir = workspace({ 'people.ldif': `${skeletonLdif()}${people.join('')}` });
       ldap = await startSlapd({ ldifFiles: [join(dir, 'people.ldif')] });
     });
     after(async () => ldap?.stop());
 
     function exportIn(dir: string, args: string[] = []) {
-      writeFileSync(join(dir, 'config.json'), JSON.stringify({
-        directory: { url: ldap.ldapsUrl, caFile: ldap.caFile, bindDn: SERVICE_BIND_DN, bindPasswordEnv: 'ROSTER_TEST_BIND', searchBases: [SEARCH_BASE], filter: FILTER },
-        fields: 'people.fields.json',
-        csv: { path: 'people.csv' },
-      }));
-      writeFileSync(join(dir, 'people.fields.json'), JSON.stringify({
-        FIRSTNAME: 'givenName', LASTNAME: 'sn', TITLE: 'title', DIVISION: 'ou', EMAIL: 'description', MOBILE: 'mobile', DESKPHONE: 'telephoneNumber', SITE: 'l',
-      }));
-      return runRoster(['export', '--config', 'config.json', '--log-file', 'roster.log', ...args], { cwd: dir, env: { ROSTER_TEST_BIND: SERVICE_BIND_PASSWORD } });
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({
+          directory: {
+            url: ldap.ldapsUrl,
+            caFile: ldap.caFile,
+            bindDn: SERVICE_BIND_DN,
+            bindPasswordEnv: 'ROSTER_TEST_BIND',
+            searchBases: [SEARCH_BASE],
+            filter: FILTER,
+          },
+          fields: 'people.fields.json',
+          csv: { path: 'people.csv' },
+        }),
+      );
+      writeFileSync(
+        join(dir, 'people.fields.json'),
+        JSON.stringify({
+          FIRSTNAME: 'givenName',
+          LASTNAME: 'sn',
+          TITLE: 'title',
+          DIVISION: 'ou',
+          EMAIL: 'description',
+          MOBILE: 'mobile',
+          DESKPHONE: 'telephoneNumber',
+          SITE: 'l',
+        }),
+      );
+      return runRoster(['export', '--config', 'config.json', '--log-file', 'roster.log', ...args], {
+        cwd: dir,
+        env: { ROSTER_TEST_BIND: SERVICE_BIND_PASSWORD },
+      });
     }
 
     it('skips every address with control or invisible characters, a leading dot or a 100,000-character local part', async () => {
@@ -83,16 +108,30 @@ describe('personal data', function () {
 
   describe('roster upload FILE', () => {
     let service: IlobbySandbox;
-    before(async () => { service = await startIlobbySandbox({ sites: ['Toronto'] }); });
+    before(async () => {
+      service = await startIlobbySandbox({ sites: ['Toronto'] });
+    });
     after(async () => service?.stop());
 
     function uploadIn(dir: string, csv: string) {
       writeFileSync(join(dir, 'hr.csv'), csv);
-      writeFileSync(join(dir, 'config.json'), JSON.stringify({
-        directory: { url: 'ldaps://127.0.0.1:9', bindDn: 'cn=unused', bindPasswordEnv: 'ROSTER_TEST_UNUSED', searchBases: ['dc=unused'] },
-        ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: SECRET_ENV, caFile: service.caFile },
-      }));
-      return runRoster(['upload', 'hr.csv', '--first-push', '--config', 'config.json', '--log-file', 'roster.log', '--report', 'report.json'], { cwd: dir, env: { [SECRET_ENV]: DEFAULT_CLIENT_SECRET } });
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({
+          directory: { url: 'ldaps://127.0.0.1:9', bindDn: 'cn=unused', bindPasswordEnv: 'ROSTER_TEST_UNUSED', searchBases: ['dc=unused'] },
+          ilobby: {
+            tokenUrl: service.tokenUrl,
+            uploadUrl: service.uploadUrl,
+            clientId: DEFAULT_CLIENT_ID,
+            clientSecretEnv: SECRET_ENV,
+            caFile: service.caFile,
+          },
+        }),
+      );
+      return runRoster(['upload', 'hr.csv', '--first-push', '--config', 'config.json', '--log-file', 'roster.log', '--report', 'report.json'], {
+        cwd: dir,
+        env: { [SECRET_ENV]: DEFAULT_CLIENT_SECRET },
+      });
     }
 
     it('refuses a file with such addresses, sending nothing; a line break in one forges no log entry', async () => {

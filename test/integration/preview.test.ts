@@ -44,7 +44,20 @@ describe('change preview after a shrink', function () {
 
   function changeList(file: string) {
     const [header, ...records] = parseCsv(readFileSync(join(dir, file), 'utf8')).map((r) => r.fields);
-    expect(header).to.deep.equal(['target', 'change', 'EMAIL', 'FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'MOBILE', 'DESKPHONE', 'SITE', 'changedColumns', 'before']);
+    expect(header).to.deep.equal([
+      'target',
+      'change',
+      'EMAIL',
+      'FIRSTNAME',
+      'LASTNAME',
+      'TITLE',
+      'DIVISION',
+      'MOBILE',
+      'DESKPHONE',
+      'SITE',
+      'changedColumns',
+      'before',
+    ]);
     const emails = (change: string) => records.filter((r) => r[1] === change).map((r) => r[2]!);
     expect(records.every((r) => r[0] === 'ilobby')).to.equal(true);
     return { records, added: emails('added'), changed: emails('changed'), disabled: emails('disabled') };

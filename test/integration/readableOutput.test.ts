@@ -16,7 +16,9 @@ function helpAt(command: string, columns: number, preload: string): Promise<stri
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', preload, CLI, command, '--help'], { env: { ...process.env, ROSTER_TEST_COLUMNS: String(columns) } });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     child.on('error', reject);
     child.on('close', () => resolve(out));
   });
@@ -58,7 +60,16 @@ describe('output a tired admin can read', () => {
     const service = await startSandbox();
     try {
       const target = { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: 'ROSTER_TEST_SECRET' };
-      for (const [ilobby, key] of [[target, 'ilobby.caFile'], [[{ ...target, name: 'a', caFile: service.caFile }, { ...target, name: 'b' }], 'ilobby[1].caFile']] as const) {
+      for (const [ilobby, key] of [
+        [target, 'ilobby.caFile'],
+        [
+          [
+            { ...target, name: 'a', caFile: service.caFile },
+            { ...target, name: 'b' },
+          ],
+          'ilobby[1].caFile',
+        ],
+      ] as const) {
         const dir = workspace({ 'config.json': { ilobby } });
         const run = await runRoster(['check', '--config', join(dir, 'config.json')], { env: { ROSTER_TEST_SECRET: 'x' } });
         expect(run.code, run.all).not.to.equal(0);

@@ -14,8 +14,7 @@ describe('safety of unattended runs', function () {
   const ad = useSamba();
   const sandbox = useSandboxes();
   const roster = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => rosterIn(ad(), dir, args, env);
-  const setBases = (dir: string, service: IlobbySandbox, searchBases: string[]) =>
-    workspaceConfig(dir, syncConfig(ad(), service, { searchBases }));
+  const setBases = (dir: string, service: IlobbySandbox, searchBases: string[]) => workspaceConfig(dir, syncConfig(ad(), service, { searchBases }));
 
   it('refuses a 50% shrink with exit 4, naming who would be disabled; --dry-run says the same; --force pushes', async () => {
     const service = await sandbox();
@@ -30,7 +29,9 @@ describe('safety of unattended runs', function () {
     const percent = ((disabled / expectedRecords.length) * 100).toFixed(1);
     expect(disabled).to.be.greaterThan(500);
     expect(refused.stderr).to.include(`ilobby: refused:\n  - ${disabled} people would be disabled, more than safety.maxDisableCount (500): `);
-    expect(refused.stderr).to.include(`\n  - ${disabled} of the ${expectedRecords.length} people in the last push (${percent}%) would be disabled, more than safety.maxDisablePercent (10%)\n`);
+    expect(refused.stderr).to.include(
+      `\n  - ${disabled} of the ${expectedRecords.length} people in the last push (${percent}%) would be disabled, more than safety.maxDisablePercent (10%)\n`,
+    );
     expect(refused.stderr).to.include(`(${disabled - 10} more)`);
     expect(service.uploads).to.have.length(1);
     expect(service.tokenRequests).to.equal(1);
@@ -56,7 +57,9 @@ describe('safety of unattended runs', function () {
       const refused = await roster(dir, args);
       expect(refused.code, `${args.join(' ')}: ${refused.all}`).to.equal(4);
       expect(refused.stderr).to.include('ilobby: refused: this is the first push to ilobby from');
-      expect(refused.stderr).to.include('the service will disable every address-book entry it holds that is not in this push, and roster cannot know how many that is');
+      expect(refused.stderr).to.include(
+        'the service will disable every address-book entry it holds that is not in this push, and roster cannot know how many that is',
+      );
       expect(refused.stderr).to.include('"roster sync --first-push"');
     }
     expect([service.tokenRequests, service.uploads.length]).to.deep.equal([0, 0]);
@@ -84,7 +87,9 @@ describe('safety of unattended runs', function () {
 
     const refused = await roster(dir, ['sync']);
     expect(refused.code, refused.all).to.equal(4);
-    expect(refused.stderr).to.match(/ilobby: refused:\n {2}- \d+ of the \d+ people kept \(\d+\.\d%\) would have a column changed, more than safety\.maxChangePercent \(25%\): TITLE for \d+ \(e\.g\. [^:]+: "[^"]*" → "[^"]*"/);
+    expect(refused.stderr).to.match(
+      /ilobby: refused:\n {2}- \d+ of the \d+ people kept \(\d+\.\d%\) would have a column changed, more than safety\.maxChangePercent \(25%\): TITLE for \d+ \(e\.g\. [^:]+: "[^"]*" → "[^"]*"/,
+    );
     expect(refused.stderr).to.include('run again with --dry-run --diff-out changes.csv');
     expect(refused.stdout).to.match(/^ilobby: refused, nothing sent: \d+ rows/m);
     expect(service.uploads).to.have.length(1);
@@ -107,7 +112,10 @@ describe('safety of unattended runs', function () {
   it('refuses an OU with no people with exit 4, even with --force', async () => {
     const service = await sandbox();
     const dir = workspace({ 'config.json': syncConfig(ad(), service, { searchBases: [EMPTY_DN] }) });
-    for (const args of [['sync', '--first-push'], ['sync', '--first-push', '--force']]) {
+    for (const args of [
+      ['sync', '--first-push'],
+      ['sync', '--first-push', '--force'],
+    ]) {
       const run = await roster(dir, args);
       expect(run.code, run.all).to.equal(4);
       expect(run.stderr).to.include('the extract has no rows: pushing it would leave the service empty');
@@ -173,9 +181,14 @@ describe('safety of unattended runs', function () {
     const stall = await startFaultProxy({ targetHost: ad().host, targetPort: 636, cutAfterBytes: 100_000, cut: 'stall' });
     try {
       const dir = workspace({ 'config.json': syncConfig(ad(), service, { url: `ldaps://127.0.0.1:${stall.port}`, timeoutSeconds: 60 }) });
-      const child = spawn(process.execPath, [new URL('../../src/cli/main.js', import.meta.url).pathname, 'sync', '--first-push', '--config', join(dir, 'config.json')], {
-        env: { ...process.env, ROSTER_TEST_BIND_PASSWORD: ad().bindPassword }, stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        [new URL('../../src/cli/main.js', import.meta.url).pathname, 'sync', '--first-push', '--config', join(dir, 'config.json')],
+        {
+          env: { ...process.env, ROSTER_TEST_BIND_PASSWORD: ad().bindPassword },
+          stdio: 'ignore',
+        },
+      );
       await waitFor(() => stall.cutAt !== undefined, 10_000);
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -8,28 +8,55 @@ import { requireBinary } from '../harness/daemon.js';
 import { startSamba, type SambaDirectory } from '../harness/samba.js';
 import { useSamba } from '../harness/sambaSuite.js';
 import {
-  DEFAULT_FILTER, STAFF_DN, PARTNERS_DN, VISITOR_HOSTS_DN, SERVICE_ACCOUNT,
-  enabledInStaff, visitorHostSamAccountNames, partnerEmails, expectedExtract, rowsExpected,
-  LDIF_PATH, EXPECTED_CSV_PATH, toLdif, toCsv,
+  DEFAULT_FILTER,
+  STAFF_DN,
+  PARTNERS_DN,
+  VISITOR_HOSTS_DN,
+  SERVICE_ACCOUNT,
+  enabledInStaff,
+  visitorHostSamAccountNames,
+  partnerEmails,
+  expectedExtract,
+  rowsExpected,
+  LDIF_PATH,
+  EXPECTED_CSV_PATH,
+  toLdif,
+  toCsv,
 } from '../harness/ad-fixture.js';
 
-interface Result { code: number; stdout: string; stderr: string }
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
-function ldapsearch(dir: SambaDirectory, args: string[], bind: { dn: string; password: string } = { dn: dir.bindDn, password: dir.bindPassword }): Promise<Result> {
+function ldapsearch(
+  dir: SambaDirectory,
+  args: string[],
+  bind: { dn: string; password: string } = { dn: dir.bindDn, password: dir.bindPassword },
+): Promise<Result> {
   return new Promise((resolve) => {
-    execFile('ldapsearch', ['-x', '-LLL', '-o', 'ldif-wrap=no', '-D', bind.dn, '-w', bind.password, ...args], {
-      env: { ...process.env, LDAPTLS_CACERT: dir.caFile, LDAPTLS_REQCERT: 'demand' },
-      maxBuffer: 64 * 1024 * 1024,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      'ldapsearch',
+      ['-x', '-LLL', '-o', 'ldif-wrap=no', '-D', bind.dn, '-w', bind.password, ...args],
+      {
+        env: { ...process.env, LDAPTLS_CACERT: dir.caFile, LDAPTLS_REQCERT: 'demand' },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 function values(ldif: string, attribute: string): string[] {
   const prefix = `${attribute.toLowerCase()}:`;
-  return ldif.split('\n').filter((l) => l.toLowerCase().startsWith(prefix)).map((l) => l.slice(prefix.length).trim());
+  return ldif
+    .split('\n')
+    .filter((l) => l.toLowerCase().startsWith(prefix))
+    .map((l) => l.slice(prefix.length).trim());
 }
 
 describe('Samba AD harness', function () {
@@ -66,7 +93,11 @@ describe('Samba AD harness', function () {
   it('serves OU=Partners as a second search base', async function () {
     const r = await ldapsearch(dir, ['-H', dir.ldapsUrl, '-b', PARTNERS_DN, DEFAULT_FILTER, 'mail']);
     expect(r.code, r.stderr).to.equal(0);
-    expect(values(r.stdout, 'mail').map((m) => m.toLowerCase()).sort()).to.deep.equal(partnerEmails);
+    expect(
+      values(r.stdout, 'mail')
+        .map((m) => m.toLowerCase())
+        .sort(),
+    ).to.deep.equal(partnerEmails);
   });
 
   it('refuses a simple bind over plain LDAP, as AD does', async function () {
@@ -78,14 +109,12 @@ describe('Samba AD harness', function () {
   it('accepts a simple bind after StartTLS on 389, and the administrator', async function () {
     const r = await ldapsearch(dir, ['-H', dir.ldapUrl, '-ZZ', '-s', 'base', '-b', dir.baseDn, 'dn']);
     expect(r.code, r.stderr).to.equal(0);
-    const a = await ldapsearch(dir, ['-H', dir.ldapsUrl, '-s', 'base', '-b', dir.baseDn, 'dn'],
-      { dn: dir.adminDn, password: dir.adminPassword });
+    const a = await ldapsearch(dir, ['-H', dir.ldapsUrl, '-s', 'base', '-b', dir.baseDn, 'dn'], { dn: dir.adminDn, password: dir.adminPassword });
     expect(a.code, a.stderr).to.equal(0);
   });
 
-  it('rejects a wrong password with AD\'s 52e diagnostic', async function () {
-    const r = await ldapsearch(dir, ['-H', dir.ldapsUrl, '-s', 'base', '-b', dir.baseDn, 'dn'],
-      { dn: dir.bindDn, password: 'wrong' });
+  it("rejects a wrong password with AD's 52e diagnostic", async function () {
+    const r = await ldapsearch(dir, ['-H', dir.ldapsUrl, '-s', 'base', '-b', dir.baseDn, 'dn'], { dn: dir.bindDn, password: 'wrong' });
     expect(r.code).to.equal(49);
     expect(r.stderr).to.match(/data 52e/);
   });

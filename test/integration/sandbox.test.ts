@@ -9,10 +9,7 @@ import { expect } from 'chai';
 import FormData from 'form-data';
 import { makeCa } from '../harness/certs.js';
 import { parseCsv, CsvSyntaxError } from '../sandbox/csv.js';
-import {
-  DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ILOBBY_HEADER, startIlobbySandbox,
-  type IlobbySandbox, type UploadResult,
-} from '../sandbox/ilobby.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ILOBBY_HEADER, startIlobbySandbox, type IlobbySandbox, type UploadResult } from '../sandbox/ilobby.js';
 import { startConnectProxy } from '../sandbox/proxy.js';
 
 interface Reply {
@@ -33,20 +30,24 @@ interface RequestOptions {
 
 function request(url: string, options: RequestOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, {
-      method: options.method ?? 'GET',
-      headers: options.headers ?? {},
-      ...(options.ca ? { ca: options.ca } : {}),
-      ...(options.createConnection ? { createConnection: options.createConnection, agent: false } : {}),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <Body,>() => JSON.parse(text) as Body });
-      });
-      res.on('error', reject);
-    });
+    const req = https.request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+        ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.createConnection ? { createConnection: options.createConnection, agent: false } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <Body>() => JSON.parse(text) as Body });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -54,8 +55,12 @@ function request(url: string, options: RequestOptions = {}): Promise<Reply> {
 
 const ca = (sb: IlobbySandbox): Buffer => readFileSync(sb.caFile);
 
-function tokenRequest(sb: IlobbySandbox, clientId: string, secret: string,
-  method: 'client_secret_post' | 'client_secret_basic' = 'client_secret_post'): Promise<Reply> {
+function tokenRequest(
+  sb: IlobbySandbox,
+  clientId: string,
+  secret: string,
+  method: 'client_secret_post' | 'client_secret_basic' = 'client_secret_post',
+): Promise<Reply> {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (method === 'client_secret_post') {
@@ -128,7 +133,10 @@ describe('iLobby sandbox: CSV parser (RFC 4180)', () => {
   it('treats a final line break as optional and keeps trailing empty fields', () => {
     expect(parseCsv('a,b\n')).to.deep.equal([{ line: 1, fields: ['a', 'b'] }]);
     expect(parseCsv('a,b')).to.deep.equal([{ line: 1, fields: ['a', 'b'] }]);
-    expect(parseCsv('a,\r\n,')).to.deep.equal([{ line: 1, fields: ['a', ''] }, { line: 2, fields: ['', ''] }]);
+    expect(parseCsv('a,\r\n,')).to.deep.equal([
+      { line: 1, fields: ['a', ''] },
+      { line: 2, fields: ['', ''] },
+    ]);
     expect(parseCsv('')).to.deep.equal([]);
     expect(parseCsv('""')).to.deep.equal([{ line: 1, fields: [''] }]);
   });
@@ -226,7 +234,11 @@ describe('iLobby sandbox', function () {
         expect(reply.headers['retry-after']).to.equal('3');
       }
       await token(sb);
-      expect(sb.tokenLog.map((t) => [t.status, t.injected])).to.deep.equal([[503, true], [503, true], [200, false]]);
+      expect(sb.tokenLog.map((t) => [t.status, t.injected])).to.deep.equal([
+        [503, true],
+        [503, true],
+        [200, false],
+      ]);
     });
   });
 
@@ -238,8 +250,9 @@ describe('iLobby sandbox', function () {
       const bogus = await upload(sb, 'not-a-token', csvOf(ALICE));
       expect(bogus.status).to.equal(401);
       expect(bogus.headers['www-authenticate']).to.contain('invalid_token');
-      const basic = await upload(sb, null, csvOf(ALICE),
-        { authorization: `Basic ${Buffer.from(`${DEFAULT_CLIENT_ID}:${DEFAULT_CLIENT_SECRET}`).toString('base64')}` });
+      const basic = await upload(sb, null, csvOf(ALICE), {
+        authorization: `Basic ${Buffer.from(`${DEFAULT_CLIENT_ID}:${DEFAULT_CLIENT_SECRET}`).toString('base64')}`,
+      });
       expect(basic.status).to.equal(401);
       const good = await token(sb);
       sb.revokeTokens();
@@ -293,7 +306,9 @@ describe('iLobby sandbox', function () {
       expect(badCsv.status).to.equal(400);
       expect(badCsv.json().line).to.equal(3);
       const notMultipart = await request(sb.uploadUrl, {
-        method: 'POST', ca: ca(sb), body: csvOf(ALICE),
+        method: 'POST',
+        ca: ca(sb),
+        body: csvOf(ALICE),
         headers: { authorization: `Bearer ${bearer}`, 'content-type': 'text/csv' },
       });
       expect(notMultipart.status).to.equal(400);
@@ -306,28 +321,67 @@ describe('iLobby sandbox', function () {
       expect(first.status, first.text).to.equal(200);
       expect(first.json()).to.deep.equal({ received: 3, created: 3, updated: 0, disabled: 0, errors: [] } satisfies UploadResult);
       expect(sb.uploads[0]).to.include({ bom: true, csv: csvOf(ALICE, BOB, CAROL) });
-      expect(sb.addressBook().map((p) => p.email)).to.deep.equal([
-        'alice.martin@example.com', 'bob.tremblay@example.com', 'carol.nguyen@example.com']);
+      expect(sb.addressBook().map((p) => p.email)).to.deep.equal(['alice.martin@example.com', 'bob.tremblay@example.com', 'carol.nguyen@example.com']);
 
       // Alice: new title, no phones (kept); Bob: missing (disabled); Carol: same row, other e-mail case;
       // Dave: new, with a quoted name containing a comma and a quote, and a line break in the title.
-      const second = await upload(sb, bearer, csvOf(
-        'Alice,Martin,Senior Engineer,R&D,Alice.Martin@Example.com,,,',
-        'Carol,Nguyen,CEO,Executive,CAROL.NGUYEN@EXAMPLE.COM,,+1 416 555 0103,Head Office',
-        '"Dave ""DJ""","O\'Neil, Jr","Ops\nlead",IT,dave@example.com,,,Montreal',
-      ));
+      const second = await upload(
+        sb,
+        bearer,
+        csvOf(
+          'Alice,Martin,Senior Engineer,R&D,Alice.Martin@Example.com,,,',
+          'Carol,Nguyen,CEO,Executive,CAROL.NGUYEN@EXAMPLE.COM,,+1 416 555 0103,Head Office',
+          '"Dave ""DJ""","O\'Neil, Jr","Ops\nlead",IT,dave@example.com,,,Montreal',
+        ),
+      );
       expect(second.status, second.text).to.equal(200);
       expect(second.json()).to.deep.equal({ received: 3, created: 1, updated: 2, disabled: 1, errors: [] });
       const book = sb.addressBook();
       expect(book).to.deep.equal([
-        { email: 'Alice.Martin@Example.com', firstName: 'Alice', lastName: 'Martin', title: 'Senior Engineer', division: 'R&D',
-          mobile: '+1 416 555 0101', deskPhone: '+1 416 555 0100', site: 'Toronto', enabled: true },
-        { email: 'bob.tremblay@example.com', firstName: 'Bob', lastName: 'Tremblay', title: 'Accountant', division: 'Finance',
-          mobile: '+1 514 555 0102', deskPhone: '', site: 'Montreal', enabled: false },
-        { email: 'CAROL.NGUYEN@EXAMPLE.COM', firstName: 'Carol', lastName: 'Nguyen', title: 'CEO', division: 'Executive',
-          mobile: '', deskPhone: '+1 416 555 0103', site: 'Head Office', enabled: true },
-        { email: 'dave@example.com', firstName: 'Dave "DJ"', lastName: "O'Neil, Jr", title: 'Ops\nlead', division: 'IT',
-          mobile: '', deskPhone: '', site: 'Montreal', enabled: true },
+        {
+          email: 'Alice.Martin@Example.com',
+          firstName: 'Alice',
+          lastName: 'Martin',
+          title: 'Senior Engineer',
+          division: 'R&D',
+          mobile: '+1 416 555 0101',
+          deskPhone: '+1 416 555 0100',
+          site: 'Toronto',
+          enabled: true,
+        },
+        {
+          email: 'bob.tremblay@example.com',
+          firstName: 'Bob',
+          lastName: 'Tremblay',
+          title: 'Accountant',
+          division: 'Finance',
+          mobile: '+1 514 555 0102',
+          deskPhone: '',
+          site: 'Montreal',
+          enabled: false,
+        },
+        {
+          email: 'CAROL.NGUYEN@EXAMPLE.COM',
+          firstName: 'Carol',
+          lastName: 'Nguyen',
+          title: 'CEO',
+          division: 'Executive',
+          mobile: '',
+          deskPhone: '+1 416 555 0103',
+          site: 'Head Office',
+          enabled: true,
+        },
+        {
+          email: 'dave@example.com',
+          firstName: 'Dave "DJ"',
+          lastName: "O'Neil, Jr",
+          title: 'Ops\nlead',
+          division: 'IT',
+          mobile: '',
+          deskPhone: '',
+          site: 'Montreal',
+          enabled: true,
+        },
       ]);
 
       // Same file again: nothing to do (Bob is already disabled, so not counted again).
@@ -348,16 +402,20 @@ describe('iLobby sandbox', function () {
 
     it('rejects a row whose SITE is not a portal site, and rows without a usable EMAIL, with their line', async () => {
       const bearer = await token(sb);
-      const reply = await upload(sb, bearer, csvOf(
-        ALICE,
-        '"Two\nLines",X,,,two.lines@example.com,,,Ottawa',
-        'No,Mail,,,,,,Toronto',
-        'Bad,Mail,,,not-an-email,,,Toronto',
-        'toronto,Lower,,,lower@example.com,,,toronto',
-        'Short,Row,,,short@example.com',
-        'Alice,Again,,,ALICE.MARTIN@example.com,,,Toronto',
-        'No,Site,,,nosite@example.com,,,',
-      ));
+      const reply = await upload(
+        sb,
+        bearer,
+        csvOf(
+          ALICE,
+          '"Two\nLines",X,,,two.lines@example.com,,,Ottawa',
+          'No,Mail,,,,,,Toronto',
+          'Bad,Mail,,,not-an-email,,,Toronto',
+          'toronto,Lower,,,lower@example.com,,,toronto',
+          'Short,Row,,,short@example.com',
+          'Alice,Again,,,ALICE.MARTIN@example.com,,,Toronto',
+          'No,Site,,,nosite@example.com,,,',
+        ),
+      );
       expect(reply.status).to.equal(200);
       const result = reply.json<UploadResult>();
       expect(result).to.include({ received: 8, created: 2, updated: 0, disabled: 0 });
@@ -366,7 +424,9 @@ describe('iLobby sandbox', function () {
       expect(result.errors[3]!.message).to.contain('unknown SITE "toronto"'); // site names are exact
       expect(result.errors[5]!.message).to.contain('line 2');
       expect(sb.addressBook().map((p) => [p.email, p.site])).to.deep.equal([
-        ['alice.martin@example.com', 'Toronto'], ['nosite@example.com', '']]);
+        ['alice.martin@example.com', 'Toronto'],
+        ['nosite@example.com', ''],
+      ]);
     });
 
     it('lets a site-scoped client create, update and disable only people of its sites', async () => {
@@ -384,12 +444,16 @@ describe('iLobby sandbox', function () {
           { email: 'carol.nguyen@example.com', firstName: 'Carol', site: 'Head Office' },
         ]);
         const toronto = await token(scoped, 'toronto-key', 'to-secret');
-        const reply = await upload(scoped, toronto, csvOf(
-          ALICE,
-          'Tina,New,,,tina@example.com,,,Toronto',
-          BOB, // a Montreal row under the Toronto key
-          'Nadia,NoSite,,,nadia@example.com,,,',
-        ));
+        const reply = await upload(
+          scoped,
+          toronto,
+          csvOf(
+            ALICE,
+            'Tina,New,,,tina@example.com,,,Toronto',
+            BOB, // a Montreal row under the Toronto key
+            'Nadia,NoSite,,,nadia@example.com,,,',
+          ),
+        );
         expect(reply.status).to.equal(200);
         const result = reply.json<UploadResult>();
         expect(result).to.include({ received: 4, created: 1, updated: 1, disabled: 1 });
@@ -409,8 +473,12 @@ describe('iLobby sandbox', function () {
         expect(basic.status).to.equal(200);
         const wipe = await upload(scoped, basic.json().access_token as string, csvOf());
         expect(wipe.json()).to.include({ received: 0, disabled: 1 });
-        expect(scoped.addressBook().filter((p) => !p.enabled).map((p) => p.email))
-          .to.deep.equal(['bob.tremblay@example.com', 'tom@example.com']);
+        expect(
+          scoped
+            .addressBook()
+            .filter((p) => !p.enabled)
+            .map((p) => p.email),
+        ).to.deep.equal(['bob.tremblay@example.com', 'tom@example.com']);
       } finally {
         await scoped.stop();
       }

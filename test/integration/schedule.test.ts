@@ -11,11 +11,14 @@ import { child, parseXml } from '../harness/xml.js';
 function awkwardConfig(config: Record<string, unknown> = {}) {
   const dir = join(workspace({}), 'R&D roster');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({
-    directory: { url: 'ldaps://127.0.0.1:9', bindDn: 'svc', bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'] },
-    ilobby: { tokenUrl: 'https://127.0.0.1:9/token', uploadUrl: 'https://127.0.0.1:9/upload', clientId: 'x', clientSecretEnv: 'ROSTER_CLIENT_SECRET' },
-    ...config,
-  }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      directory: { url: 'ldaps://127.0.0.1:9', bindDn: 'svc', bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'] },
+      ilobby: { tokenUrl: 'https://127.0.0.1:9/token', uploadUrl: 'https://127.0.0.1:9/upload', clientId: 'x', clientSecretEnv: 'ROSTER_CLIENT_SECRET' },
+      ...config,
+    }),
+  );
   return { dir, config: join(dir, 'config.json') };
 }
 
@@ -51,12 +54,27 @@ describe('roster schedule', () => {
     expect(child(task, 'Triggers/CalendarTrigger/StartBoundary').text).to.match(/^\d{4}-\d\d-\d\dT05:30:00$/);
     expect(child(task, 'Triggers/CalendarTrigger/ScheduleByDay/DaysInterval').text).to.equal('1');
     expect(child(task, 'Actions/Exec/Command').text).to.equal(process.execPath);
-    expect(child(task, 'Actions/Exec/Arguments').text).to.equal(`${CLI} sync --config "${config}" --log-file "${join(dir, 'roster.log')}" --secrets-dir "${join(dir, 'secrets')}"`);
+    expect(child(task, 'Actions/Exec/Arguments').text).to.equal(
+      `${CLI} sync --config "${config}" --log-file "${join(dir, 'roster.log')}" --secrets-dir "${join(dir, 'secrets')}"`,
+    );
     expect(child(task, 'Actions/Exec/WorkingDirectory').text).to.equal(dir);
     expect(run.stderr).to.include('schtasks /Create /TN "roster sync" /XML "roster-sync.xml" /RU CORP\\svc-roster /RP *');
     expect(run.stderr).to.include('Task Scheduler has no per-task environment');
 
-    const out = await runRoster(['schedule', '--windows', '--config', config, '--user', 'CORP\\svc-roster', '--at', '05:30', '--max-hours', '3', '--out-dir', join(dir, 'jobs')]);
+    const out = await runRoster([
+      'schedule',
+      '--windows',
+      '--config',
+      config,
+      '--user',
+      'CORP\\svc-roster',
+      '--at',
+      '05:30',
+      '--max-hours',
+      '3',
+      '--out-dir',
+      join(dir, 'jobs'),
+    ]);
     expect(out.code, out.all).to.equal(0);
     expect(readFileSync(join(dir, 'jobs', 'roster-sync.xml'), 'utf8')).to.equal(`${run.stdout.trimEnd()}\n`);
   });
@@ -80,7 +98,9 @@ describe('roster schedule', () => {
     expect(run.stdout).to.include(`put ROSTER_BIND_PASSWORD and ROSTER_CLIENT_SECRET in ${join(dir, 'secrets')}, one file each`);
     // systemd's own checker, where there is one (it needs no running systemd).
     if (existsSync('/usr/bin/systemd-analyze')) {
-      const verify = spawnSync('systemd-analyze', ['verify', join(dir, 'units', 'roster-sync.service'), join(dir, 'units', 'roster-sync.timer')], { encoding: 'utf8' });
+      const verify = spawnSync('systemd-analyze', ['verify', join(dir, 'units', 'roster-sync.service'), join(dir, 'units', 'roster-sync.timer')], {
+        encoding: 'utf8',
+      });
       expect(verify.status, verify.stderr).to.equal(0);
     }
   });

@@ -20,14 +20,17 @@ const AWKWARD_SECRET = 'S3"c $\'x y';
 const ACCOUNT = { cn: 'svc-quoted', upn: 'svc-quoted@corp.example.com' };
 
 /** The environment a scheduler gives a job: no secret variables, nothing of this shell's roster settings. */
-const bareEnvironment = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ROSTER_') && name !== 'CREDENTIALS_DIRECTORY'));
+const bareEnvironment = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ROSTER_') && name !== 'CREDENTIALS_DIRECTORY'));
 
 /** Runs a job's command without blocking this process: the iLobby sandbox answers from it. */
 function runJob(program: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const job = spawn(program, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    job.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    job.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const timer = setTimeout(() => job.kill('SIGKILL'), 90_000);
     job.on('error', reject);
     job.on('close', (status) => {
@@ -57,11 +60,16 @@ function windowsWords(line: string): string[] {
     const c = line[i]!;
     if (c === '\\') {
       let n = 0;
-      while (line[i] === '\\') { n++; i++; }
+      while (line[i] === '\\') {
+        n++;
+        i++;
+      }
       if (line[i] === '"') {
         word += '\\'.repeat(Math.floor(n / 2));
         if (n % 2 === 1) word += '"';
-        else { quoted = !quoted; }
+        else {
+          quoted = !quoted;
+        }
       } else {
         word += '\\'.repeat(n);
         i--;
@@ -111,10 +119,19 @@ describe('scheduled jobs with secrets that hold " $ \' and spaces', function () 
     dir = join(workspace({}), 'R&D roster');
     mkdirSync(join(dir, 'secrets'), { recursive: true });
     config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({
-      directory: { url: ad().ldapsUrl, caFile: ad().caFile, bindDn: ACCOUNT.upn, bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: [STAFF_DN] },
-      ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: 'ROSTER_CLIENT_SECRET', caFile: service.caFile },
-    }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        directory: { url: ad().ldapsUrl, caFile: ad().caFile, bindDn: ACCOUNT.upn, bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: [STAFF_DN] },
+        ilobby: {
+          tokenUrl: service.tokenUrl,
+          uploadUrl: service.uploadUrl,
+          clientId: DEFAULT_CLIENT_ID,
+          clientSecretEnv: 'ROSTER_CLIENT_SECRET',
+          caFile: service.caFile,
+        },
+      }),
+    );
     for (const name of ['ROSTER_BIND_PASSWORD', 'ROSTER_CLIENT_SECRET']) {
       writeFileSync(join(dir, 'secrets', name), `${AWKWARD_SECRET}\n`);
       chmodSync(join(dir, 'secrets', name), 0o600);
@@ -161,11 +178,14 @@ describe('scheduled jobs with secrets that hold " $ \' and spaces', function () 
     expect(loaded).to.deep.equal(['ROSTER_BIND_PASSWORD', 'ROSTER_CLIENT_SECRET']);
     const [program, ...args] = systemdWords(value('ExecStart')[0]!);
     const before = service.uploads.length;
-    const job = await runJob(program!, args, { cwd: value('WorkingDirectory')[0]!.replace(/%%/g, '%'), env: { ...bareEnvironment(), CREDENTIALS_DIRECTORY: credentials } });
+    const job = await runJob(program!, args, {
+      cwd: value('WorkingDirectory')[0]!.replace(/%%/g, '%'),
+      env: { ...bareEnvironment(), CREDENTIALS_DIRECTORY: credentials },
+    });
     expectPushed(job.status, job.stderr, before);
   });
 
-  it('Task Scheduler: the action\'s command and arguments as Windows splits them', async () => {
+  it("Task Scheduler: the action's command and arguments as Windows splits them", async () => {
     const run = await runRoster(['schedule', '--windows', '--config', config, '--user', 'CORP\\svc-roster']);
     expect(run.code, run.all).to.equal(0);
     const task = parseXml(run.stdout);

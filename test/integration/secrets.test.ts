@@ -21,14 +21,24 @@ const SECRET_ENV = 'ROSTER_TEST_ECHO_SECRET';
 const HEADER = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
 
 /** What an OAuth client sends in a Basic header: id and secret form-encoded (RFC 6749 §2.3.1). */
-const oauthEncoded = (text: string) => encodeURIComponent(text).replace(/[-_.!~*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+const oauthEncoded = (text: string) =>
+  encodeURIComponent(text)
+    .replace(/[-_.!~*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 const json = (text: string) => JSON.stringify(text).slice(1, -1);
 const form = new URLSearchParams({ s: SECRET }).toString().slice(2);
 /** Every spelling of the secret that must never be written anywhere. */
 const FORMS: Record<string, string> = {
-  raw: SECRET, json: json(SECRET), jsonTwice: json(json(SECRET)), form, formWith20: form.replace(/\+/g, '%20'),
-  formLowerHex: form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), uri: encodeURIComponent(SECRET), oauth: oauthEncoded(SECRET),
-  base64: Buffer.from(SECRET).toString('base64'), basic: Buffer.from(`roster-test:${oauthEncoded(SECRET)}`).toString('base64'),
+  raw: SECRET,
+  json: json(SECRET),
+  jsonTwice: json(json(SECRET)),
+  form,
+  formWith20: form.replace(/\+/g, '%20'),
+  formLowerHex: form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+  uri: encodeURIComponent(SECRET),
+  oauth: oauthEncoded(SECRET),
+  base64: Buffer.from(SECRET).toString('base64'),
+  basic: Buffer.from(`roster-test:${oauthEncoded(SECRET)}`).toString('base64'),
 };
 
 type Echo = (request: { body: string; authorization: string }) => string;
@@ -53,7 +63,9 @@ describe('secrets', function () {
       const cert = makeServerCert(ca, 'echo', ['127.0.0.1']);
       server = createServer({ key: readFileSync(cert.keyFile), cert: readFileSync(cert.certFile) }, (req, res) => {
         let body = '';
-        req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        req.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
         req.on('end', () => {
           const answer = JSON.stringify({ error: 'invalid_client', error_description: echo({ body, authorization: req.headers.authorization ?? '' }) });
           res.writeHead(400, { 'content-type': 'application/json' }).end(answer);
@@ -69,13 +81,37 @@ describe('secrets', function () {
       const dir = workspace({
         'config.json': {
           directory: { url: 'ldaps://127.0.0.1:9', bindDn: 'cn=unused', bindPasswordEnv: 'ROSTER_TEST_UNUSED', searchBases: ['dc=unused'] },
-          ilobby: { tokenUrl: `${url}/auth/connect/token`, uploadUrl: `${url}/addressbook/uploadcsv`, clientId: 'roster-test', clientSecretEnv: SECRET_ENV, caFile, authMethod },
+          ilobby: {
+            tokenUrl: `${url}/auth/connect/token`,
+            uploadUrl: `${url}/addressbook/uploadcsv`,
+            clientId: 'roster-test',
+            clientSecretEnv: SECRET_ENV,
+            caFile,
+            authMethod,
+          },
         },
         'hr.csv': `${HEADER}\nAda,Lovelace,,,ada@example.org,,,Toronto\n`,
       });
-      const run = await runRoster(['upload', 'hr.csv', '--first-push', '--config', 'config.json', '--verbose', '--log-format', format, '--log-file', 'roster.log', '--report', 'report.json'], {
-        cwd: dir, env: { [SECRET_ENV]: SECRET },
-      });
+      const run = await runRoster(
+        [
+          'upload',
+          'hr.csv',
+          '--first-push',
+          '--config',
+          'config.json',
+          '--verbose',
+          '--log-format',
+          format,
+          '--log-file',
+          'roster.log',
+          '--report',
+          'report.json',
+        ],
+        {
+          cwd: dir,
+          env: { [SECRET_ENV]: SECRET },
+        },
+      );
       const reports = join(dir, 'state', 'reports');
       const files = [join(dir, 'roster.log'), join(dir, 'report.json'), ...(existsSync(reports) ? readdirSync(reports).map((f) => join(reports, f)) : [])];
       expect(files.every(existsSync), files.join(', ')).to.equal(true);
@@ -119,7 +155,11 @@ describe('secrets', function () {
       const dir = workspace({
         'config.json': {
           directory: {
-            url: ldap.ldapsUrl, caFile: ldap.caFile, bindDn: SERVICE_BIND_DN, searchBases: [SEARCH_BASE], filter: FILTER,
+            url: ldap.ldapsUrl,
+            caFile: ldap.caFile,
+            bindDn: SERVICE_BIND_DN,
+            searchBases: [SEARCH_BASE],
+            filter: FILTER,
             ...(password.file === undefined ? { bindPasswordEnv: 'ROSTER_TEST_BIND' } : { bindPasswordFile: 'bind-password.txt' }),
           },
           fields: 'people.fields.json',

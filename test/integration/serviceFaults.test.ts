@@ -22,7 +22,14 @@ describe('service faults (roster upload against the iLobby sandbox)', function (
   function folder(service: IlobbySandbox, ilobby: Record<string, unknown> = {}): string {
     const dir = workspace({
       'config.json': {
-        ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: 'SECRET', caFile: service.caFile, ...ilobby },
+        ilobby: {
+          tokenUrl: service.tokenUrl,
+          uploadUrl: service.uploadUrl,
+          clientId: DEFAULT_CLIENT_ID,
+          clientSecretEnv: 'SECRET',
+          caFile: service.caFile,
+          ...ilobby,
+        },
       },
       'hr.csv': NEXT,
     });
@@ -65,7 +72,9 @@ describe('service faults (roster upload against the iLobby sandbox)', function (
       const dir = folder(service);
       const https = await upload(dir, ['--dry-run'], { HTTPS_PROXY: 'https://user:pr0xy-pw@proxy.corp.example.com:3128' });
       expect(https.code, https.all).to.equal(2);
-      expect(https.stderr).to.match(/HTTPS_PROXY: "https:\/\/\[credentials\]@proxy\.corp\.example\.com:3128": roster speaks to a proxy with plain HTTP CONNECT/);
+      expect(https.stderr).to.match(
+        /HTTPS_PROXY: "https:\/\/\[credentials\]@proxy\.corp\.example\.com:3128": roster speaks to a proxy with plain HTTP CONNECT/,
+      );
       expect(https.all).not.to.include('pr0xy-pw');
       const http = await upload(dir, [], { HTTP_PROXY: 'http://proxy corp:3128' });
       expect(http.code, http.all).to.equal(2);
@@ -85,7 +94,9 @@ describe('service faults (roster upload against the iLobby sandbox)', function (
       const run = await upload(dir, ['--report', 'report.json']);
       expect(run.code, run.all).to.equal(6);
       expect(service.uploads.map((u) => u.status)).to.deep.equal([200]);
-      expect(run.stderr).to.match(/the upload endpoint answered HTTP 200 with an HTML page, not the service's JSON answer, so the upload is not counted as done/);
+      expect(run.stderr).to.match(
+        /the upload endpoint answered HTTP 200 with an HTML page, not the service's JSON answer, so the upload is not counted as done/,
+      );
       expect(lastPush(dir)).to.equal(BASELINE);
       const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { exitCode: number; targets: { outcome: string }[] };
       expect([report.exitCode, report.targets.map((t) => t.outcome)]).to.deep.equal([6, ['failed']]);
@@ -99,7 +110,10 @@ describe('service faults (roster upload against the iLobby sandbox)', function (
   describe('a proxy that answers CONNECT, then goes silent', () => {
     const BUDGET_SECONDS = 3;
 
-    async function throughSilentProxy(env: (service: IlobbySandbox) => NodeJS.ProcessEnv, ilobby: (service: IlobbySandbox) => Record<string, unknown> = () => ({})) {
+    async function throughSilentProxy(
+      env: (service: IlobbySandbox) => NodeJS.ProcessEnv,
+      ilobby: (service: IlobbySandbox) => Record<string, unknown> = () => ({}),
+    ) {
       const service = await sandbox();
       const proxy = await startConnectProxy({ silent: true });
       try {
@@ -113,7 +127,7 @@ describe('service faults (roster upload against the iLobby sandbox)', function (
       }
     }
 
-    it('stalling the token request\'s TLS handshake ends with exit 6 within ilobby.timeoutSeconds, the lock released', async () => {
+    it("stalling the token request's TLS handshake ends with exit 6 within ilobby.timeoutSeconds, the lock released", async () => {
       const { run, elapsedMs, dir, service, proxy } = await throughSilentProxy(() => ({}));
       expect(proxy.tunnels.length, 'the request must have gone into the tunnel').to.be.greaterThan(0);
       expect(run.code, run.all).to.equal(6);

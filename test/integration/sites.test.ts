@@ -26,17 +26,26 @@ describe('per-site iLobby targets', function () {
 
   function config() {
     const base = syncConfig(ad(), service);
-    const target = (name: string, site: string) => ({ ...base.ilobby, name, clientId: `${name}-key`, clientSecretEnv: `${name.toUpperCase()}_SECRET`, sites: [site] });
+    const target = (name: string, site: string) => ({
+      ...base.ilobby,
+      name,
+      clientId: `${name}-key`,
+      clientSecretEnv: `${name.toUpperCase()}_SECRET`,
+      sites: [site],
+    });
     return { ...base, ilobby: [target('toronto', 'Toronto'), target('montreal', 'Montreal')] };
   }
 
-  it('pushes each site\'s rows with its own credentials, and nothing else', async () => {
+  it("pushes each site's rows with its own credentials, and nothing else", async () => {
     expect(rowsOf('Toronto').length).to.be.greaterThan(100);
     expect(rowsOf('Montreal').length).to.be.greaterThan(100);
     const dir = workspace({ 'config.json': config() });
     const run = await rosterIn(ad(), dir, ['sync', '--first-push'], { TORONTO_SECRET: 'toronto-secret-1', MONTREAL_SECRET: 'montreal-secret-2' });
     expect(run.code, run.all).to.equal(0);
-    expect(service.uploads.map((u) => [u.clientId, u.status])).to.deep.equal([['toronto-key', 200], ['montreal-key', 200]]);
+    expect(service.uploads.map((u) => [u.clientId, u.status])).to.deep.equal([
+      ['toronto-key', 200],
+      ['montreal-key', 200],
+    ]);
     expect(service.uploads[0]?.csv).to.equal(toCsv(rowsOf('Toronto')));
     expect(service.uploads[1]?.csv).to.equal(toCsv(rowsOf('Montreal')));
     expect(readFileSync(join(dir, 'adextract-toronto.csv'), 'utf8')).to.equal(toCsv(rowsOf('Toronto')));
@@ -44,14 +53,23 @@ describe('per-site iLobby targets', function () {
     expect(service.addressBook().filter((p) => p.enabled)).to.have.length(rowsOf('Toronto').length + rowsOf('Montreal').length);
   });
 
-  it('still pushes the other sites when one site\'s secret is wrong, and exits with that site\'s code', async () => {
+  it("still pushes the other sites when one site's secret is wrong, and exits with that site's code", async () => {
     const dir = workspace({ 'config.json': config() });
-    const run = await rosterIn(ad(), dir, ['sync', '--first-push', '--report', 'report.json'], { TORONTO_SECRET: 'wrong-secret-here', MONTREAL_SECRET: 'montreal-secret-2' });
+    const run = await rosterIn(ad(), dir, ['sync', '--first-push', '--report', 'report.json'], {
+      TORONTO_SECRET: 'wrong-secret-here',
+      MONTREAL_SECRET: 'montreal-secret-2',
+    });
     expect(run.code, run.all).to.equal(5);
     expect(run.stderr).to.match(/toronto: the token endpoint .* refused our credentials/);
     expect(service.uploads.map((u) => [u.clientId, u.status])).to.deep.equal([['montreal-key', 200]]);
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { exitCode: number; targets: { target: string; outcome: string; exitCode: number }[] };
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+      exitCode: number;
+      targets: { target: string; outcome: string; exitCode: number }[];
+    };
     expect(report.exitCode).to.equal(5);
-    expect(report.targets.map((t) => [t.target, t.outcome, t.exitCode])).to.deep.equal([['toronto', 'failed', 5], ['montreal', 'uploaded', 0]]);
+    expect(report.targets.map((t) => [t.target, t.outcome, t.exitCode])).to.deep.equal([
+      ['toronto', 'failed', 5],
+      ['montreal', 'uploaded', 0],
+    ]);
   });
 });

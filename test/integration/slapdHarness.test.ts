@@ -8,12 +8,26 @@ import { connect } from 'node:tls';
 import { expect } from 'chai';
 import { requireBinary } from '../harness/daemon.js';
 import {
-  ALL_PEOPLE, DUPLICATE_EMAILS, EXPECTED_CSV_FILE, EXPECTED_ROWS, FILTER, PEOPLE_IN_BASE, PEOPLE_LDIF_FILE,
-  SEARCH_BASE, SKIPPED_NO_EMAIL, expectedRoster, PEOPLE, smallFixtureLdif,
+  ALL_PEOPLE,
+  DUPLICATE_EMAILS,
+  EXPECTED_CSV_FILE,
+  EXPECTED_ROWS,
+  FILTER,
+  PEOPLE_IN_BASE,
+  PEOPLE_LDIF_FILE,
+  SEARCH_BASE,
+  SKIPPED_NO_EMAIL,
+  expectedRoster,
+  PEOPLE,
+  smallFixtureLdif,
 } from '../harness/ldap-fixture.js';
 import { startSlapd, SLAPD, type SlapdDirectory } from '../harness/slapd.js';
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** A command, asynchronously (never block the event loop while a harness daemon runs). */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
@@ -21,24 +35,26 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
 function ldapsearch(args: string[], caFile?: string): Promise<Run> {
-  return run('ldapsearch', args,
-    { ...process.env, LDAPTLS_REQCERT: 'demand', ...(caFile ? { LDAPTLS_CACERT: caFile } : {}) });
+  return run('ldapsearch', args, { ...process.env, LDAPTLS_REQCERT: 'demand', ...(caFile ? { LDAPTLS_CACERT: caFile } : {}) });
 }
 
 function asService(dir: SlapdDirectory, url: string, extra: string[] = []): string[] {
   return ['-x', '-LLL', '-H', url, '-D', dir.bindDn, '-w', dir.bindPassword, ...extra];
 }
 
-const peopleSearch = (dir: SlapdDirectory, url: string, extra: string[] = []) =>
-  asService(dir, url, [...extra, '-b', SEARCH_BASE, '-s', 'sub', FILTER, '1.1']);
+const peopleSearch = (dir: SlapdDirectory, url: string, extra: string[] = []) => asService(dir, url, [...extra, '-b', SEARCH_BASE, '-s', 'sub', FILTER, '1.1']);
 
 const countDns = (ldif: string) => ldif.split('\n').filter((l) => l.startsWith('dn:') || l.startsWith('dn::')).length;
 
@@ -99,25 +115,30 @@ describe('slapd harness', function () {
   it('presents a certificate for localhost and 127.0.0.1 from caFile, over TLS 1.2+', async () => {
     // Checked with Node's TLS (what roster uses): libldap's ldapsearch swaps "localhost" for the
     // machine's host name before checking the certificate, so it cannot test the localhost SAN.
-    const handshake = (servername: string, ca?: Buffer) => new Promise<string>((resolve, reject) => {
-      // No SNI for an IP address (RFC 6066); Node then checks the IP against the certificate.
-      const sni = /^[\d.]+$/.test(servername) ? {} : { servername };
-      const socket = connect({ host: '127.0.0.1', port: dir.ldapsPort, ...sni, ...(ca ? { ca } : {}) }, () => {
-        const protocol = socket.getProtocol() ?? '';
-        socket.destroy();
-        resolve(protocol);
+    const handshake = (servername: string, ca?: Buffer) =>
+      new Promise<string>((resolve, reject) => {
+        // No SNI for an IP address (RFC 6066); Node then checks the IP against the certificate.
+        const sni = /^[\d.]+$/.test(servername) ? {} : { servername };
+        const socket = connect({ host: '127.0.0.1', port: dir.ldapsPort, ...sni, ...(ca ? { ca } : {}) }, () => {
+          const protocol = socket.getProtocol() ?? '';
+          socket.destroy();
+          resolve(protocol);
+        });
+        socket.once('error', reject);
       });
-      socket.once('error', reject);
-    });
     const ca = readFileSync(dir.caFile);
     expect(await handshake('localhost', ca)).to.match(/^TLSv1\.[23]$/);
     expect(await handshake('127.0.0.1', ca)).to.match(/^TLSv1\.[23]$/);
     let untrusted: unknown;
-    await handshake('localhost').catch((err: unknown) => { untrusted = err; });
+    await handshake('localhost').catch((err: unknown) => {
+      untrusted = err;
+    });
     // slapd (GnuTLS) sends its CA along, so Node sees a self-signed certificate in the chain
     expect((untrusted as { code?: string } | undefined)?.code).to.equal('SELF_SIGNED_CERT_IN_CHAIN');
     let wrongName: unknown;
-    await handshake('dc1.example.org', ca).catch((err: unknown) => { wrongName = err; });
+    await handshake('dc1.example.org', ca).catch((err: unknown) => {
+      wrongName = err;
+    });
     expect((wrongName as { code?: string } | undefined)?.code).to.equal('ERR_TLS_CERT_ALTNAME_INVALID');
   });
 
@@ -141,14 +162,15 @@ describe('slapd harness', function () {
   });
 
   it('keeps values verbatim: blanks, newlines, non-Latin (roster must trim, not the server)', async () => {
-    const padded = await ldapsearch(asService(dir, dir.ldapsUrl,
-      ['-b', `uid=padded,${SEARCH_BASE}`, '-s', 'base', '(objectClass=*)', 'mail', 'givenName', 'mobile']), dir.caFile);
+    const padded = await ldapsearch(
+      asService(dir, dir.ldapsUrl, ['-b', `uid=padded,${SEARCH_BASE}`, '-s', 'base', '(objectClass=*)', 'mail', 'givenName', 'mobile']),
+      dir.caFile,
+    );
     expect(padded.code, padded.stderr).to.equal(0);
     expect(values(padded.stdout, 'mobile')).to.deep.equal([' +1 416 555 0177 ']);
     expect(values(padded.stdout, 'mail')).to.deep.equal(['  Padded.Person@Example.org  ']);
     expect(values(padded.stdout, 'givenName')).to.deep.equal(['  Padded  ']);
-    const newline = await ldapsearch(asService(dir, dir.ldapsUrl,
-      ['-b', SEARCH_BASE, '(|(uid=newline)(uid=taro.yamada))', 'title']), dir.caFile);
+    const newline = await ldapsearch(asService(dir, dir.ldapsUrl, ['-b', SEARCH_BASE, '(|(uid=newline)(uid=taro.yamada))', 'title']), dir.caFile);
     expect(values(newline.stdout, 'title').sort()).to.deep.equal(['Lead Engineer\nPlatform Team', 'エンジニア']);
   });
 
@@ -156,24 +178,24 @@ describe('slapd harness', function () {
     const search = await ldapsearch(['-x', '-LLL', '-H', dir.ldapsUrl, '-b', SEARCH_BASE, FILTER, '1.1'], dir.caFile);
     expect(countDns(search.stdout)).to.equal(0);
     expect(search.code).to.equal(32); // noSuchObject: the ACL hides even the base
-    const root = await ldapsearch(['-x', '-LLL', '-H', dir.ldapsUrl, '-b', '', '-s', 'base', '(objectClass=*)',
-      'namingContexts', 'supportedControl'], dir.caFile);
+    const root = await ldapsearch(
+      ['-x', '-LLL', '-H', dir.ldapsUrl, '-b', '', '-s', 'base', '(objectClass=*)', 'namingContexts', 'supportedControl'],
+      dir.caFile,
+    );
     expect(root.code, root.stderr).to.equal(0);
     expect(values(root.stdout, 'namingContexts')).to.deep.equal([dir.baseDn]);
     expect(values(root.stdout, 'supportedControl')).to.include('1.2.840.113556.1.4.319'); // paged results
   });
 
-  it('does not hand the service account anybody\'s password', async () => {
-    const r = await ldapsearch(asService(dir, dir.ldapsUrl, ['-b', dir.bindDn, '-s', 'base', '(objectClass=*)', '*']),
-      dir.caFile);
+  it("does not hand the service account anybody's password", async () => {
+    const r = await ldapsearch(asService(dir, dir.ldapsUrl, ['-b', dir.bindDn, '-s', 'base', '(objectClass=*)', '*']), dir.caFile);
     expect(r.code, r.stderr).to.equal(0);
     expect(values(r.stdout, 'cn')).to.deep.equal(['roster']);
     expect(values(r.stdout, 'userPassword')).to.deep.equal([]);
   });
 
   it('refuses a wrong password with invalidCredentials (49)', async () => {
-    const r = await ldapsearch(['-x', '-H', dir.ldapsUrl, '-D', dir.bindDn, '-w', 'wrong', '-b', SEARCH_BASE, '1.1'],
-      dir.caFile);
+    const r = await ldapsearch(['-x', '-H', dir.ldapsUrl, '-D', dir.bindDn, '-w', 'wrong', '-b', SEARCH_BASE, '1.1'], dir.caFile);
     expect(r.code).to.equal(49);
   });
 });
@@ -193,13 +215,15 @@ describe('slapd harness lifecycle', function () {
     expect(existsSync(d.dir)).to.equal(false);
   });
 
-  it('reports a broken LDIF with slapadd\'s own message', async () => {
+  it("reports a broken LDIF with slapadd's own message", async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'roster-ldif-'));
     try {
       const bad = join(scratch, 'bad.ldif');
       writeFileSync(bad, 'dn: uid=x,ou=Nowhere,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: x\ncn: x\nsn: x\n\n');
       let error: unknown;
-      await startSlapd({ ldifFiles: [PEOPLE_LDIF_FILE, bad] }).catch((err: unknown) => { error = err; });
+      await startSlapd({ ldifFiles: [PEOPLE_LDIF_FILE, bad] }).catch((err: unknown) => {
+        error = err;
+      });
       expect(String(error)).to.match(/slapadd -l .*bad\.ldif exited with/);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
@@ -213,10 +237,7 @@ describe('slapd harness with a server-side size limit of 10', function () {
 
   before(async function () {
     requireBinary(this, SLAPD, 'slapd ldap-utils');
-    [limited, adLike] = await Promise.all([
-      startSlapd({ sizeLimit: 10 }),
-      startSlapd({ sizeLimit: 10, pagedSizeLimit: 'unlimited' }),
-    ]);
+    [limited, adLike] = await Promise.all([startSlapd({ sizeLimit: 10 }), startSlapd({ sizeLimit: 10, pagedSizeLimit: 'unlimited' })]);
   });
 
   after(async () => {

@@ -39,7 +39,9 @@ describe('roster sync and upload against the iLobby sandbox', function () {
   });
 
   it('finds the token endpoint by OpenID discovery and can use client_secret_basic', async () => {
-    const service = await sandbox({ clients: [{ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, authMethod: 'client_secret_basic', strictAuthMethod: true }] });
+    const service = await sandbox({
+      clients: [{ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, authMethod: 'client_secret_basic', strictAuthMethod: true }],
+    });
     const dir = workspace({ 'config.json': configFor(service, { tokenUrl: undefined, issuer: service.issuer, authMethod: 'client_secret_basic' }) });
     const run = await roster(dir, ['sync', '--first-push']);
     expect(run.code, run.all).to.equal(0);
@@ -86,10 +88,16 @@ describe('roster sync and upload against the iLobby sandbox', function () {
       const run = await roster(dir, ['sync', '--first-push'], { HTTPS_PROXY: proxy.url, NO_PROXY: 'example.invalid' });
       expect(run.code, run.all).to.equal(0);
       const port = Number(new URL(service.origin).port);
-      expect(proxy.tunnels.map((t) => [t.host, t.port])).to.deep.equal([['127.0.0.1', port], ['127.0.0.1', port]]);
+      expect(proxy.tunnels.map((t) => [t.host, t.port])).to.deep.equal([
+        ['127.0.0.1', port],
+        ['127.0.0.1', port],
+      ]);
       expect(service.uploads.map((u) => u.status)).to.deep.equal([200]);
       // and NO_PROXY sends it direct
-      const direct = await roster(workspace({ 'config.json': configFor(service) }), ['sync', '--first-push', '--force'], { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+      const direct = await roster(workspace({ 'config.json': configFor(service) }), ['sync', '--first-push', '--force'], {
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: '127.0.0.1',
+      });
       expect(direct.code, direct.all).to.equal(0);
       expect(proxy.tunnels).to.have.length(2);
     } finally {
@@ -123,7 +131,9 @@ describe('roster sync and upload against the iLobby sandbox', function () {
     }
 
     it('checks and uploads a CSV made elsewhere', async () => {
-      const { service, run } = await upload(`${HEADER}\r\nAda,Lovelace,Analyst,R&D,Ada@Example.org,,,Toronto\r\nAlan,Turing,"Codes, Ciphers",R&D,alan@example.org,+44 1,,Montreal\r\n`);
+      const { service, run } = await upload(
+        `${HEADER}\r\nAda,Lovelace,Analyst,R&D,Ada@Example.org,,,Toronto\r\nAlan,Turing,"Codes, Ciphers",R&D,alan@example.org,+44 1,,Montreal\r\n`,
+      );
       expect(run.code, run.all).to.equal(0);
       expect(service.addressBook().map((p) => [p.email, p.title, p.site, p.enabled])).to.deep.equal([
         ['ada@example.org', 'Analyst', 'Toronto', true],
@@ -139,14 +149,18 @@ describe('roster sync and upload against the iLobby sandbox', function () {
     });
 
     it('exits 2 for a file that is not UTF-8, sending nothing', async () => {
-      const { service, run } = await upload(Buffer.concat([Buffer.from(`${HEADER}\nRen`), Buffer.from([0xe9]), Buffer.from(',Dupont,,,rene@example.org,,,Toronto\n')]));
+      const { service, run } = await upload(
+        Buffer.concat([Buffer.from(`${HEADER}\nRen`), Buffer.from([0xe9]), Buffer.from(',Dupont,,,rene@example.org,,,Toronto\n')]),
+      );
       expect(run.code).to.equal(2);
       expect(run.stderr).to.include('line 2: not UTF-8 text');
       expect([service.tokenRequests, service.uploads.length]).to.deep.equal([0, 0]);
     });
 
     it('exits 2 listing bad rows with line numbers, sending nothing', async () => {
-      const { service, run } = await upload([HEADER, 'A,B,,,a@example.org,,,Toronto', 'C,D,,,not-an-email,,,Toronto', 'E,F,,,A@example.org,,,Toronto', 'G,H,only-three', ''].join('\n'));
+      const { service, run } = await upload(
+        [HEADER, 'A,B,,,a@example.org,,,Toronto', 'C,D,,,not-an-email,,,Toronto', 'E,F,,,A@example.org,,,Toronto', 'G,H,only-three', ''].join('\n'),
+      );
       expect(run.code).to.equal(2);
       expect(run.stderr).to.include('line 3: EMAIL "not-an-email" is not a valid address');
       expect(run.stderr).to.include('line 4: EMAIL a@example.org already on line 2');

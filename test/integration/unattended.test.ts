@@ -15,7 +15,10 @@ describe('unattended runs tell what happened', function () {
   const sandbox = useSandboxes();
   const roster = (dir: string, args: string[], options: Parameters<typeof rosterIn>[4] = {}) => rosterIn(ad(), dir, args, {}, options);
   const stateOf = (dir: string) => join(dir, 'state', 'ilobby');
-  const reports = (dir: string) => readdirSync(join(dir, 'state', 'reports')).sort().map((f) => JSON.parse(readFileSync(join(dir, 'state', 'reports', f), 'utf8')) as Record<string, unknown>);
+  const reports = (dir: string) =>
+    readdirSync(join(dir, 'state', 'reports'))
+      .sort()
+      .map((f) => JSON.parse(readFileSync(join(dir, 'state', 'reports', f), 'utf8')) as Record<string, unknown>);
 
   it('exit 8 when the upload went through but the state folder could not record it; the next run compares with what was sent', async () => {
     const service = await sandbox();

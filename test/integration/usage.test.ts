@@ -29,7 +29,12 @@ describe('config faults exit 2, naming the key', () => {
     const dir = workspace({
       'config.json': { directory: { ...directory, filter: malformed }, fields: 'fields.json' },
       'fields.json': { EMAIL: 'mail' },
-      'ov.json': { ApiKeyEnv: 'OV_KEY', SyncManagerEmail: 'a@example.org', directory: { ...directory, filter: malformed }, export: { groups: { dns: ['CN=G,DC=example,DC=org'] } } },
+      'ov.json': {
+        ApiKeyEnv: 'OV_KEY',
+        SyncManagerEmail: 'a@example.org',
+        directory: { ...directory, filter: malformed },
+        export: { groups: { dns: ['CN=G,DC=example,DC=org'] } },
+      },
     });
     for (const args of [['export'], ['check'], ['officevibe', 'export', '--config', 'ov.json']]) {
       const run = await runRoster(args, { cwd: dir, env: { OV_KEY: 'k' } });

@@ -27,10 +27,23 @@ service.seed([
 console.log(`Started the iLobby sandbox at ${service.origin} (2 people already in its address book)\n`);
 
 const dir = mkdtempSync(join(tmpdir(), 'roster-demo-'));
-writeFileSync(join(dir, 'config.json'), `${JSON.stringify({
-  directory: { url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: [STAFF_DN] },
-  ilobby: { tokenUrl: service.tokenUrl, uploadUrl: service.uploadUrl, clientId: DEFAULT_CLIENT_ID, clientSecretEnv: 'ROSTER_CLIENT_SECRET', caFile: service.caFile },
-}, null, 2)}\n`);
+writeFileSync(
+  join(dir, 'config.json'),
+  `${JSON.stringify(
+    {
+      directory: { url: ad.ldapsUrl, caFile: ad.caFile, bindDn: ad.bindDn, bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: [STAFF_DN] },
+      ilobby: {
+        tokenUrl: service.tokenUrl,
+        uploadUrl: service.uploadUrl,
+        clientId: DEFAULT_CLIENT_ID,
+        clientSecretEnv: 'ROSTER_CLIENT_SECRET',
+        caFile: service.caFile,
+      },
+    },
+    null,
+    2,
+  )}\n`,
+);
 console.log(`$ roster sync --config ${join(dir, 'config.json')}`);
 const code = await new Promise<number | null>((resolve) => {
   spawn(process.execPath, [CLI, 'sync', '--first-push', '--config', join(dir, 'config.json')], {
@@ -59,6 +72,16 @@ process.exitCode = code ?? 1;
 function printTable(people: AddressBookEntry[]): void {
   const rows = people.map((p) => [p.email, `${p.firstName} ${p.lastName}`.trim(), p.title, p.site]);
   const widths = [0, 1, 2, 3].map((i) => Math.min(40, Math.max(...rows.map((r) => (r[i] ?? '').length), 5)));
-  for (const row of rows) console.log(`  ${row.map((cell, i) => (cell ?? '').replace(/\s+/g, ' ').slice(0, widths[i]).padEnd(widths[i] ?? 0)).join('  ')}`);
+  for (const row of rows)
+    console.log(
+      `  ${row
+        .map((cell, i) =>
+          (cell ?? '')
+            .replace(/\s+/g, ' ')
+            .slice(0, widths[i])
+            .padEnd(widths[i] ?? 0),
+        )
+        .join('  ')}`,
+    );
   if (rows.length === 0) console.log('  (none)');
 }

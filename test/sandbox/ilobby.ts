@@ -24,8 +24,15 @@ import { applyRows, listAddressBook, seedAddressBook, type AddressBook } from '.
 import { FaultSlot, readBody, sendJson } from './ilobby/http.js';
 import { AUTH_PREFIX, loadProvider, TokenEndpoint, TOKEN_PATH } from './ilobby/oauth.js';
 import {
-  DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SITES,
-  type AddressBookEntry, type IlobbySandbox, type SandboxClient, type SandboxOptions, type SeedEntry, type UploadRecord,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_SITES,
+  type AddressBookEntry,
+  type IlobbySandbox,
+  type SandboxClient,
+  type SandboxOptions,
+  type SeedEntry,
+  type UploadRecord,
 } from './ilobby/types.js';
 import { UPLOAD_PATH, uploadHandler } from './ilobby/upload.js';
 
@@ -58,17 +65,16 @@ function normaliseSites(list: string[] | undefined): string[] | undefined {
 export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<IlobbySandbox> {
   const Provider = await loadProvider();
 
-  const clients: SandboxClient[] = (options.clients ?? [{ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }])
-    .map((c) => {
-      const sites = normaliseSites(c.sites);
-      return {
-        clientId: c.clientId,
-        clientSecret: c.clientSecret,
-        ...(sites ? { sites } : {}),
-        authMethod: c.authMethod ?? 'client_secret_post',
-        strictAuthMethod: c.strictAuthMethod ?? false,
-      };
-    });
+  const clients: SandboxClient[] = (options.clients ?? [{ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }]).map((c) => {
+    const sites = normaliseSites(c.sites);
+    return {
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      ...(sites ? { sites } : {}),
+      authMethod: c.authMethod ?? 'client_secret_post',
+      strictAuthMethod: c.strictAuthMethod ?? false,
+    };
+  });
   const clientById = new Map(clients.map((c) => [c.clientId, c]));
   const sites = [...(options.sites ?? DEFAULT_SITES)];
   const maxUploadBytes = options.maxUploadBytes ?? 10 * 1024 * 1024;
@@ -142,11 +148,16 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('tlsClientError', () => { /* refused handshakes (e.g. TLS version) are expected in tests */ });
+  server.on('tlsClientError', () => {
+    /* refused handshakes (e.g. TLS version) are expected in tests */
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   const origin = `https://127.0.0.1:${port}`;
@@ -167,7 +178,9 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
     sites,
     uploads,
     tokenLog: tokens.tokenLog,
-    get tokenRequests() { return tokens.tokenRequests; },
+    get tokenRequests() {
+      return tokens.tokenRequests;
+    },
     addressBook,
     seed(entries: SeedEntry[]) {
       seedAddressBook(book, entries);

@@ -105,8 +105,14 @@ export async function startOfficevibeSandbox(options: OfficevibeSandboxOptions =
       return;
     }
     const record: SyncRecord = {
-      at: new Date(), status: 0, keyAccepted: req.headers.authorization === `Bearer ${apiKey}`,
-      authorization: req.headers.authorization, contentType: req.headers['content-type'], body, json: undefined, response: undefined,
+      at: new Date(),
+      status: 0,
+      keyAccepted: req.headers.authorization === `Bearer ${apiKey}`,
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      body,
+      json: undefined,
+      response: undefined,
     };
     requests.push(record);
     const answer = (status: number, contentType: string, response: unknown, headers: Record<string, string> = {}) => {
@@ -120,8 +126,12 @@ export async function startOfficevibeSandbox(options: OfficevibeSandboxOptions =
     }
     if (fault !== undefined && fault.remaining > 0) {
       fault.remaining -= 1;
-      return answer(fault.status, 'application/json', { isSuccess: false, errors: ['sandbox: injected fault'] },
-        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) });
+      return answer(
+        fault.status,
+        'application/json',
+        { isSuccess: false, errors: ['sandbox: injected fault'] },
+        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+      );
     }
     try {
       record.json = JSON.parse(body);
@@ -146,8 +156,14 @@ export async function startOfficevibeSandbox(options: OfficevibeSandboxOptions =
       const key = user.email.trim().toLowerCase();
       present.add(key);
       const existing = users.get(key);
-      const status: UserStatus = existing !== undefined && existing.status !== 'deactivated' ? existing.status
-        : existing !== undefined ? 'created' : settings.inviteNewUsers ? 'invited' : 'created';
+      const status: UserStatus =
+        existing !== undefined && existing.status !== 'deactivated'
+          ? existing.status
+          : existing !== undefined
+            ? 'created'
+            : settings.inviteNewUsers
+              ? 'invited'
+              : 'created';
       users.set(key, { id: user.id, email: user.email, fields: { ...user }, status });
     }
     for (const [key, user] of users) if (!present.has(key)) user.status = 'deactivated';
@@ -177,7 +193,10 @@ export async function startOfficevibeSandbox(options: OfficevibeSandboxOptions =
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const apiUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let stopping: Promise<void> | undefined;
@@ -234,7 +253,8 @@ function checkRequest(request: unknown): string[] {
   }
   const groupIds = new Set<string>();
   for (const group of r.groups) {
-    if (typeof group?.id !== 'string' || typeof group.name !== 'string' || group.name === '') errors.push(`a group needs an id and a name: ${JSON.stringify(group)}`);
+    if (typeof group?.id !== 'string' || typeof group.name !== 'string' || group.name === '')
+      errors.push(`a group needs an id and a name: ${JSON.stringify(group)}`);
     else if (groupIds.has(group.id)) errors.push(`group id ${group.id} appears twice`);
     else groupIds.add(group.id);
   }

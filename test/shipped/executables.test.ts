@@ -25,7 +25,11 @@ const BIND_ENV = 'ROSTER_TEST_BIND_PASSWORD';
 /** The path Wine's Z: drive (the whole Linux file system) gives a file. */
 const windowsPath = (path: string) => `Z:${path.replace(/\//g, '\\')}`;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** node.exe under Wine needs stdout to be a file or a terminal, not a pipe: both go to files. */
 function wine(prefix: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
@@ -94,7 +98,7 @@ describe('the single executables, as shipped', function () {
       expect(readFileSync(join(dir, 'fields.schema.json'), 'utf8')).to.equal(readFileSync(join(root, 'schema', 'fields.schema.json'), 'utf8'));
     });
 
-    it('check and export against Samba, with Windows paths in config.json: the CSV has the Linux executable\'s bytes', () => {
+    it("check and export against Samba, with Windows paths in config.json: the CSV has the Linux executable's bytes", () => {
       const [onWindows, onLinux] = ['windows', 'linux'].map((name) => join(work, name));
       const config = (dir: string, path: (file: string) => string) => ({
         directory: { url: ad().ldapsUrl, caFile: path(ad().caFile), bindDn: ad().bindDn, bindPasswordEnv: BIND_ENV, searchBases: [STAFF_DN] },
@@ -102,7 +106,14 @@ describe('the single executables, as shipped', function () {
       });
       for (const dir of [onWindows!, onLinux!]) mkdirSync(dir);
       writeFileSync(join(onWindows!, 'config.json'), JSON.stringify(config(onWindows!, windowsPath), null, 2));
-      writeFileSync(join(onLinux!, 'config.json'), JSON.stringify(config(onLinux!, (file) => file), null, 2));
+      writeFileSync(
+        join(onLinux!, 'config.json'),
+        JSON.stringify(
+          config(onLinux!, (file) => file),
+          null,
+          2,
+        ),
+      );
       const env = { [BIND_ENV]: ad().bindPassword };
 
       const check = wine(prefix, ['check', '--config', windowsPath(join(onWindows!, 'config.json'))], env);
@@ -120,10 +131,18 @@ describe('the single executables, as shipped', function () {
     it('schedule --windows writes a task that runs the executable itself', () => {
       const dir = join(work, 'schedule');
       mkdirSync(dir);
-      writeFileSync(join(dir, 'config.json'), JSON.stringify({
-        directory: { url: ad().ldapsUrl, caFile: windowsPath(ad().caFile), bindDn: ad().bindDn, bindPasswordEnv: BIND_ENV, searchBases: [STAFF_DN] },
-        ilobby: { tokenUrl: 'https://ilobby.example/oauth/token', uploadUrl: 'https://ilobby.example/upload', clientId: 'roster-test', clientSecretEnv: 'ROSTER_TEST_CLIENT_SECRET' },
-      }));
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({
+          directory: { url: ad().ldapsUrl, caFile: windowsPath(ad().caFile), bindDn: ad().bindDn, bindPasswordEnv: BIND_ENV, searchBases: [STAFF_DN] },
+          ilobby: {
+            tokenUrl: 'https://ilobby.example/oauth/token',
+            uploadUrl: 'https://ilobby.example/upload',
+            clientId: 'roster-test',
+            clientSecretEnv: 'ROSTER_TEST_CLIENT_SECRET',
+          },
+        }),
+      );
       const run = wine(prefix, ['schedule', '--windows', '--user', 'CORP\\svc-roster', '--config', windowsPath(join(dir, 'config.json'))]);
       expect(run.code, run.stdout + run.stderr).to.equal(0);
       expect(run.stdout).to.match(/<Command>"?Z:\\.*\\roster-[^\\]*-win-x64\.exe"?<\/Command>/);

@@ -7,7 +7,15 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import { packageRoot } from '../../src/platform/paths.js';
 
 /** src/'s top folders, highest first: a folder may import only folders after it (or itself). */
-const LAYERS = [['cli'], ['doctor', 'monitoring'], ['ilobby', 'officevibe', 'setup'], ['directory', 'rowstore', 'safety'], ['mapping'], ['config'], ['platform']];
+const LAYERS = [
+  ['cli'],
+  ['doctor', 'monitoring'],
+  ['ilobby', 'officevibe', 'setup'],
+  ['directory', 'rowstore', 'safety'],
+  ['mapping'],
+  ['config'],
+  ['platform'],
+];
 const SRC = join(packageRoot, 'src');
 
 function sourceFiles(dir: string): string[] {
@@ -18,7 +26,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 function folders(dir: string): string[] {
-  return readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).flatMap((name) => [join(dir, name), ...folders(join(dir, name))]);
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory())
+    .flatMap((name) => [join(dir, name), ...folders(join(dir, name))]);
 }
 
 const topFolder = (file: string) => relative(SRC, file).split(sep)[0]!;
@@ -40,16 +50,18 @@ describe('architecture', () => {
   const graph = importsBetweenFolders(sourceFiles(SRC));
 
   it('has every top folder of src/ in a layer, and no file outside a folder', () => {
-    const tops = readdirSync(SRC).filter((name) => statSync(join(SRC, name)).isDirectory()).sort();
+    const tops = readdirSync(SRC)
+      .filter((name) => statSync(join(SRC, name)).isDirectory())
+      .sort();
     expect(tops).to.deep.equal(LAYERS.flat().sort());
     expect(readdirSync(SRC).filter((name) => !statSync(join(SRC, name)).isDirectory())).to.deep.equal([]);
   });
 
   it('imports run one way: down the layers, never up or sideways', () => {
     const layerOf = new Map(LAYERS.flatMap((layer, index) => layer.map((folder) => [folder, index] as const)));
-    const wrong = [...graph].flatMap(([from, targets]) => [...targets]
-      .filter((to) => (layerOf.get(to) ?? -1) <= (layerOf.get(from) ?? -1))
-      .map((to) => `${from} imports ${to}`));
+    const wrong = [...graph].flatMap(([from, targets]) =>
+      [...targets].filter((to) => (layerOf.get(to) ?? -1) <= (layerOf.get(from) ?? -1)).map((to) => `${from} imports ${to}`),
+    );
     expect(wrong).to.deep.equal([]);
   });
 
@@ -62,7 +74,9 @@ describe('architecture', () => {
   it('docs/architecture.md maps every folder of src/, and only folders that exist', () => {
     const doc = readFileSync(join(packageRoot, 'docs', 'architecture.md'), 'utf8');
     const mapped = [...doc.matchAll(/^\| `(src\/[^`]+)\/` \|/gm)].map((m) => m[1]!).sort();
-    const actual = folders(SRC).map((dir) => relative(packageRoot, dir).split(sep).join('/')).sort();
+    const actual = folders(SRC)
+      .map((dir) => relative(packageRoot, dir).split(sep).join('/'))
+      .sort();
     expect(mapped).to.deep.equal(actual);
   });
 });

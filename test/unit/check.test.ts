@@ -9,8 +9,11 @@ import { silentLogger, type Fields, type Logger } from '../../src/platform/log/l
 const DAY = 86_400_000;
 const now = new Date('2026-03-10T12:00:00Z');
 const info = (from: number, to: number) => ({
-  subject: 'CN=dc1.corp.example.com', issuer: 'CN=Corp Root CA',
-  validFrom: new Date(now.getTime() + from * DAY), validTo: new Date(now.getTime() + to * DAY), altNames: undefined,
+  subject: 'CN=dc1.corp.example.com',
+  issuer: 'CN=Corp Root CA',
+  validFrom: new Date(now.getTime() + from * DAY),
+  validTo: new Date(now.getTime() + to * DAY),
+  altNames: undefined,
 });
 
 describe('check: certificates', () => {
@@ -21,23 +24,32 @@ describe('check: certificates', () => {
     expect(validityOf(info(3, 30), now).text).to.equal('not valid before 2026-03-13');
   });
 
-  it('reads Node\'s peer certificate and writes names as DNs', () => {
+  it("reads Node's peer certificate and writes names as DNs", () => {
     const peer = {
-      subject: { CN: 'dc1.corp.example.com', O: 'Corp' }, issuer: { CN: 'Corp Root CA', OU: ['IT', 'PKI'] },
-      valid_from: 'Jan  1 00:00:00 2026 GMT', valid_to: 'Jan  1 00:00:00 2027 GMT', subjectaltname: 'DNS:dc1.corp.example.com',
+      subject: { CN: 'dc1.corp.example.com', O: 'Corp' },
+      issuer: { CN: 'Corp Root CA', OU: ['IT', 'PKI'] },
+      valid_from: 'Jan  1 00:00:00 2026 GMT',
+      valid_to: 'Jan  1 00:00:00 2027 GMT',
+      subjectaltname: 'DNS:dc1.corp.example.com',
     } as unknown as PeerCertificate;
     const read = certificateInfo(peer)!;
     expect(read).to.deep.include({ subject: 'CN=dc1.corp.example.com, O=Corp', issuer: 'CN=Corp Root CA, OU=IT+PKI', altNames: 'DNS:dc1.corp.example.com' });
     expect(read.validTo.toISOString()).to.equal('2027-01-01T00:00:00.000Z');
     expect(certificateInfo({} as PeerCertificate)).to.equal(undefined);
     expect(distinguishedName(undefined)).to.equal('(empty)');
-    expect(describeCertificate(info(-1, 400), now)).to.equal('certificate CN=dc1.corp.example.com, issued by CN=Corp Root CA, valid until 2027-04-14 (400 days left)');
+    expect(describeCertificate(info(-1, 400), now)).to.equal(
+      'certificate CN=dc1.corp.example.com, issued by CN=Corp Root CA, valid until 2027-04-14 (400 days left)',
+    );
   });
 });
 
 describe('check: step lines', () => {
   it('aligns further lines and the hint under the message', () => {
-    const text = formatStep({ step: 'TLS', subject: 'ldaps://dc1', status: 'fail', message: 'not accepted\nthe server presented: X', hint: 'renew it' }, UNICODE_SYMBOLS, '  ');
+    const text = formatStep(
+      { step: 'TLS', subject: 'ldaps://dc1', status: 'fail', message: 'not accepted\nthe server presented: X', hint: 'renew it' },
+      UNICODE_SYMBOLS,
+      '  ',
+    );
     expect(text).to.equal('  ✘ TLS    not accepted\n           the server presented: X\n           what to try: renew it');
     expect(formatStep({ step: 'bind', subject: 'x', status: 'pass', message: 'as svc' }, ASCII_SYMBOLS, '')).to.equal('OK   bind   as svc');
   });
@@ -48,7 +60,7 @@ describe('check: step lines', () => {
     expect(symbolsFor('linux', {})).to.equal(UNICODE_SYMBOLS);
   });
 
-  it('exits with the first failure\'s code and says which step it was', () => {
+  it("exits with the first failure's code and says which step it was", () => {
     const results: [string, Fields][] = [];
     const log: Logger = { ...silentLogger, result: (text, fields) => results.push([text, fields]) };
     const checks = new CheckLog(log, UNICODE_SYMBOLS);
@@ -64,8 +76,16 @@ describe('check: step lines', () => {
     expect(checks.summary()).to.equal('check failed: 3 of 5 steps failed, 1 warning; the first: bind (ldaps://dc1), exit 3');
     expect(checks.steps.map((s) => s.exitCode)).to.deep.equal([undefined, 3, undefined, 5, 1]);
     expect(checks.steps[4]!.hint).to.match(/bug in roster/);
-    expect(results[2]).to.deep.equal(['  ✘ bind   bind refused\n           what to try: check the password', {
-      check: 'bind', subject: 'ldaps://dc1', status: 'fail', message: 'bind refused', hint: 'check the password', exitCode: 3,
-    }]);
+    expect(results[2]).to.deep.equal([
+      '  ✘ bind   bind refused\n           what to try: check the password',
+      {
+        check: 'bind',
+        subject: 'ldaps://dc1',
+        status: 'fail',
+        message: 'bind refused',
+        hint: 'check the password',
+        exitCode: 3,
+      },
+    ]);
   });
 });

@@ -39,21 +39,33 @@ describe('config.json parsing', () => {
     expect(config.ilobby).to.deep.equal([]);
   });
 
-  it('accepts PRODUCT.md\'s example config as it is', () => {
-    const config = parseConfig({
-      directory: {
-        ...minimal.directory, startTls: false, caFile: 'corp-root-ca.pem',
-        filter: DEFAULT_AD_FILTER, memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp,DC=example,DC=com'], pageSize: 1000, timeoutSeconds: 120,
+  it("accepts PRODUCT.md's example config as it is", () => {
+    const config = parseConfig(
+      {
+        directory: {
+          ...minimal.directory,
+          startTls: false,
+          caFile: 'corp-root-ca.pem',
+          filter: DEFAULT_AD_FILTER,
+          memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp,DC=example,DC=com'],
+          pageSize: 1000,
+          timeoutSeconds: 120,
+        },
+        fields: 'fields.config.json',
+        csv: { path: 'adextract.csv', bom: false },
+        ilobby: {
+          tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token',
+          uploadUrl: 'https://partnerapi.goilobby.com/addressbook/uploadcsv',
+          clientId: 'abc',
+          clientSecretEnv: 'ROSTER_CLIENT_SECRET',
+          caFile: null,
+        },
+        safety: { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10, maxChangePercent: 25 },
+        stateDir: 'state',
       },
-      fields: 'fields.config.json',
-      csv: { path: 'adextract.csv', bom: false },
-      ilobby: {
-        tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token', uploadUrl: 'https://partnerapi.goilobby.com/addressbook/uploadcsv',
-        clientId: 'abc', clientSecretEnv: 'ROSTER_CLIENT_SECRET', caFile: null,
-      },
-      safety: { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10, maxChangePercent: 25 },
-      stateDir: 'state',
-    }, '/etc/roster/config.json', '/etc/roster');
+      '/etc/roster/config.json',
+      '/etc/roster',
+    );
     expect(config.fieldsFile).to.equal('/etc/roster/fields.config.json');
     expect(config.ilobby).to.have.length(1);
     expect(config.ilobby[0]?.name).to.equal('ilobby');
@@ -75,8 +87,10 @@ describe('config.json parsing', () => {
     expect(problems.some((p) => p.startsWith('directory.searchBases[1]: must be a non-empty string'))).to.equal(true);
   });
 
-  it('refuses a page size above AD\'s MaxPageSize of 1000', () => {
-    expect(problemsOf({ ...minimal, directory: { ...minimal.directory, pageSize: 5000 } })[0]).to.match(/^directory\.pageSize: must be a whole number from 1 to 1000/);
+  it("refuses a page size above AD's MaxPageSize of 1000", () => {
+    expect(problemsOf({ ...minimal, directory: { ...minimal.directory, pageSize: 5000 } })[0]).to.match(
+      /^directory\.pageSize: must be a whole number from 1 to 1000/,
+    );
   });
 
   it('never takes a secret from the config text', () => {
@@ -94,7 +108,9 @@ describe('config.json parsing', () => {
   it('requires the directory URL and search bases', () => {
     const problems = problemsOf({ directory: { bindDn: 'x', bindPasswordEnv: 'Y' } });
     expect(problems).to.include('directory.url: is required (e.g. "ldaps://dc1.corp.example.com")');
-    expect(problemsOf({ ...minimal, directory: { ...minimal.directory, url: null } })).to.deep.equal(['directory.url: is required (e.g. "ldaps://dc1.corp.example.com")']);
+    expect(problemsOf({ ...minimal, directory: { ...minimal.directory, url: null } })).to.deep.equal([
+      'directory.url: is required (e.g. "ldaps://dc1.corp.example.com")',
+    ]);
     expect(problems).to.include('directory.searchBases: is required: the OUs to read people from');
   });
 

@@ -23,7 +23,11 @@ describe('service URLs checked when the config loads', () => {
 
   function problems(ilobby: Record<string, unknown>): string[] {
     try {
-      parseConfig({ ilobby: { uploadUrl: example, tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token', clientId: 'id', clientSecretEnv: 'S', ...ilobby } }, '/c/config.json', '/c');
+      parseConfig(
+        { ilobby: { uploadUrl: example, tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token', clientId: 'id', clientSecretEnv: 'S', ...ilobby } },
+        '/c/config.json',
+        '/c',
+      );
       return [];
     } catch (error) {
       if (error instanceof ConfigError) return error.problems;
@@ -31,21 +35,36 @@ describe('service URLs checked when the config loads', () => {
     }
   }
   it('names each setting at fault: ilobby.tokenUrl, ilobby.issuer, ilobby.uploadUrl, ilobby[n]…', () => {
-    expect(problems({ uploadUrl: 'http://x.example/upload' })).to.deep.equal(['ilobby.uploadUrl: "http://x.example/upload" must start with https:// (roster sends credentials and personal data only over TLS)']);
+    expect(problems({ uploadUrl: 'http://x.example/upload' })).to.deep.equal([
+      'ilobby.uploadUrl: "http://x.example/upload" must start with https:// (roster sends credentials and personal data only over TLS)',
+    ]);
     expect(problems({ tokenUrl: 'ftp://x.example/token' })[0]).to.match(/^ilobby\.tokenUrl: /);
     expect(problems({ tokenUrl: undefined, issuer: 'x.example' })[0]).to.match(/^ilobby\.issuer: "x\.example" is not a URL/);
     try {
-      parseConfig({ ilobby: [{ name: 'a', uploadUrl: example, tokenUrl: 'https://t.example/t', clientId: 'i', clientSecretEnv: 'S' }, { name: 'b', uploadUrl: 'https//oops', tokenUrl: 'https://t.example/t', clientId: 'i', clientSecretEnv: 'S' }] }, '/c/config.json', '/c');
-      expect.fail('a second target\'s bad uploadUrl must be refused');
+      parseConfig(
+        {
+          ilobby: [
+            { name: 'a', uploadUrl: example, tokenUrl: 'https://t.example/t', clientId: 'i', clientSecretEnv: 'S' },
+            { name: 'b', uploadUrl: 'https//oops', tokenUrl: 'https://t.example/t', clientId: 'i', clientSecretEnv: 'S' },
+          ],
+        },
+        '/c/config.json',
+        '/c',
+      );
+      expect.fail("a second target's bad uploadUrl must be refused");
     } catch (error) {
       expect((error as ConfigError).problems[0]).to.match(/^ilobby\[1\]\.uploadUrl: "https\/\/oops" is not a URL/);
     }
   });
   it('gives a push 600 s and a directory connection 60 s of silence by default', () => {
-    const config = parseConfig({
-      directory: { url: 'ldaps://dc1.corp', searchBases: ['DC=corp'] },
-      ilobby: { uploadUrl: example, tokenUrl: 'https://t.example/t', clientId: 'i', clientSecretEnv: 'S' },
-    }, '/c/config.json', '/c');
+    const config = parseConfig(
+      {
+        directory: { url: 'ldaps://dc1.corp', searchBases: ['DC=corp'] },
+        ilobby: { uploadUrl: example, tokenUrl: 'https://t.example/t', clientId: 'i', clientSecretEnv: 'S' },
+      },
+      '/c/config.json',
+      '/c',
+    );
     expect([config.ilobby[0]?.timeoutSeconds, config.directory?.idleTimeoutSeconds]).to.deep.equal([600, 60]);
     expect(problems({ timeoutSeconds: 0 })[0]).to.match(/^ilobby\.timeoutSeconds: must be a whole number from 1 to 86400/);
   });
@@ -61,7 +80,9 @@ describe('service URLs checked when the config loads', () => {
 
 describe('proxy variables checked when the config loads', () => {
   it('accepts http:// proxies, with or without the scheme, with credentials', () => {
-    expect(proxyEnvironmentProblems({ HTTPS_PROXY: 'http://proxy.corp:3128', HTTP_PROXY: 'proxy.corp:3128', https_proxy: 'http://u:p@proxy.corp:8080/' })).to.deep.equal([]);
+    expect(
+      proxyEnvironmentProblems({ HTTPS_PROXY: 'http://proxy.corp:3128', HTTP_PROXY: 'proxy.corp:3128', https_proxy: 'http://u:p@proxy.corp:8080/' }),
+    ).to.deep.equal([]);
     expect(proxyEnvironmentProblems({ HTTPS_PROXY: '', NO_PROXY: '*' })).to.deep.equal([]);
   });
   it('names the variable, and hides the credentials in its value', () => {
@@ -69,7 +90,9 @@ describe('proxy variables checked when the config loads', () => {
       'HTTPS_PROXY: "https://[credentials]@proxy.corp:3128": roster speaks to a proxy with plain HTTP CONNECT (http://host:port); https:// proxies are not supported',
     ]);
     expect(proxyEnvironmentProblems({ https_proxy: 'socks5://proxy:1080' })[0]).to.match(/^https_proxy: .*socks5:\/\/ proxies are not supported/);
-    expect(proxyEnvironmentProblems({ HTTP_PROXY: 'http://proxy corp' })).to.deep.equal(['HTTP_PROXY: "http://proxy corp" is not a proxy URL (expected e.g. "http://proxy.corp.example.com:3128")']);
+    expect(proxyEnvironmentProblems({ HTTP_PROXY: 'http://proxy corp' })).to.deep.equal([
+      'HTTP_PROXY: "http://proxy corp" is not a proxy URL (expected e.g. "http://proxy.corp.example.com:3128")',
+    ]);
     expect(proxyEnvironmentProblems({ http_proxy: 'http://proxy.corp:3128/path' })[0]).to.match(/^http_proxy: .*has a path/);
   });
   it('HTTP_PROXY, which roster never dials, may be https://', () => {

@@ -14,16 +14,19 @@ describe('filter building', () => {
 
   it('restricts to nested members of one or several groups, escaping the DNs', () => {
     expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp'] })).to.equal(
-      '(&(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=Visitor Hosts,OU=Groups,DC=corp))');
+      '(&(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=Visitor Hosts,OU=Groups,DC=corp))',
+    );
     expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: ['CN=A (old),DC=x', 'CN=B*,DC=x'] })).to.equal(
-      '(&(objectClass=user)(|(memberOf:1.2.840.113556.1.4.1941:=CN=A \\28old\\29,DC=x)(memberOf:1.2.840.113556.1.4.1941:=CN=B\\2a,DC=x)))');
+      '(&(objectClass=user)(|(memberOf:1.2.840.113556.1.4.1941:=CN=A \\28old\\29,DC=x)(memberOf:1.2.840.113556.1.4.1941:=CN=B\\2a,DC=x)))',
+    );
   });
 
   it('leaves out expired accounts by accountExpires (a FILETIME), keeping "never" (0 and 2^63-1)', () => {
     expect(fileTime(new Date('1601-01-01T00:00:00Z'))).to.equal('0');
     expect(fileTime(new Date('2026-01-01T00:00:00Z'))).to.equal('134116992000000000');
     expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: [], notExpiredAt: new Date('2026-01-01T00:00:00Z') })).to.equal(
-      '(&(objectClass=user)(|(!(accountExpires=*))(accountExpires=0)(accountExpires=9223372036854775807)(accountExpires>=134116992000000000)))');
+      '(&(objectClass=user)(|(!(accountExpires=*))(accountExpires=0)(accountExpires=9223372036854775807)(accountExpires>=134116992000000000)))',
+    );
   });
 
   it('escapes the RFC 4515 specials', () => {
@@ -31,7 +34,10 @@ describe('filter building', () => {
   });
 
   it('refuses a malformed filter as a config fault (exit 2), naming the config key', () => {
-    expect(() => buildFilter('(&(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
+    expect(() => buildFilter('(&(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(
+      ConfigError,
+      /directory\.filter is malformed: 1 "\(" without a matching "\)"/,
+    );
     expect(() => buildFilter('(objectClass=user))', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /closing "\)" at position 19/);
     expect(() => buildFilter('(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /text after the filter/);
     expect(() => buildFilter('(&(objectClass=user)(sn=x))', { configFile: 'config.json', memberOf: [] })).not.to.throw();
@@ -40,7 +46,9 @@ describe('filter building', () => {
 
 describe('directory failures', () => {
   it('decodes Active Directory bind sub-codes', () => {
-    expect(describeAdBindFailure('80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839')).to.equal('invalid credentials (wrong bind DN or password) (AD code 52e)');
+    expect(describeAdBindFailure('80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839')).to.equal(
+      'invalid credentials (wrong bind DN or password) (AD code 52e)',
+    );
     expect(describeAdBindFailure('... data 775, v4563')).to.equal('the account is locked out (AD code 775)');
     expect(describeAdBindFailure('... data 533, v4563')).to.equal('the account is disabled (AD code 533)');
     expect(describeAdBindFailure('invalid credentials')).to.equal(undefined);
@@ -50,12 +58,18 @@ describe('directory failures', () => {
     const bind = connectFailure('ldaps://dc1', new InvalidCredentialsError('80090308: LdapErr: DSID, data 701, v1'), undefined);
     expect(bind.exitCode).to.equal(3);
     expect(bind.message).to.equal('bind to ldaps://dc1 failed: the account has expired (AD code 701)');
-    const cert = connectFailure('ldaps://dc1', Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), undefined);
+    const cert = connectFailure(
+      'ldaps://dc1',
+      Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+      undefined,
+    );
     expect(cert.message).to.match(/certificate of ldaps:\/\/dc1 was not accepted/);
     expect(cert.hint).to.match(/directory\.caFile/);
     const refused = connectFailure('ldaps://dc1', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), undefined);
     expect(refused.message).to.equal('cannot reach ldaps://dc1: ECONNREFUSED');
-    expect(searchFailure('ldaps://dc1', 'OU=Gone', new NoSuchObjectError('no such object'), 120).message).to.equal('search base "OU=Gone" does not exist on ldaps://dc1');
+    expect(searchFailure('ldaps://dc1', 'OU=Gone', new NoSuchObjectError('no such object'), 120).message).to.equal(
+      'search base "OU=Gone" does not exist on ldaps://dc1',
+    );
     expect(searchFailure('ldaps://dc1', 'OU=S', new SizeLimitExceededError('size'), 120).message).to.match(/size limit; the extract would be partial/);
     expect(searchFailure('ldaps://dc1', 'OU=S', new Error('SearchRequest: Operation timed out'), 120).message).to.match(/did not finish within 120 s/);
   });
@@ -76,7 +90,9 @@ describe('binary attributes', () => {
   });
 
   it('knows a binary attribute by its name in any case, with options, or by the ;binary option', () => {
-    expect(['objectGUID', 'OBJECTSID', 'thumbnailphoto', 'jpegPhoto;x-small', 'userCertificate;binary', 'cn;binary'].filter((name) => !isBinaryAttribute(name))).to.deep.equal([]);
+    expect(
+      ['objectGUID', 'OBJECTSID', 'thumbnailphoto', 'jpegPhoto;x-small', 'userCertificate;binary', 'cn;binary'].filter((name) => !isBinaryAttribute(name)),
+    ).to.deep.equal([]);
     expect(['mail', 'cn;lang-fr', 'sAMAccountName', 'binary', 'description;x-binary'].filter(isBinaryAttribute)).to.deep.equal([]);
   });
 });

@@ -15,7 +15,10 @@ describe('directory idle timeout', function () {
   const accepted: net.Socket[] = [];
   before(async () => {
     // Accepts and answers nothing, ever.
-    server = net.createServer((socket) => { accepted.push(socket); socket.on('error', () => undefined); });
+    server = net.createServer((socket) => {
+      accepted.push(socket);
+      socket.on('error', () => undefined);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     port = (server.address() as AddressInfo).port;
   });
@@ -63,7 +66,9 @@ describe('directory idle timeout', function () {
     expect(searchFailure('ldaps://dc1', 'OU=Staff,DC=corp', idle, 120).message).to.equal(
       'ldaps://dc1 stopped answering during the search of "OU=Staff,DC=corp": the directory sent nothing for 60 s (directory.idleTimeoutSeconds); the extract would be partial, so nothing is written',
     );
-    expect(connectFailure('ldaps://dc1', idle, undefined).message).to.equal('ldaps://dc1 stopped answering while roster connected and bound: the directory sent nothing for 60 s (directory.idleTimeoutSeconds)');
+    expect(connectFailure('ldaps://dc1', idle, undefined).message).to.equal(
+      'ldaps://dc1 stopped answering while roster connected and bound: the directory sent nothing for 60 s (directory.idleTimeoutSeconds)',
+    );
     expect(connectFailure('ldaps://dc1', idle, undefined).exitCode).to.equal(3);
   });
 });
@@ -81,15 +86,28 @@ describe('a search base refused as invalid DN syntax', () => {
   });
 
   it('finds nothing wrong in valid DNs, escaped characters and multi-valued parts included', () => {
-    for (const dn of ['OU=Staff,DC=corp,DC=example,DC=com', 'OU=Sales\\, East,DC=corp', 'CN=A+UID=1,DC=corp', '2.5.4.11=Staff,DC=corp', 'OU = Staff , DC = corp']) {
+    for (const dn of [
+      'OU=Staff,DC=corp,DC=example,DC=com',
+      'OU=Sales\\, East,DC=corp',
+      'CN=A+UID=1,DC=corp',
+      '2.5.4.11=Staff,DC=corp',
+      'OU = Staff , DC = corp',
+    ]) {
       expect(dnProblem(dn), dn).to.equal(undefined);
     }
   });
 
-  it('the message says what to fix, and keeps the server\'s words', () => {
-    const error = searchFailure('ldaps://dc1', 'Staff,DC=corp', new InvalidDNSyntaxError('00002081: NameErr: DSID-03100241, problem 2003 (BAD_ATT_SYNTAX)'), 120);
+  it("the message says what to fix, and keeps the server's words", () => {
+    const error = searchFailure(
+      'ldaps://dc1',
+      'Staff,DC=corp',
+      new InvalidDNSyntaxError('00002081: NameErr: DSID-03100241, problem 2003 (BAD_ATT_SYNTAX)'),
+      120,
+    );
     expect(error.exitCode).to.equal(3);
-    expect(error.message).to.equal('search base "Staff,DC=corp" is not a valid DN: the part "Staff" has no "=" (each part is NAME=value, e.g. OU=Staff) (ldaps://dc1 said: 00002081: NameErr: DSID-03100241, problem 2003 (BAD_ATT_SYNTAX) Code: 0x22)');
+    expect(error.message).to.equal(
+      'search base "Staff,DC=corp" is not a valid DN: the part "Staff" has no "=" (each part is NAME=value, e.g. OU=Staff) (ldaps://dc1 said: 00002081: NameErr: DSID-03100241, problem 2003 (BAD_ATT_SYNTAX) Code: 0x22)',
+    );
     expect(error.hint).to.match(/^Fix it in directory\.searchBases: the full DN/);
   });
 });

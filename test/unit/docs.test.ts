@@ -103,7 +103,8 @@ function brokenLinks(root: string, file: string, markdown = readFileSync(join(ro
     const where = `${file}:${line}: ${target}`;
     if (path === '') {
       // A heading of this same document.
-      if (fragment && !headingAnchors(markdown).has(decodeURIComponent(fragment).toLowerCase())) problems.push(`${where}: ${file} has no heading with the anchor #${fragment}`);
+      if (fragment && !headingAnchors(markdown).has(decodeURIComponent(fragment).toLowerCase()))
+        problems.push(`${where}: ${file} has no heading with the anchor #${fragment}`);
       continue;
     }
     const resolved = resolve(dirname(source), path);
@@ -174,12 +175,15 @@ describe('documentation', () => {
     });
 
     it("makes GitHub's anchors from headings", () => {
-      const anchors = headingAnchors('# Running roster\n## The state folder and reports\n### Windows Task Scheduler (`--windows`)\n## Exit codes\n## Exit codes\n');
+      const anchors = headingAnchors(
+        '# Running roster\n## The state folder and reports\n### Windows Task Scheduler (`--windows`)\n## Exit codes\n## Exit codes\n',
+      );
       expect([...anchors]).to.deep.equal(['running-roster', 'the-state-folder-and-reports', 'windows-task-scheduler---windows', 'exit-codes', 'exit-codes-1']);
     });
 
     it('reports a missing file, a missing heading, a generated file and a path outside the repository', () => {
-      const text = '[a](docs/no-such-page.md) [b](docs/operations.md#no-such-heading) [c](dist/bin/roster.cjs) [d](../outside.md) [e](docs/operations.md#exit-codes) [f](#own-heading) [g](#lost)\n## Own heading\n';
+      const text =
+        '[a](docs/no-such-page.md) [b](docs/operations.md#no-such-heading) [c](dist/bin/roster.cjs) [d](../outside.md) [e](docs/operations.md#exit-codes) [f](#own-heading) [g](#lost)\n## Own heading\n';
       const problems = brokenLinks(packageRoot, 'synthetic.md', text);
       expect(problems).to.have.length(5);
       expect(problems[0]).to.match(/^synthetic\.md:1: docs\/no-such-page\.md leads to a file that does not exist$/);

@@ -54,8 +54,12 @@ function doneMessage(messageId: number): Buffer {
 function viaLdapts(message: Buffer): DirectoryRecord {
   const parser = new MessageParser();
   let parsed: SearchEntry | undefined;
-  parser.on('message', (m) => { parsed = m as SearchEntry; });
-  parser.on('error', (e: Error) => { throw e; });
+  parser.on('message', (m) => {
+    parsed = m as SearchEntry;
+  });
+  parser.on('error', (e: Error) => {
+    throw e;
+  });
   parser.read(message, new Map());
   if (parsed === undefined) throw new Error('ldapts parsed nothing');
   return toRecord(parsed);
@@ -65,7 +69,9 @@ function viaLdapts(message: Buffer): DirectoryRecord {
 const plain = (record: DirectoryRecord | undefined) =>
   record && {
     dn: record.dn,
-    attributes: Object.fromEntries([...(record.attributes as unknown as { entries(): Iterable<[string, readonly string[]]> }).entries()].map(([k, v]) => [k, [...v]])),
+    attributes: Object.fromEntries(
+      [...(record.attributes as unknown as { entries(): Iterable<[string, readonly string[]]> }).entries()].map(([k, v]) => [k, [...v]]),
+    ),
   };
 
 /** Every message the framer hands over for these chunks, each as its own Buffer. */
@@ -144,7 +150,10 @@ describe('the message framer', () => {
     for (let cut = 1; cut < stream.length; cut++) {
       const framer = new MessageFramer();
       const messages = splitAll(framer, stream.subarray(0, cut), stream.subarray(cut));
-      expect(messages.map((m) => m.toString('hex')), `cut at ${cut}`).to.deep.equal([first, second, doneMessage(3)].map((m) => m.toString('hex')));
+      expect(
+        messages.map((m) => m.toString('hex')),
+        `cut at ${cut}`,
+      ).to.deep.equal([first, second, doneMessage(3)].map((m) => m.toString('hex')));
       expect(framer.takePending()).to.equal(undefined);
     }
   });
@@ -165,8 +174,14 @@ describe('diverting entries past ldapts', () => {
   function fakeClient() {
     const toLdapts: Buffer[] = [];
     const client = {
-      messageParser: { read: (data: Buffer) => { toLdapts.push(Buffer.from(data)); } }, messageDetailsByMessageId: new Map(),
-      _send: () => Promise.reject(new Error('not sent in this test')), _nextMessageId: () => 5,
+      messageParser: {
+        read: (data: Buffer) => {
+          toLdapts.push(Buffer.from(data));
+        },
+      },
+      messageDetailsByMessageId: new Map(),
+      _send: () => Promise.reject(new Error('not sent in this test')),
+      _nextMessageId: () => 5,
     };
     return { client: ldaptsInternals(client as unknown as Client), toLdapts, parser: client.messageParser };
   }
@@ -174,7 +189,11 @@ describe('diverting entries past ldapts', () => {
   it('sets aside entries of the current request and passes everything else on to ldapts', () => {
     const { client, toLdapts, parser } = fakeClient();
     const diverted: Buffer[] = [];
-    const stop = divertEntries(client, () => 5, (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))));
+    const stop = divertEntries(
+      client,
+      () => 5,
+      (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))),
+    );
     const mine = entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]);
     const other = entryMessage(4, 'uid=old,dc=example,dc=org', [['cn', ['old']]]);
     const bytes = Buffer.concat([mine, other, doneMessage(5)]);
@@ -188,7 +207,11 @@ describe('diverting entries past ldapts', () => {
   it('hands ldapts its parser back, with any half-received message', () => {
     const { client, toLdapts, parser } = fakeClient();
     const original = parser.read;
-    const stop = divertEntries(client, () => 5, () => undefined);
+    const stop = divertEntries(
+      client,
+      () => 5,
+      () => undefined,
+    );
     parser.read(doneMessage(5).subarray(0, 4));
     stop?.();
     expect(parser.read).to.equal(original);
@@ -198,7 +221,11 @@ describe('diverting entries past ldapts', () => {
   it('leaves a stream it cannot frame to ldapts from then on', () => {
     const { client, toLdapts, parser } = fakeClient();
     const diverted: Buffer[] = [];
-    const stop = divertEntries(client, () => 5, (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))));
+    const stop = divertEntries(
+      client,
+      () => 5,
+      (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))),
+    );
     parser.read(Buffer.from([0x04, 0x01, 0x41]));
     parser.read(entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]));
     stop?.();
@@ -209,7 +236,11 @@ describe('diverting entries past ldapts', () => {
   it('hands ldapts only what it has not handed over when the stream breaks mid-read', () => {
     const { client, toLdapts, parser } = fakeClient();
     const diverted: Buffer[] = [];
-    const stop = divertEntries(client, () => 5, (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))));
+    const stop = divertEntries(
+      client,
+      () => 5,
+      (bytes, start, end) => diverted.push(Buffer.from(bytes.subarray(start, end))),
+    );
     const mine = entryMessage(5, 'uid=a,dc=example,dc=org', [['cn', ['A']]]);
     const garbage = Buffer.from([0x04, 0x01, 0x41]);
     parser.read(Buffer.concat([mine, garbage]));

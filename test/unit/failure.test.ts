@@ -12,7 +12,12 @@ function recordingLogger(): { log: Logger; errors: Array<[string, Fields | undef
 describe('the failure reporter', () => {
   it('gives a typed error its own exit code, kind and hint, and anything else exit 1 as a bug', () => {
     const config = new ConfigError('/etc/roster/config.json', ['directory.filter is malformed'], { hint: 'fix it' });
-    expect(describeFailure(config)).to.deep.equal({ exitCode: ExitCode.invalidInput, kind: 'ConfigError', message: '/etc/roster/config.json: directory.filter is malformed', hint: 'fix it' });
+    expect(describeFailure(config)).to.deep.equal({
+      exitCode: ExitCode.invalidInput,
+      kind: 'ConfigError',
+      message: '/etc/roster/config.json: directory.filter is malformed',
+      hint: 'fix it',
+    });
     expect(describeFailure(new DirectoryError('bind refused')).exitCode).to.equal(ExitCode.directory);
     const bug = describeFailure(new TypeError('x is undefined'));
     expect([bug.exitCode, bug.kind, bug.message]).to.deep.equal([ExitCode.unexpected, 'unexpected', 'x is undefined']);
@@ -35,12 +40,16 @@ describe('the failure reporter', () => {
   });
 
   it('records the failure in the run report', () => {
-    expect(failureFields(describeFailure(new DirectoryError('no route', { hint: 'check the network' })))).to.deep.equal({ error: 'no route', errorKind: 'DirectoryError', hint: 'check the network' });
+    expect(failureFields(describeFailure(new DirectoryError('no route', { hint: 'check the network' })))).to.deep.equal({
+      error: 'no route',
+      errorKind: 'DirectoryError',
+      hint: 'check the network',
+    });
     expect(failureFields(describeFailure(new DirectoryError('no route')))).to.deep.equal({ error: 'no route', errorKind: 'DirectoryError' });
   });
 
   it('writes a failed system call as its code, or its message when it has none', () => {
-    expect(errnoText(Object.assign(new Error('ENOENT: no such file or directory, open \'x\''), { code: 'ENOENT' }))).to.equal('ENOENT');
+    expect(errnoText(Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), { code: 'ENOENT' }))).to.equal('ENOENT');
     expect(errnoText(new Error('socket hang up'))).to.equal('socket hang up');
     expect(errnoText('plain text')).to.equal('plain text');
     expect(errnoText(undefined)).to.equal('undefined');

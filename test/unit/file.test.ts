@@ -10,17 +10,24 @@ const empty: Row = { FIRSTNAME: '', LASTNAME: '', TITLE: '', DIVISION: '', EMAIL
 
 describe('CSV format', () => {
   it('has the exact iLobby header and RFC 4180 quoting', () => {
-    const csv = formatCsv([
-      { ...empty, FIRSTNAME: 'Jean, Jr.', LASTNAME: 'O"Brien', TITLE: 'Line1\nLine2', DIVISION: 'cr\rinside', EMAIL: 'a@x.org', MOBILE: '+1 555', SITE: '東京' },
-      { ...empty, EMAIL: 'b@x.org', DESKPHONE: '=1+2' },
-    ], { bom: false });
+    const csv = formatCsv(
+      [
+        {
+          ...empty,
+          FIRSTNAME: 'Jean, Jr.',
+          LASTNAME: 'O"Brien',
+          TITLE: 'Line1\nLine2',
+          DIVISION: 'cr\rinside',
+          EMAIL: 'a@x.org',
+          MOBILE: '+1 555',
+          SITE: '東京',
+        },
+        { ...empty, EMAIL: 'b@x.org', DESKPHONE: '=1+2' },
+      ],
+      { bom: false },
+    );
     expect(CSV_HEADER).to.equal('FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE');
-    expect(csv).to.equal([
-      CSV_HEADER,
-      '"Jean, Jr.","O""Brien","Line1\nLine2","cr\rinside",a@x.org,+1 555,,東京',
-      ',,,,b@x.org,,=1+2,',
-      '',
-    ].join('\n'));
+    expect(csv).to.equal([CSV_HEADER, '"Jean, Jr.","O""Brien","Line1\nLine2","cr\rinside",a@x.org,+1 555,,東京', ',,,,b@x.org,,=1+2,', ''].join('\n'));
   });
 
   it('starts with a BOM only when asked', () => {

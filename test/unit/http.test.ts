@@ -55,7 +55,15 @@ describe('retry policy', () => {
   function fakeClock(): RetryClock & { waits: number[] } {
     let now = 0;
     const waits: number[] = [];
-    return { waits, now: () => now, sleep: (ms) => { waits.push(ms); now += ms; return Promise.resolve(); } };
+    return {
+      waits,
+      now: () => now,
+      sleep: (ms) => {
+        waits.push(ms);
+        now += ms;
+        return Promise.resolve();
+      },
+    };
   }
   const answer = (status: number, headers: Record<string, string> = {}) => ({ status, headers, body: Buffer.alloc(0) });
 
@@ -70,7 +78,16 @@ describe('retry policy', () => {
   it('returns a 4xx at once', async () => {
     const clock = fakeClock();
     let calls = 0;
-    const response = await withRetries('upload', () => { calls += 1; return Promise.resolve(answer(400)); }, silentLogger, policy, clock);
+    const response = await withRetries(
+      'upload',
+      () => {
+        calls += 1;
+        return Promise.resolve(answer(400));
+      },
+      silentLogger,
+      policy,
+      clock,
+    );
     expect([response.status, calls, clock.waits.length]).to.deep.equal([400, 1, 0]);
   });
 
@@ -79,7 +96,16 @@ describe('retry policy', () => {
     let calls = 0;
     let thrown: unknown;
     try {
-      await withRetries('token', () => { calls += 1; return Promise.reject(new TransportError('down', 'ECONNREFUSED')); }, silentLogger, policy, clock);
+      await withRetries(
+        'token',
+        () => {
+          calls += 1;
+          return Promise.reject(new TransportError('down', 'ECONNREFUSED'));
+        },
+        silentLogger,
+        policy,
+        clock,
+      );
     } catch (error) {
       thrown = error;
     }

@@ -17,7 +17,8 @@ describe('the ldapts internals roster uses', () => {
   });
 
   it('are named when missing, with what to do', () => {
-    expect(() => ldaptsInternals({ _send: () => undefined } as unknown as Client))
-      .to.throw('this ldapts version lacks what roster\'s directory search uses (_nextMessageId(), messageParser.read(), messageDetailsByMessageId); install the version in package-lock.json');
+    expect(() => ldaptsInternals({ _send: () => undefined } as unknown as Client)).to.throw(
+      "this ldapts version lacks what roster's directory search uses (_nextMessageId(), messageParser.read(), messageDetailsByMessageId); install the version in package-lock.json",
+    );
   });
 });

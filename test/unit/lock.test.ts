@@ -12,7 +12,11 @@ describe('the state folder lock', () => {
     const dir = mkdtempSync(join(tmpdir(), 'roster-lock-'));
     const lock = acquireLock(dir, silentLogger);
     let refused: unknown;
-    try { acquireLock(dir, silentLogger); } catch (error) { refused = error; }
+    try {
+      acquireLock(dir, silentLogger);
+    } catch (error) {
+      refused = error;
+    }
     expect(refused).to.be.instanceOf(LockHeldError);
     expect((refused as LockHeldError).exitCode).to.equal(7);
     lock.release();
@@ -28,7 +32,12 @@ describe('the state folder lock', () => {
     expect(dead).to.be.greaterThan(0);
     writeFileSync(file, JSON.stringify({ pid: dead, host: hostname(), since: '2026-01-01T00:00:00Z' }));
     const warnings: string[] = [];
-    const lock = acquireLock(dir, { ...silentLogger, warn: (message) => { warnings.push(message); } });
+    const lock = acquireLock(dir, {
+      ...silentLogger,
+      warn: (message) => {
+        warnings.push(message);
+      },
+    });
     // The file now names this run, not the dead one.
     expect((JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid).to.equal(process.pid);
     expect(warnings).to.deep.equal([`taking over a stale lock ${file} left by pid ${dead} (no longer running)`]);

@@ -10,8 +10,20 @@ function fakeStreams(isTTY: boolean, columns = 40) {
   const out: string[] = [];
   const err: string[] = [];
   const streams: LogStreams = {
-    stdout: { write: (chunk: string | Uint8Array) => { out.push(String(chunk)); return true; } },
-    stderr: { isTTY, columns, write: (chunk: string | Uint8Array) => { err.push(String(chunk)); return true; } },
+    stdout: {
+      write: (chunk: string | Uint8Array) => {
+        out.push(String(chunk));
+        return true;
+      },
+    },
+    stderr: {
+      isTTY,
+      columns,
+      write: (chunk: string | Uint8Array) => {
+        err.push(String(chunk));
+        return true;
+      },
+    },
   };
   return { streams, stdout: () => out.join(''), stderr: () => err.join('') };
 }
@@ -41,7 +53,11 @@ describe('logger', () => {
   });
 
   it('never shows progress in a pipe, in JSON or with --quiet', () => {
-    for (const [tty, overrides] of [[false, {}], [true, { format: 'json' as const }], [true, { verbosity: 'quiet' as const }]] as const) {
+    for (const [tty, overrides] of [
+      [false, {}],
+      [true, { format: 'json' as const }],
+      [true, { verbosity: 'quiet' as const }],
+    ] as const) {
       const fake = fakeStreams(tty);
       const log = createLogger(options(overrides), fake.streams);
       log.progress('1000 entries');
@@ -60,8 +76,15 @@ describe('logger', () => {
     log.info('two\nlines', { base: 'OU=Staff' });
     log.error('failed', { exitCode: 3 });
     log.result('summary\nmore', { rows: 5 });
-    const lines = (text: string) => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines(fake.stderr()).map((l) => [l.level, l.message])).to.deep.equal([['info', 'two\nlines'], ['error', 'failed']]);
+    const lines = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines(fake.stderr()).map((l) => [l.level, l.message])).to.deep.equal([
+      ['info', 'two\nlines'],
+      ['error', 'failed'],
+    ]);
     expect(lines(fake.stdout()).map((l) => [l.level, l.message, l.rows])).to.deep.equal([['result', 'summary', 5]]);
     expect(lines(readFileSync(logFile, 'utf8')).map((l) => l.level)).to.deep.equal(['info', 'error', 'result']);
   });
@@ -71,14 +94,21 @@ describe('logger', () => {
     const log = createLogger(options({ format: 'json', logFile: join(tmpdir(), 'no-such-folder-roster', 'x.log') }), fake.streams);
     log.info('one');
     log.info('two');
-    const lines = fake.stderr().trim().split('\n').map((line) => JSON.parse(line) as { level: string; message: string });
+    const lines = fake
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: string; message: string });
     expect(lines.map((l) => l.level)).to.deep.equal(['warn', 'info', 'info']);
     expect(lines[0]!.message).to.match(/^cannot append to the log file .*x\.log: .*; logging to the terminal only$/);
   });
 
   it('formats a usage error as JSON only when the command line asks for JSON logs', () => {
     expect(usageErrorLine('Unknown argument: bogus', ['export', '--bogus'])).to.equal('error: Unknown argument: bogus\nRun "roster --help" for usage.');
-    for (const args of [['export', '--log-format', 'json', '--bogus'], ['--log-format=json', 'export']]) {
+    for (const args of [
+      ['export', '--log-format', 'json', '--bogus'],
+      ['--log-format=json', 'export'],
+    ]) {
       const line = JSON.parse(usageErrorLine('Unknown argument: bogus', args)) as Record<string, unknown>;
       expect([line.level, line.message, line.exitCode]).to.deep.equal(['error', 'Unknown argument: bogus', 2]);
     }

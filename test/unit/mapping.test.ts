@@ -15,10 +15,19 @@ const rowOf = (result: ReturnType<typeof mapRecord>) => {
   return result;
 };
 
-const adMapping = parseFieldMapping({
-  FIRSTNAME: 'givenName', LASTNAME: 'sn', TITLE: 'title', DIVISION: 'department',
-  EMAIL: ['mail', 'userPrincipalName'], MOBILE: 'mobile', DESKPHONE: 'telephoneNumber', SITE: 'physicalDeliveryOfficeName',
-}, 'fields.config.json');
+const adMapping = parseFieldMapping(
+  {
+    FIRSTNAME: 'givenName',
+    LASTNAME: 'sn',
+    TITLE: 'title',
+    DIVISION: 'department',
+    EMAIL: ['mail', 'userPrincipalName'],
+    MOBILE: 'mobile',
+    DESKPHONE: 'telephoneNumber',
+    SITE: 'physicalDeliveryOfficeName',
+  },
+  'fields.config.json',
+);
 
 function mappingErrors(json: unknown): string[] {
   try {
@@ -32,7 +41,17 @@ function mappingErrors(json: unknown): string[] {
 
 describe('fields.config.json', () => {
   it('lists the attributes a search needs, lower-cased and once each', () => {
-    expect(attributesNeeded(adMapping)).to.deep.equal(['givenname', 'sn', 'title', 'department', 'mail', 'userprincipalname', 'mobile', 'telephonenumber', 'physicaldeliveryofficename']);
+    expect(attributesNeeded(adMapping)).to.deep.equal([
+      'givenname',
+      'sn',
+      'title',
+      'department',
+      'mail',
+      'userprincipalname',
+      'mobile',
+      'telephonenumber',
+      'physicaldeliveryofficename',
+    ]);
   });
 
   it('names an unknown column, a bad regular expression and an unknown option', () => {
@@ -53,15 +72,22 @@ describe('fields.config.json', () => {
 describe('mapping a record', () => {
   it('takes attributes case-insensitively, trims, and uses the first non-empty of a list', () => {
     const result = mapRecord(record('CN=A', { GIVENNAME: '  Ada ', sn: 'Lovelace', mail: ['  '], userPrincipalName: 'ada@corp.example.com' }), adMapping);
-    expect(result).to.deep.equal({ kind: 'row', notes: undefined, row: { FIRSTNAME: 'Ada', LASTNAME: 'Lovelace', TITLE: '', DIVISION: '', EMAIL: 'ada@corp.example.com', MOBILE: '', DESKPHONE: '', SITE: '' } });
+    expect(result).to.deep.equal({
+      kind: 'row',
+      notes: undefined,
+      row: { FIRSTNAME: 'Ada', LASTNAME: 'Lovelace', TITLE: '', DIVISION: '', EMAIL: 'ada@corp.example.com', MOBILE: '', DESKPHONE: '', SITE: '' },
+    });
   });
 
   it('applies match, map, default and constant values', () => {
-    const mapping = parseFieldMapping({
-      EMAIL: 'mail',
-      SITE: { attribute: 'distinguishedName', match: 'OU=([^,]+),OU=Staff', map: { toronto: 'Toronto HQ' }, default: 'Head Office' },
-      DIVISION: { value: 'Staff' },
-    }, 'f.json');
+    const mapping = parseFieldMapping(
+      {
+        EMAIL: 'mail',
+        SITE: { attribute: 'distinguishedName', match: 'OU=([^,]+),OU=Staff', map: { toronto: 'Toronto HQ' }, default: 'Head Office' },
+        DIVISION: { value: 'Staff' },
+      },
+      'f.json',
+    );
     const toronto = mapRecord(record('CN=A,OU=Toronto,OU=Staff,DC=corp', { mail: 'a@x.org' }), mapping);
     const montreal = mapRecord(record('CN=B,ou=Montreal,ou=Staff,DC=corp', { mail: 'b@x.org' }), mapping);
     const elsewhere = mapRecord(record('CN=C,OU=Partners,DC=corp', { mail: 'c@x.org' }), mapping);
@@ -79,7 +105,8 @@ describe('mapping a record', () => {
 describe('email rules and rows', () => {
   it('accepts addresses and refuses what cannot be one', () => {
     for (const ok of ['a@b.co', 'first.last+tag@corp.example.com', "o'brien@x.ie"]) expect(isValidEmail(ok), ok).to.equal(true);
-    for (const bad of ['', 'not-an-email', 'a@b', '@b.com', 'a b@c.com', 'a@@b.com', 'a@b..com', 'a@b.com,c@d.com']) expect(isValidEmail(bad), bad).to.equal(false);
+    for (const bad of ['', 'not-an-email', 'a@b', '@b.com', 'a b@c.com', 'a@@b.com', 'a@b..com', 'a@b.com,c@d.com'])
+      expect(isValidEmail(bad), bad).to.equal(false);
   });
 
   it('lower-cases EMAIL, skips by reason, keeps one row per email and sorts by email', () => {
@@ -103,7 +130,7 @@ describe('email rules and rows', () => {
 
 describe('value shaping', () => {
   it('changes letter case, title case respecting hyphens, apostrophes and other scripts', () => {
-    expect(transformCase('jean-pierre o\'NEIL', 'title')).to.equal('Jean-Pierre O\'Neil');
+    expect(transformCase("jean-pierre o'NEIL", 'title')).to.equal("Jean-Pierre O'Neil");
     expect(transformCase('élodie ÉMOND', 'title')).to.equal('Élodie Émond');
     expect(transformCase('ΑΘΗΝΑ', 'lower')).to.equal('αθηνα');
     expect(transformCase('Toronto', 'upper')).to.equal('TORONTO');
@@ -127,12 +154,15 @@ describe('value shaping', () => {
 
 describe('the mapping language', () => {
   it('applies transform, phone and maxLength, counting what it could not normalise or had to cut', () => {
-    const mapping = parseFieldMapping({
-      EMAIL: 'mail',
-      LASTNAME: { attribute: 'sn', transform: 'upper' },
-      MOBILE: { attribute: 'mobile', phone: 'e164', country: 'ca' },
-      TITLE: { attribute: 'title', maxLength: 10 },
-    }, 'f.json');
+    const mapping = parseFieldMapping(
+      {
+        EMAIL: 'mail',
+        LASTNAME: { attribute: 'sn', transform: 'upper' },
+        MOBILE: { attribute: 'mobile', phone: 'e164', country: 'ca' },
+        TITLE: { attribute: 'title', maxLength: 10 },
+      },
+      'f.json',
+    );
     const collector = new RowCollector(mapping);
     collector.add(record('CN=A', { mail: 'a@x.org', sn: 'lovelace', mobile: '416 555 0100', title: 'Analyst' }));
     collector.add(record('CN=B', { mail: 'b@x.org', sn: 'turing', mobile: 'call reception', title: 'Head of Cryptanalysis' }));
@@ -153,7 +183,7 @@ describe('the mapping language', () => {
     expect(rowOf(mapRecord(aliasesOnly, mapping)).row.EMAIL).to.equal('b@x.org');
   });
 
-  it('uses the value of a multi-valued attribute that sorts first, whatever the server\'s order', () => {
+  it("uses the value of a multi-valued attribute that sorts first, whatever the server's order", () => {
     const mapping = parseFieldMapping({ EMAIL: 'mail', DESKPHONE: 'otherTelephone' }, 'f.json');
     const one = record('CN=A', { mail: 'a@x.org', otherTelephone: ['+1 555 0300', '+1 555 0100', '+1 555 0200'] });
     const other = record('CN=A', { mail: 'a@x.org', otherTelephone: ['+1 555 0200', '+1 555 0300', '+1 555 0100'] });
@@ -161,11 +191,17 @@ describe('the mapping language', () => {
     expect(rowOf(mapRecord(other, mapping)).row.DESKPHONE).to.equal('+1 555 0100');
   });
 
-  it('names the column for each new option\'s mistakes', () => {
-    expect(mappingErrors({ EMAIL: 'mail', LASTNAME: { attribute: 'sn', transform: 'shout' } })).to.deep.equal(['LASTNAME.transform: must be one of upper, lower, title, found "shout"']);
+  it("names the column for each new option's mistakes", () => {
+    expect(mappingErrors({ EMAIL: 'mail', LASTNAME: { attribute: 'sn', transform: 'shout' } })).to.deep.equal([
+      'LASTNAME.transform: must be one of upper, lower, title, found "shout"',
+    ]);
     expect(mappingErrors({ EMAIL: 'mail', MOBILE: { attribute: 'mobile', phone: 'e164' } })[0]).to.match(/^MOBILE\.country: is required with "phone"/);
-    expect(mappingErrors({ EMAIL: 'mail', MOBILE: { attribute: 'mobile', phone: 'e164', country: 'XX' } })[0]).to.match(/^MOBILE\.country: "XX" is not a two-letter country code/);
-    expect(mappingErrors({ EMAIL: 'mail', MOBILE: { attribute: 'mobile', phone: 'national', country: 'CA' } })[0]).to.match(/^MOBILE\.phone: the only format is "e164"/);
+    expect(mappingErrors({ EMAIL: 'mail', MOBILE: { attribute: 'mobile', phone: 'e164', country: 'XX' } })[0]).to.match(
+      /^MOBILE\.country: "XX" is not a two-letter country code/,
+    );
+    expect(mappingErrors({ EMAIL: 'mail', MOBILE: { attribute: 'mobile', phone: 'national', country: 'CA' } })[0]).to.match(
+      /^MOBILE\.phone: the only format is "e164"/,
+    );
     expect(mappingErrors({ EMAIL: 'mail', TITLE: { attribute: 'title', maxLength: 0 } })[0]).to.match(/^TITLE\.maxLength: must be a whole number from 1/);
   });
 });

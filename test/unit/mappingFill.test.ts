@@ -27,10 +27,18 @@ describe('attribute names against the schema', () => {
   });
 
   it('names each unknown attribute with its column; the DN, case and options are not unknown', () => {
-    const mapping = parseFieldMapping({
-      FIRSTNAME: 'givnName', LASTNAME: 'SN', EMAIL: ['mail', 'userPrincipalName'], TITLE: 'title;lang-fr',
-      DIVISION: { attribute: 'distinguishedName', match: 'OU=([^,]+)' }, SITE: 'officeLocation', MOBILE: { value: 'none' },
-    }, 'fields.config.json');
+    const mapping = parseFieldMapping(
+      {
+        FIRSTNAME: 'givnName',
+        LASTNAME: 'SN',
+        EMAIL: ['mail', 'userPrincipalName'],
+        TITLE: 'title;lang-fr',
+        DIVISION: { attribute: 'distinguishedName', match: 'OU=([^,]+)' },
+        SITE: 'officeLocation',
+        MOBILE: { value: 'none' },
+      },
+      'fields.config.json',
+    );
     const unknown = unknownAttributes(mapping, SCHEMA);
     expect(unknown.map(describeUnknown)).to.deep.equal([
       'FIRSTNAME: "givnName" is not an attribute of the directory\'s schema; did you mean givenName?',
@@ -41,7 +49,7 @@ describe('attribute names against the schema', () => {
   it('reads the names of subschema attributeTypes, single and several', () => {
     expect(namesInAttributeType("( 2.5.4.42 NAME ( 'givenName' 'gn' ) SUP name )")).to.deep.equal(['givenName', 'gn']);
     expect(namesInAttributeType("( 0.9.2342.19200300.100.1.3 NAME 'mail' EQUALITY caseIgnoreIA5Match )")).to.deep.equal(['mail']);
-    expect(namesInAttributeType('( 1.2.3 DESC \'no name\' )')).to.deep.equal([]);
+    expect(namesInAttributeType("( 1.2.3 DESC 'no name' )")).to.deep.equal([]);
   });
 });
 

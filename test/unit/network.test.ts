@@ -11,30 +11,45 @@ import { sendHttps, TransportError } from '../../src/platform/http/request.js';
 import { attemptTimeoutMs, timeBudget, withRetries, type RetryClock } from '../../src/platform/http/retry.js';
 import { makeCa, makeServerCert } from '../harness/certs.js';
 
-describe('the push\'s time budget', () => {
+describe("the push's time budget", () => {
   function fakeClock(): RetryClock & { waits: number[] } {
     let now = 0;
     const waits: number[] = [];
-    return { waits, now: () => now, sleep: (ms) => { waits.push(ms); now += ms; return Promise.resolve(); } };
+    return {
+      waits,
+      now: () => now,
+      sleep: (ms) => {
+        waits.push(ms);
+        now += ms;
+        return Promise.resolve();
+      },
+    };
   }
   const policy = { maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 500, totalBudgetMs: 1_000_000 };
 
-  it('cuts each attempt\'s deadline to what is left, and tries nothing once it is spent', async () => {
+  it("cuts each attempt's deadline to what is left, and tries nothing once it is spent", async () => {
     const clock = fakeClock();
     const budget = timeBudget(10, 'ilobby.timeoutSeconds', 0);
     const given: number[] = [];
     let thrown: unknown;
     try {
-      await withRetries('upload', async (left) => {
-        given.push(attemptTimeoutMs(4000, left));
-        await clock.sleep(attemptTimeoutMs(4000, left)); // each attempt runs into its deadline
-        throw new TransportError('no answer', 'ETIMEDOUT');
-      }, silentLogger, policy, clock, budget);
+      await withRetries(
+        'upload',
+        async (left) => {
+          given.push(attemptTimeoutMs(4000, left));
+          await clock.sleep(attemptTimeoutMs(4000, left)); // each attempt runs into its deadline
+          throw new TransportError('no answer', 'ETIMEDOUT');
+        },
+        silentLogger,
+        policy,
+        clock,
+        budget,
+      );
     } catch (error) {
       thrown = error;
     }
     expect(thrown).to.be.instanceOf(TransportError);
-    expect((thrown as TransportError).message).to.equal('no answer; the push\'s time budget (ilobby.timeoutSeconds: 10 s) is spent');
+    expect((thrown as TransportError).message).to.equal("no answer; the push's time budget (ilobby.timeoutSeconds: 10 s) is spent");
     expect(given[0]).to.equal(4000);
     expect(given.length).to.equal(3);
     // The last attempt got only what was left, and the whole push ended on the budget, not after it.
@@ -47,19 +62,39 @@ describe('the push\'s time budget', () => {
     let calls = 0;
     let thrown: unknown;
     try {
-      await withRetries('upload to ilobby', () => { calls += 1; return Promise.resolve({ status: 200, headers: {}, body: Buffer.alloc(0) }); }, silentLogger, policy, clock, timeBudget(5, 'ilobby.timeoutSeconds', -6000));
+      await withRetries(
+        'upload to ilobby',
+        () => {
+          calls += 1;
+          return Promise.resolve({ status: 200, headers: {}, body: Buffer.alloc(0) });
+        },
+        silentLogger,
+        policy,
+        clock,
+        timeBudget(5, 'ilobby.timeoutSeconds', -6000),
+      );
     } catch (error) {
       thrown = error;
     }
     expect(calls).to.equal(0);
     expect((thrown as TransportError).code).to.equal('ETIMEDOUT');
-    expect((thrown as Error).message).to.equal('upload to ilobby could not start; the push\'s time budget (ilobby.timeoutSeconds: 5 s) is spent');
+    expect((thrown as Error).message).to.equal("upload to ilobby could not start; the push's time budget (ilobby.timeoutSeconds: 5 s) is spent");
   });
 
   it('returns a 503 instead of waiting past the budget for a retry', async () => {
     const clock = fakeClock();
     let calls = 0;
-    const response = await withRetries('upload', () => { calls += 1; return Promise.resolve({ status: 503, headers: { 'retry-after': '30' }, body: Buffer.alloc(0) }); }, silentLogger, policy, clock, timeBudget(20, 'x', 0));
+    const response = await withRetries(
+      'upload',
+      () => {
+        calls += 1;
+        return Promise.resolve({ status: 503, headers: { 'retry-after': '30' }, body: Buffer.alloc(0) });
+      },
+      silentLogger,
+      policy,
+      clock,
+      timeBudget(20, 'x', 0),
+    );
     expect([response.status, calls, clock.waits.length]).to.deep.equal([503, 1, 0]);
   });
 });
@@ -75,7 +110,10 @@ describe('one deadline for every step of an HTTPS attempt', function () {
 
   function listen(server: net.Server): Promise<number> {
     servers.push(server);
-    server.on('connection', (socket: net.Socket) => { sockets.add(socket); socket.on('error', () => undefined); });
+    server.on('connection', (socket: net.Socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
     return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
   }
   async function timedOut(request: Promise<unknown>): Promise<{ error: TransportError; ms: number }> {
@@ -93,18 +131,35 @@ describe('one deadline for every step of an HTTPS attempt', function () {
   it('a proxy that answers CONNECT and then says nothing: ends at the deadline, in the TLS handshake', async () => {
     const proxy = net.createServer((socket) => socket.once('data', () => socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')));
     const port = await listen(proxy);
-    const { error, ms } = await timedOut(sendHttps({
-      url: new URL('https://service.example.invalid/upload'), method: 'POST', headers: {}, body: () => Buffer.from('x'), tls: {}, timeoutMs: 400,
-    }, { HTTPS_PROXY: `http://127.0.0.1:${port}` }));
+    const { error, ms } = await timedOut(
+      sendHttps(
+        {
+          url: new URL('https://service.example.invalid/upload'),
+          method: 'POST',
+          headers: {},
+          body: () => Buffer.from('x'),
+          tls: {},
+          timeoutMs: 400,
+        },
+        { HTTPS_PROXY: `http://127.0.0.1:${port}` },
+      ),
+    );
     expect(error).to.be.instanceOf(TransportError);
     expect(error.code).to.equal('ETIMEDOUT');
-    expect(error.message).to.equal(`https://service.example.invalid (via proxy 127.0.0.1:${port}): no answer within 0.4 s (TLS handshake through the proxy 127.0.0.1:${port}) (ETIMEDOUT)`);
+    expect(error.message).to.equal(
+      `https://service.example.invalid (via proxy 127.0.0.1:${port}): no answer within 0.4 s (TLS handshake through the proxy 127.0.0.1:${port}) (ETIMEDOUT)`,
+    );
     expect(ms).to.be.within(350, 1500);
   });
 
   it('a proxy that never answers CONNECT', async () => {
     const port = await listen(net.createServer(() => undefined));
-    const { error } = await timedOut(sendHttps({ url: new URL('https://service.example.invalid/'), method: 'GET', headers: {}, tls: {}, timeoutMs: 300 }, { HTTPS_PROXY: `127.0.0.1:${port}` }));
+    const { error } = await timedOut(
+      sendHttps(
+        { url: new URL('https://service.example.invalid/'), method: 'GET', headers: {}, tls: {}, timeoutMs: 300 },
+        { HTTPS_PROXY: `127.0.0.1:${port}` },
+      ),
+    );
     expect(error.message).to.match(/no answer within 0\.3 s \(waiting for the proxy 127\.0\.0\.1:\d+ to answer CONNECT\) \(ETIMEDOUT\)$/);
   });
 

@@ -25,7 +25,8 @@ describe('AD ranged values and objectGUID', () => {
 });
 
 const record = (dn: string, attributes: Record<string, string | string[]>): DirectoryRecord => ({
-  dn, attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]])),
+  dn,
+  attributes: new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]])),
 });
 
 describe('users.csv from directory records', () => {
@@ -45,14 +46,16 @@ describe('users.csv from directory records', () => {
     collector.add(record('CN=Bad,OU=B', { sAMAccountName: 'bad', mail: 'bad@' }));
     const { users, summary } = collector.finish();
     expect(users.map((u) => [u.values.id, u.values.email, u.values.firstName])).to.deep.equal([
-      ['zed', 'other@x.org', ''], ['twin1', 'twin@x.org', ''], ['upn', 'upn@x.org', ''],
+      ['zed', 'other@x.org', ''],
+      ['twin1', 'twin@x.org', ''],
+      ['upn', 'upn@x.org', ''],
     ]);
     expect(summary.skipped).to.deep.equal({ noId: 1, noEmail: 1, invalidEmail: 1, duplicateId: 1, duplicateEmail: 1 });
     expect(summary.examples.duplicateId).to.deep.equal(['CN=Zed,OU=B (same id "zed" as CN=Same Id,OU=B)']);
     expect(summary.examples.duplicateEmail).to.deep.equal(['CN=Twin,OU=B (same email as CN=Twin,OU=A)']);
   });
 
-  it('takes the value of a multi-valued attribute that sorts first, whatever the server\'s order', () => {
+  it("takes the value of a multi-valued attribute that sorts first, whatever the server's order", () => {
     const idOf = (uids: string[]) => {
       const collector = new OfficevibeUserCollector({ ...DEFAULT_USER_ATTRIBUTES, id: ['uid'] });
       collector.add(record('uid=b,OU=B', { uid: uids, mail: 'b@x.org' }));
@@ -64,17 +67,26 @@ describe('users.csv from directory records', () => {
 });
 
 describe('groups.csv and groups-mapping.csv from directory groups', () => {
-  const user = (dn: string, id: string) => ({ dn, values: { id, email: `${id}@x.org`, firstName: '', lastName: '', jobTitle: '', imageUrl: '', language: '' } });
+  const user = (dn: string, id: string) => ({
+    dn,
+    values: { id, email: `${id}@x.org`, firstName: '', lastName: '', jobTitle: '', imageUrl: '', language: '' },
+  });
   const users = [user('CN=Ann,OU=P', 'ann'), user('CN=Bob,OU=P', 'bob'), user('CN=Cy,OU=P', 'cy')];
   const group = (dn: string, id: string, name: string, members: string[], managedBy?: string): DirectoryGroup => ({ dn, id, name, members, managedBy });
 
   it('makes membership lines, a manager line, nesting lines, and counts what it leaves out', () => {
-    const result = buildGroupExport([
-      group('CN=Sales,OU=G', 'g-sales', 'Sales', ['cn=bob,ou=p', 'CN=Ann,OU=P', 'CN=Gone,OU=P', 'CN=East,OU=G', 'CN=Other Group,OU=G'], 'CN=Cy,OU=P'),
-      group('CN=East,OU=G', 'g-east', 'East', ['CN=Ann,OU=P'], 'CN=Ann,OU=P'),
-      group('CN=Sales Copy,OU=G', 'g-sales', 'Sales', []),
-    ], users);
-    expect(result.groups).to.deep.equal([{ id: 'g-east', name: 'East' }, { id: 'g-sales', name: 'Sales' }]);
+    const result = buildGroupExport(
+      [
+        group('CN=Sales,OU=G', 'g-sales', 'Sales', ['cn=bob,ou=p', 'CN=Ann,OU=P', 'CN=Gone,OU=P', 'CN=East,OU=G', 'CN=Other Group,OU=G'], 'CN=Cy,OU=P'),
+        group('CN=East,OU=G', 'g-east', 'East', ['CN=Ann,OU=P'], 'CN=Ann,OU=P'),
+        group('CN=Sales Copy,OU=G', 'g-sales', 'Sales', []),
+      ],
+      users,
+    );
+    expect(result.groups).to.deep.equal([
+      { id: 'g-east', name: 'East' },
+      { id: 'g-sales', name: 'Sales' },
+    ]);
     expect(result.mappings).to.deep.equal([
       { groupId: 'g-east', userId: 'ann', subGroupId: null, isMember: true, isManager: true },
       { groupId: 'g-sales', userId: 'ann', subGroupId: null, isMember: true, isManager: false },
@@ -83,16 +95,21 @@ describe('groups.csv and groups-mapping.csv from directory groups', () => {
       { groupId: 'g-sales', userId: null, subGroupId: 'g-east', isMember: null, isManager: null },
     ]);
     const sales = result.reports.find((r) => r.name === 'Sales')!;
-    expect(sales).to.deep.include({ members: 2, manager: 'cy@x.org', subGroups: 1, notExported: 2, notExportedExamples: ['CN=Gone,OU=P', 'CN=Other Group,OU=G'] });
+    expect(sales).to.deep.include({
+      members: 2,
+      manager: 'cy@x.org',
+      subGroups: 1,
+      notExported: 2,
+      notExportedExamples: ['CN=Gone,OU=P', 'CN=Other Group,OU=G'],
+    });
     expect(result.cycles).to.deep.equal([]);
   });
 
   it('reports a manager who is not exported, and groups nested in a cycle', () => {
-    const result = buildGroupExport([
-      group('CN=A,OU=G', 'a', 'A', ['CN=B,OU=G'], 'CN=Disabled,OU=P'),
-      group('CN=B,OU=G', 'b', 'B', ['CN=A,OU=G']),
-    ], users);
-    expect(result.managerProblems).to.deep.equal(['A: managedBy CN=Disabled,OU=P is not an exported user (disabled, outside directory.searchBases, or not a person), so the group has no manager in Officevibe']);
+    const result = buildGroupExport([group('CN=A,OU=G', 'a', 'A', ['CN=B,OU=G'], 'CN=Disabled,OU=P'), group('CN=B,OU=G', 'b', 'B', ['CN=A,OU=G'])], users);
+    expect(result.managerProblems).to.deep.equal([
+      'A: managedBy CN=Disabled,OU=P is not an exported user (disabled, outside directory.searchBases, or not a person), so the group has no manager in Officevibe',
+    ]);
     expect(result.cycles.map((c) => c.path)).to.deep.equal([['a', 'b', 'a']]);
   });
 });

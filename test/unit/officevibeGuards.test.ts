@@ -17,7 +17,10 @@ describe('Officevibe changes against the last push', () => {
     );
     expect(changes.added.map((u) => u.email)).to.deep.equal(['u4@x.org']);
     expect(changes.deactivated.map((u) => u.email)).to.deep.equal(['u1@x.org']);
-    expect(changes.changed.map((c) => [c.after.email, c.fields])).to.deep.equal([[' U2@X.org ', ['id', 'email']], ['c@x.org', ['jobTitle']]]);
+    expect(changes.changed.map((c) => [c.after.email, c.fields])).to.deep.equal([
+      [' U2@X.org ', ['id', 'email']],
+      ['c@x.org', ['jobTitle']],
+    ]);
     expect(changes.kept).to.equal(2);
   });
 
@@ -32,10 +35,15 @@ describe('Officevibe changes against the last push', () => {
     const recorded = {
       users: [{ id: 'U1', email: 'a@x.org', firstName: 'Ann', jobTitle: null }],
       groups: [{ id: 'G1', name: 'All' }],
-      mappings: [{ groupId: 'G1', userId: 'U1', subGroupId: null }, { groupId: 'G1', userId: null, subGroupId: 'G2' }],
+      mappings: [
+        { groupId: 'G1', userId: 'U1', subGroupId: null },
+        { groupId: 'G1', userId: null, subGroupId: 'G2' },
+      ],
     };
     expect(pushedState(recorded)).to.deep.equal({
-      users: [{ id: 'U1', email: 'a@x.org', firstName: 'Ann', lastName: '', jobTitle: '' }], groups: [{ id: 'G1', name: 'All' }], memberships: 1,
+      users: [{ id: 'U1', email: 'a@x.org', firstName: 'Ann', lastName: '', jobTitle: '' }],
+      groups: [{ id: 'G1', name: 'All' }],
+      memberships: 1,
     });
     expect(pushedState({ users: [{ email: 'a@x.org' }] })).to.equal(undefined);
     expect(pushedState({ users: [], groups: [{ name: 'no id' }] })).to.equal(undefined);
@@ -61,7 +69,11 @@ describe('Officevibe safety checks', () => {
   });
 
   it('refuses removing more groups than the thresholds allow, and an emptied groups file; --force overrides', () => {
-    const groups = [{ id: 'G1', name: 'All' }, { id: 'G2', name: 'Sales' }, { id: 'G3', name: '' }];
+    const groups = [
+      { id: 'G1', name: 'All' },
+      { id: 'G2', name: 'Sales' },
+      { id: 'G3', name: '' },
+    ];
     const emptied = check(state(people(5), groups), state(people(5), [], 0));
     expect(emptied.allowed).to.equal(false);
     expect(emptied.thresholds).to.deep.equal([
@@ -80,7 +92,8 @@ describe('Officevibe safety checks', () => {
   });
 
   it('refuses a first push without --first-push, whatever the thresholds say', () => {
-    const first = (flags: { force: boolean; firstPush: boolean }) => evaluateOfficevibeGuards(undefined, state(people(3)), officevibeChanges(undefined, state(people(3))), safety, flags);
+    const first = (flags: { force: boolean; firstPush: boolean }) =>
+      evaluateOfficevibeGuards(undefined, state(people(3)), officevibeChanges(undefined, state(people(3))), safety, flags);
     expect(first({ force: true, firstPush: false })).to.deep.include({ firstPushRefused: true, allowed: false });
     expect(first({ force: false, firstPush: true })).to.deep.include({ firstPushRefused: false, allowed: true });
   });

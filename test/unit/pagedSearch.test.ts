@@ -21,12 +21,14 @@ function scriptedClient(answers: Answer[]): { client: Client; cookiesSent: (stri
       cookiesSent.push(control?.value?.cookie?.toString());
       const answer = answers.shift();
       if (answer === undefined) return Promise.reject(new Error('the loop asked for more pages than the server has'));
-      return Promise.resolve(new SearchResponse({
-        messageId,
-        status: answer.status ?? 0,
-        searchEntries: answer.names.map((name) => new SearchEntry({ messageId, name, attributes: [new Attribute({ type: 'cn', values: [name] })] })),
-        controls: answer.paging === false ? [] : [new PagedResultsControl({ value: { size: 2, cookie: Buffer.from(answer.cookie ?? '') } })],
-      }));
+      return Promise.resolve(
+        new SearchResponse({
+          messageId,
+          status: answer.status ?? 0,
+          searchEntries: answer.names.map((name) => new SearchEntry({ messageId, name, attributes: [new Attribute({ type: 'cn', values: [name] })] })),
+          controls: answer.paging === false ? [] : [new PagedResultsControl({ value: { size: 2, cookie: Buffer.from(answer.cookie ?? '') } })],
+        }),
+      );
     },
   };
   return { client: fake as unknown as Client, cookiesSent };
@@ -35,7 +37,9 @@ function scriptedClient(answers: Answer[]): { client: Client; cookiesSent: (stri
 async function collect(client: Client): Promise<string[]> {
   const names: string[] = [];
   const never = new AbortController().signal;
-  const pages = pagedSearch(client, { base: 'OU=S', filter: '(cn=*)', attributes: ['cn'], pageSize: 2, timeLimitSeconds: 10 }, never, (record) => names.push(record.dn));
+  const pages = pagedSearch(client, { base: 'OU=S', filter: '(cn=*)', attributes: ['cn'], pageSize: 2, timeLimitSeconds: 10 }, never, (record) =>
+    names.push(record.dn),
+  );
   let counted = 0;
   for await (const page of pages) counted += page.entries;
   expect(counted).to.equal(names.length);
@@ -59,7 +63,10 @@ describe('the paged search loop', () => {
   });
 
   it('throws on any page that is not a success (e.g. sizeLimitExceeded, 4)', async () => {
-    const { client } = scriptedClient([{ names: ['CN=a', 'CN=b'], cookie: 'p2' }, { names: ['CN=c'], status: 4 }]);
+    const { client } = scriptedClient([
+      { names: ['CN=a', 'CN=b'], cookie: 'p2' },
+      { names: ['CN=c'], status: 4 },
+    ]);
     let thrown: unknown;
     try {
       await collect(client);
@@ -82,7 +89,9 @@ describe('the paged search loop', () => {
     const seen: string[] = [];
     let thrown: unknown;
     try {
-      const pages = pagedSearch(client, { base: 'OU=S', filter: '(cn=*)', attributes: ['cn'], pageSize: 2, timeLimitSeconds: 10 }, lost, (record) => seen.push(record.dn));
+      const pages = pagedSearch(client, { base: 'OU=S', filter: '(cn=*)', attributes: ['cn'], pageSize: 2, timeLimitSeconds: 10 }, lost, (record) =>
+        seen.push(record.dn),
+      );
       for await (const page of pages) {
         expect(page.entries).to.equal(2);
         loseConnection(new Error('connection closed'));

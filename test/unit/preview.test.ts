@@ -8,7 +8,14 @@ import { RowList } from '../../src/rowstore/rowStore.js';
 import { changeLines, describeTargetChanges } from '../../src/ilobby/preview.js';
 
 const person = (email: string, title = 'Analyst', site = 'Toronto'): Row => ({
-  FIRSTNAME: email.split('@')[0]!, LASTNAME: 'X', TITLE: title, DIVISION: 'R&D', EMAIL: email, MOBILE: '', DESKPHONE: '', SITE: site,
+  FIRSTNAME: email.split('@')[0]!,
+  LASTNAME: 'X',
+  TITLE: title,
+  DIVISION: 'R&D',
+  EMAIL: email,
+  MOBILE: '',
+  DESKPHONE: '',
+  SITE: site,
 });
 
 describe('change preview', () => {
@@ -22,15 +29,32 @@ describe('change preview', () => {
       '  changed 1 (a@example.org)',
       '  to be disabled 5 (c@example.org, d@example.org, e@example.org, f@example.org, g@example.org)',
     ]);
-    expect(describeTargetChanges({ target: 'ilobby', rows: 3, previousRows: 7, changes })).to.equal(`ilobby, against the last push (7 rows):\n${changeLines(changes).join('\n')}`);
-    expect(describeTargetChanges({ target: 'ilobby', rows: 3, previousRows: undefined, changes })).to.equal('ilobby: no previous push to compare with (3 rows would be sent)');
+    expect(describeTargetChanges({ target: 'ilobby', rows: 3, previousRows: 7, changes })).to.equal(
+      `ilobby, against the last push (7 rows):\n${changeLines(changes).join('\n')}`,
+    );
+    expect(describeTargetChanges({ target: 'ilobby', rows: 3, previousRows: undefined, changes })).to.equal(
+      'ilobby: no previous push to compare with (3 rows would be sent)',
+    );
   });
 
   it('lists every change in the CSV: new values, the changed columns and their old values', () => {
     const csv = formatChangesCsv([{ target: 'toronto', changes }]);
     const records = parse(csv);
     expect(records[0]).to.deep.equal(CHANGES_HEADER);
-    expect(CHANGES_HEADER).to.deep.equal(['target', 'change', 'EMAIL', 'FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'MOBILE', 'DESKPHONE', 'SITE', 'changedColumns', 'before']);
+    expect(CHANGES_HEADER).to.deep.equal([
+      'target',
+      'change',
+      'EMAIL',
+      'FIRSTNAME',
+      'LASTNAME',
+      'TITLE',
+      'DIVISION',
+      'MOBILE',
+      'DESKPHONE',
+      'SITE',
+      'changedColumns',
+      'before',
+    ]);
     const body = records.slice(1);
     expect(body.map((r) => [r[0], r[1], r[2]])).to.deep.equal([
       ['toronto', 'added', 'new@example.org'],

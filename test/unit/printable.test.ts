@@ -27,15 +27,29 @@ describe('printable log text', () => {
     const err: string[] = [];
     const streams: LogStreams = {
       stdout: { write: () => true },
-      stderr: { isTTY: false, columns: 80, write: (chunk: string | Uint8Array) => { err.push(String(chunk)); return true; } },
+      stderr: {
+        isTTY: false,
+        columns: 80,
+        write: (chunk: string | Uint8Array) => {
+          err.push(String(chunk));
+          return true;
+        },
+      },
     };
     const log = createLogger({ format: 'text', verbosity: 'normal', logFile }, streams);
     log.warn('skipped: cn=x ("a@b.ca\n2026-01-01T00:00:00.000Z ERROR forged\rhidden\u001b[2K")');
-    const lines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line !== '');
+    const lines = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
     expect(lines).to.have.length(2);
     expect(lines[0]).to.match(/^\S+Z WARN skipped: cn=x \("a@b\.ca$/);
     // Every line carries the entry's own time and level first, and a continuation is indented after them.
     expect(lines[1]).to.match(/^\S+Z WARN {5}2026-01-01T00:00:00\.000Z ERROR forged\\rhidden\\u001b\[2K"\)$/);
-    expect(err.join('').split('\n').filter((line) => /^\S/.test(line))).to.have.length(1);
+    expect(
+      err
+        .join('')
+        .split('\n')
+        .filter((line) => /^\S/.test(line)),
+    ).to.have.length(1);
   });
 });

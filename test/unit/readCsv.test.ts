@@ -24,7 +24,9 @@ describe('checking a CSV made elsewhere', () => {
   });
 
   it('lists bad rows with line numbers: field count, missing, invalid and repeated EMAIL', () => {
-    const problems = check([header, 'a,b,c,d,a@x.org,f,g,h', 'a,b,c,d,e', 'a,b,c,d,,f,g,h', 'a,b,c,d,not-mail,f,g,h', 'a,b,c,d,A@X.org,f,g,h', ''].join('\n')).problems;
+    const problems = check(
+      [header, 'a,b,c,d,a@x.org,f,g,h', 'a,b,c,d,e', 'a,b,c,d,,f,g,h', 'a,b,c,d,not-mail,f,g,h', 'a,b,c,d,A@X.org,f,g,h', ''].join('\n'),
+    ).problems;
     expect(problems).to.deep.equal([
       'line 3: 5 fields, expected 8',
       'line 4: EMAIL is empty',
@@ -41,7 +43,9 @@ describe('checking a CSV made elsewhere', () => {
 describe('reading CSV records', () => {
   const records = (text: string) => {
     const found: Array<[number, string[]]> = [];
-    forEachRecord(text, (fields, line) => { found.push([line, fields]); });
+    forEachRecord(text, (fields, line) => {
+      found.push([line, fields]);
+    });
     return found;
   };
 

@@ -16,7 +16,10 @@ describe('redact', () => {
       json,
       jsonTwice: JSON.stringify(json).slice(1, -1),
       form: new URLSearchParams({ s: secret }).toString().slice(2),
-      formLowerHex: new URLSearchParams({ s: secret }).toString().slice(2).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      formLowerHex: new URLSearchParams({ s: secret })
+        .toString()
+        .slice(2)
+        .replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
       uri: encodeURIComponent(secret),
       unicodeEscaped: [...secret].map((c) => (/[a-z0-9]/i.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join(''),
       base64: Buffer.from(secret).toString('base64'),
@@ -40,8 +43,12 @@ describe('redact', () => {
       expect(left.length, id).to.be.at.most(3);
     }
     // OAuth clients form-encode id and secret before base64 (RFC 6749 §2.3.1).
-    const encoded = encodeURIComponent(secret).replace(/[-_.!~*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
-    expect(scrub(secret, `Basic ${Buffer.from(`roster-test:${encoded}`).toString('base64')}`)).to.match(/^Basic [A-Za-z0-9+/]{10,16}\[redacted\][A-Za-z0-9+/=]{0,3}$/);
+    const encoded = encodeURIComponent(secret)
+      .replace(/[-_.!~*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replace(/%20/g, '+');
+    expect(scrub(secret, `Basic ${Buffer.from(`roster-test:${encoded}`).toString('base64')}`)).to.match(
+      /^Basic [A-Za-z0-9+/]{10,16}\[redacted\][A-Za-z0-9+/=]{0,3}$/,
+    );
     expect(base64Forms('abcdefgh').every((form) => form.length >= 10)).to.equal(true);
   });
 
@@ -55,8 +62,9 @@ describe('redact', () => {
     const message = 'bind to ldaps://dc1 failed: invalid credentials (wrong bind DN or password)';
     expect(scrub(word, message)).to.equal(message);
     expect(scrub(word, 'error: wrong bind DN')).to.equal('error: wrong bind DN');
-    expect(scrub(word, 'client_id=roster&client_secret=wrong&grant_type=client_credentials'))
-      .to.equal('client_id=roster&client_secret=[redacted]&grant_type=client_credentials');
+    expect(scrub(word, 'client_id=roster&client_secret=wrong&grant_type=client_credentials')).to.equal(
+      'client_id=roster&client_secret=[redacted]&grant_type=client_credentials',
+    );
     expect(scrub(word, '{"client_secret":"wrong"}')).to.equal('{"client_secret":"[redacted]"}');
     expect(scrub(word, '{\\"password\\": \\"wrong\\"}')).to.equal('{\\"password\\": \\"[redacted]\\"}');
     expect(scrub(word, 'password: wrong')).to.equal('password: [redacted]');

@@ -11,11 +11,25 @@ import { RowList, RowStore } from '../../src/rowstore/rowStore.js';
 import { SortedRuns } from '../../src/rowstore/sortedRuns.js';
 
 const row = (email: string, values: Partial<Row> = {}): Row => ({
-  FIRSTNAME: '', LASTNAME: '', TITLE: '', DIVISION: '', EMAIL: email, MOBILE: '', DESKPHONE: '', SITE: '', ...values,
+  FIRSTNAME: '',
+  LASTNAME: '',
+  TITLE: '',
+  DIVISION: '',
+  EMAIL: email,
+  MOBILE: '',
+  DESKPHONE: '',
+  SITE: '',
+  ...values,
 });
 
 const awkward = row('zoë@example.org', {
-  FIRSTNAME: 'Jean, Jr.', LASTNAME: 'O"Brien', TITLE: 'Line1\nLine2', DIVISION: 'cr\rinside', MOBILE: '=1+2', DESKPHONE: '"', SITE: '東京 🏢',
+  FIRSTNAME: 'Jean, Jr.',
+  LASTNAME: 'O"Brien',
+  TITLE: 'Line1\nLine2',
+  DIVISION: 'cr\rinside',
+  MOBILE: '=1+2',
+  DESKPHONE: '"',
+  SITE: '東京 🏢',
 });
 
 describe('a CSV line', () => {

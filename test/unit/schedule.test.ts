@@ -15,9 +15,17 @@ import { child, parseXml } from '../harness/xml.js';
 
 const awkward = '/srv/R&D <roster> 100% "it\'s" $HOME';
 const job: ScheduledJob = {
-  node: '/usr/bin/node', cli: `${awkward}/dist/src/cli.js`, configFile: `${awkward}/config.json`, workingDirectory: awkward,
-  logFile: `${awkward}/roster.log`, at: { hour: 5, minute: 7 }, maxHours: 3, user: 'CORP\\svc-roster',
-  secretVariables: ['ROSTER_BIND_PASSWORD'], secretsDir: `${awkward}/secrets`, paths: ['/etc/roster/config.json'],
+  node: '/usr/bin/node',
+  cli: `${awkward}/dist/src/cli.js`,
+  configFile: `${awkward}/config.json`,
+  workingDirectory: awkward,
+  logFile: `${awkward}/roster.log`,
+  at: { hour: 5, minute: 7 },
+  maxHours: 3,
+  user: 'CORP\\svc-roster',
+  secretVariables: ['ROSTER_BIND_PASSWORD'],
+  secretsDir: `${awkward}/secrets`,
+  paths: ['/etc/roster/config.json'],
 };
 
 describe('schedule: Windows Task Scheduler XML', () => {
@@ -27,12 +35,19 @@ describe('schedule: Windows Task Scheduler XML', () => {
     expect(xml.name).to.equal('Task');
     expect(xml.attributes.xmlns).to.equal('http://schemas.microsoft.com/windows/2004/02/mit/task');
     expect(child(xml, 'Actions/Exec/WorkingDirectory').text).to.equal(awkward);
-    expect(child(xml, 'Actions/Exec/Arguments').text).to.equal(`"${awkward.replace(/"/g, '\\"')}/dist/src/cli.js" sync --config "${awkward.replace(/"/g, '\\"')}/config.json" --log-file "${awkward.replace(/"/g, '\\"')}/roster.log" --secrets-dir "${awkward.replace(/"/g, '\\"')}/secrets"`);
+    expect(child(xml, 'Actions/Exec/Arguments').text).to.equal(
+      `"${awkward.replace(/"/g, '\\"')}/dist/src/cli.js" sync --config "${awkward.replace(/"/g, '\\"')}/config.json" --log-file "${awkward.replace(/"/g, '\\"')}/roster.log" --secrets-dir "${awkward.replace(/"/g, '\\"')}/secrets"`,
+    );
   });
 
-  it('runs a single executable itself, with roster\'s arguments only', () => {
+  it("runs a single executable itself, with roster's arguments only", () => {
     const exe = 'C:\\Program Files\\roster\\roster-1.0.0-win-x64.exe';
-    const shipped = parseXml(windowsTaskXml({ ...job, node: exe, cli: undefined, secretVariables: [], configFile: 'C:\\roster\\config.json', logFile: 'C:\\roster\\roster.log' }, new Date(2026, 2, 9)));
+    const shipped = parseXml(
+      windowsTaskXml(
+        { ...job, node: exe, cli: undefined, secretVariables: [], configFile: 'C:\\roster\\config.json', logFile: 'C:\\roster\\roster.log' },
+        new Date(2026, 2, 9),
+      ),
+    );
     expect(child(shipped, 'Actions/Exec/Command').text).to.equal(`"${exe}"`);
     expect(child(shipped, 'Actions/Exec/Arguments').text).to.equal('sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log');
   });
@@ -86,10 +101,13 @@ describe('schedule: systemd units', () => {
   it('hides /tmp and the home folders from the job, unless a file it needs lives there', () => {
     expect(sandboxLines(['/etc/roster/config.json', '/usr/bin/node'])).to.deep.equal(['PrivateTmp=true', 'ProtectHome=true']);
     expect(sandboxLines(['/tmp/roster/config.json'])).to.deep.equal([
-      '# No PrivateTmp=true: it would hide /tmp/roster/config.json from the job; better move roster\'s files out of /tmp and /var/tmp.',
+      "# No PrivateTmp=true: it would hide /tmp/roster/config.json from the job; better move roster's files out of /tmp and /var/tmp.",
       'ProtectHome=true',
     ]);
-    expect(sandboxLines(['/etc/roster/config.json', '/home/ann/.nvm/node'])).to.deep.equal(['PrivateTmp=true', '# No ProtectHome=true: it would hide /home/ann/.nvm/node from the job.']);
+    expect(sandboxLines(['/etc/roster/config.json', '/home/ann/.nvm/node'])).to.deep.equal([
+      'PrivateTmp=true',
+      '# No ProtectHome=true: it would hide /home/ann/.nvm/node from the job.',
+    ]);
     expect(sandboxLines(['/tmpfiles/x', '/homework/y'])).to.deep.equal(['PrivateTmp=true', 'ProtectHome=true']);
   });
 });
@@ -102,7 +120,10 @@ describe('schedule: crontab line', () => {
     expect(fields.slice(0, 5)).to.deep.equal(['7', '5', '*', '*', '*']);
     // cron passes the rest to sh after turning "\%" back into "%"; here sh prints the words it gets.
     const command = fields.slice(5).join(' ').replace(/\\%/g, '%');
-    const probe = command.replace(/^cd (.*?) && /, '').replace(/ >\/dev\/null$/, '').replace(/^\/usr\/bin\/node /, 'printf "%s\\n" ');
+    const probe = command
+      .replace(/^cd (.*?) && /, '')
+      .replace(/ >\/dev\/null$/, '')
+      .replace(/^\/usr\/bin\/node /, 'printf "%s\\n" ');
     const words = execFileSync('sh', ['-c', probe], { encoding: 'utf8' }).split('\n').slice(0, -1);
     expect(words).to.deep.equal([job.cli, 'sync', '--config', job.configFile, '--log-file', job.logFile, '--quiet']);
     expect(line).not.to.include('flock');
@@ -124,30 +145,40 @@ describe('schedule: the job', () => {
   });
 
   it('collects the environment variables config.json takes secrets from', () => {
-    const config = parseConfig({
-      directory: { url: 'ldaps://dc1', bindDn: 'svc', bindPasswordEnv: 'BIND', searchBases: 'OU=Staff' },
-      ilobby: [
-        { name: 'a', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'x', clientSecretEnv: 'SECRET_A' },
-        { name: 'b', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'y', clientSecretFile: 'b.txt' },
-        { name: 'c', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'z', clientSecretEnv: 'SECRET_A' },
-      ],
-    }, '/etc/roster/config.json', '/etc/roster');
+    const config = parseConfig(
+      {
+        directory: { url: 'ldaps://dc1', bindDn: 'svc', bindPasswordEnv: 'BIND', searchBases: 'OU=Staff' },
+        ilobby: [
+          { name: 'a', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'x', clientSecretEnv: 'SECRET_A' },
+          { name: 'b', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'y', clientSecretFile: 'b.txt' },
+          { name: 'c', tokenUrl: 'https://t', uploadUrl: 'https://u', clientId: 'z', clientSecretEnv: 'SECRET_A' },
+        ],
+      },
+      '/etc/roster/config.json',
+      '/etc/roster',
+    );
     expect(secretVariablesOf(config)).to.deep.equal(['BIND', 'SECRET_A']);
   });
 });
 
-describe('the tests\' XML reader', () => {
+describe("the tests' XML reader", () => {
   it('rejects what is not well-formed', () => {
     for (const bad of ['<a><b></a></b>', '<a>x & y</a>', '<a b=c/>', '<a/><b/>', '<a>', '<a b="1" b="2"/>', '<a>&nbsp;</a>', '<a><!-- x -- y --></a>']) {
       expect(() => parseXml(bad), bad).to.throw(/not well-formed XML/);
     }
     expect(parseXml('<?xml version="1.0"?>\n<a x="1&amp;2"><b>t&lt;</b><!-- c --><c/></a>\n')).to.deep.equal({
-      name: 'a', attributes: { x: '1&2' }, text: '', children: [{ name: 'b', attributes: {}, children: [], text: 't<' }, { name: 'c', attributes: {}, children: [], text: '' }],
+      name: 'a',
+      attributes: { x: '1&2' },
+      text: '',
+      children: [
+        { name: 'b', attributes: {}, children: [], text: 't<' },
+        { name: 'c', attributes: {}, children: [], text: '' },
+      ],
     });
   });
 });
 
-describe('schedule: can the job\'s account read its files', () => {
+describe("schedule: can the job's account read its files", () => {
   const nobody: Account = { name: 'nobody', uid: 65534, gids: [65534] };
 
   it('goes by owner, group and other permission bits; root reads everything', () => {
@@ -170,7 +201,9 @@ describe('schedule: can the job\'s account read its files', () => {
     const owner = statSync(root).uid;
     const stranger: Account = { ...nobody, uid: owner === 65534 ? 65533 : 65534 };
     expect(unreadablePaths([open, join(root, 'missing.csv')], stranger)).to.deep.equal([]);
-    expect(unreadablePaths([open, closed], stranger)).to.deep.equal([`nobody cannot read ${closed} (owner uid ${owner}, group gid ${statSync(closed).gid}, mode 600); e.g. chown nobody ${closed}`]);
+    expect(unreadablePaths([open, closed], stranger)).to.deep.equal([
+      `nobody cannot read ${closed} (owner uid ${owner}, group gid ${statSync(closed).gid}, mode 600); e.g. chown nobody ${closed}`,
+    ]);
     chmodSync(root, 0o700);
     expect(unreadablePaths([open, closed], stranger)).to.deep.equal([
       `nobody cannot enter ${root} (owner uid ${owner}, group gid ${statSync(root).gid}, mode 700), so cannot reach ${open}, ${closed}; e.g. chmod o+x ${root}`,

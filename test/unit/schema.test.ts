@@ -31,10 +31,20 @@ const FIELDS_OBJECTS: Record<string, JsonObject> = { '': fieldsSchema, EMAIL: de
 
 function minimalConfig(): JsonObject {
   return {
-    directory: { url: 'ldaps://dc1.corp.example.com', bindDn: 'svc@corp.example.com', bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'] },
+    directory: {
+      url: 'ldaps://dc1.corp.example.com',
+      bindDn: 'svc@corp.example.com',
+      bindPasswordEnv: 'ROSTER_BIND_PASSWORD',
+      searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'],
+    },
     csv: {},
     safety: {},
-    ilobby: { tokenUrl: 'https://ilobby.example/auth/connect/token', uploadUrl: 'https://ilobby.example/addressbook/uploadcsv', clientId: 'id', clientSecretEnv: 'ROSTER_CLIENT_SECRET' },
+    ilobby: {
+      tokenUrl: 'https://ilobby.example/auth/connect/token',
+      uploadUrl: 'https://ilobby.example/addressbook/uploadcsv',
+      clientId: 'id',
+      clientSecretEnv: 'ROSTER_CLIENT_SECRET',
+    },
   };
 }
 const minimalFields = (): JsonObject => ({ EMAIL: { attribute: 'mail' } });
@@ -114,7 +124,7 @@ describe('JSON Schemas agree with the parsers', () => {
     }
   });
 
-  it('every property of config.schema.json, with the schema\'s own example value, is accepted by both', () => {
+  it("every property of config.schema.json, with the schema's own example value, is accepted by both", () => {
     expect(validate(configSchema, minimalConfig())).to.deep.equal([]);
     for (const [path, node] of Object.entries(CONFIG_OBJECTS)) {
       for (const [key, property] of Object.entries(propertiesOf(node))) {
@@ -122,13 +132,19 @@ describe('JSON Schemas agree with the parsers', () => {
         // The sections themselves (directory, csv, …) are in the minimal document already.
         const document = Object.hasOwn(minimal, key) && path === '' ? minimal : withKey(minimal, path, key, sampleValue(property, key));
         const where = path ? `${path}.${key}` : key;
-        expect(configProblems(document).filter((p) => p.startsWith(`${where}:`)), where).to.deep.equal([]);
-        expect(validate(configSchema, document).filter((p) => p.startsWith(`$.${where}:`)), where).to.deep.equal([]);
+        expect(
+          configProblems(document).filter((p) => p.startsWith(`${where}:`)),
+          where,
+        ).to.deep.equal([]);
+        expect(
+          validate(configSchema, document).filter((p) => p.startsWith(`$.${where}:`)),
+          where,
+        ).to.deep.equal([]);
       }
     }
   });
 
-  it('every property of fields.schema.json, with the schema\'s own example value, is accepted by both', () => {
+  it("every property of fields.schema.json, with the schema's own example value, is accepted by both", () => {
     for (const [path, node] of Object.entries(FIELDS_OBJECTS)) {
       for (const [key, property] of Object.entries(propertiesOf(node))) {
         const document = withKey(minimalFields(), path, key, sampleValue(property, key));
@@ -136,7 +152,10 @@ describe('JSON Schemas agree with the parsers', () => {
         if (path === 'EMAIL' && (key === 'phone' || key === 'country')) Object.assign(document.EMAIL as JsonObject, { phone: 'e164', country: 'CA' });
         if (path === 'EMAIL' && (key === 'attributes' || key === 'value')) delete (document.EMAIL as JsonObject).attribute;
         const where = path ? `${path}.${key}` : key;
-        expect(fieldsProblems(document).filter((p) => p.startsWith(`${where}:`)), where).to.deep.equal([]);
+        expect(
+          fieldsProblems(document).filter((p) => p.startsWith(`${where}:`)),
+          where,
+        ).to.deep.equal([]);
         expect(validate(fieldsSchema, document), where).to.deep.equal([]);
       }
     }
@@ -168,7 +187,7 @@ describe('JSON Schemas agree with the parsers', () => {
     expect(validate(fieldsSchema, fields)).not.to.deep.equal([]);
   });
 
-  it('the schemas\' examples are valid for the schemas and the parsers', () => {
+  it("the schemas' examples are valid for the schemas and the parsers", () => {
     for (const example of configSchema.examples as JsonObject[]) {
       expect(validate(configSchema, example)).to.deep.equal([]);
       expect(configProblems(example)).to.deep.equal([]);

@@ -12,7 +12,7 @@ describe('secretFromFile', () => {
     }
   });
 
-  it('reads UTF-16 with a byte order mark (PowerShell 5\'s > and Out-File)', () => {
+  it("reads UTF-16 with a byte order mark (PowerShell 5's > and Out-File)", () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Pässw0rd-1\r\n', 'utf16le')]);
     expect(secretFromFile(utf16)).to.deep.equal({ value: 'Pässw0rd-1' });
   });
@@ -24,7 +24,9 @@ describe('secretFromFile', () => {
   it('refuses a control character inside, an empty file and text that is not UTF-8, never quoting the secret', () => {
     for (const text of ['Qx7-one\nQx7-two\n', 'Qx7\there', 'Qx7\0x', 'Qx7\x1b[0m']) {
       const result = secretFromFile(bytes(text));
-      expect(result, JSON.stringify(text)).to.have.property('problem').that.matches(/control character/);
+      expect(result, JSON.stringify(text))
+        .to.have.property('problem')
+        .that.matches(/control character/);
       expect(JSON.stringify(result)).not.to.include(text.slice(0, 3));
     }
     expect(secretFromFile(bytes('\uFEFF\r\n'))).to.deep.equal({ problem: 'is empty' });

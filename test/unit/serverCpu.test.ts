@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { serverCpuBetween, serverCpuSoFar } from '../bench/serverCpu.js';
 
-describe('bench: a server\'s CPU time from schedstat', function () {
+describe("bench: a server's CPU time from schedstat", function () {
   before(function () {
     if (!existsSync('/proc/self/task')) this.skip(); // not Linux: the bench does not run there either
   });
@@ -19,10 +19,13 @@ describe('bench: a server\'s CPU time from schedstat', function () {
     const burn = `const start = process.cpuUsage(); const spent = () => { const u = process.cpuUsage(start); return (u.user + u.system) / 1000; };
       while (spent() < 300);
       require('node:worker_threads').parentPort.postMessage('burnt'); setTimeout(() => {}, 10_000);`;
-    const child = spawn(process.execPath, ['-e', `
+    const child = spawn(process.execPath, [
+      '-e',
+      `
       const { Worker } = require('node:worker_threads');
       new Worker(${JSON.stringify(burn)}, { eval: true }).once('message', () => process.stdout.write('done'));
-      setTimeout(() => {}, 10_000);`]);
+      setTimeout(() => {}, 10_000);`,
+    ]);
     try {
       const pid = child.pid!;
       const before = serverCpuSoFar([pid]);

@@ -7,8 +7,14 @@ import { judge, statusText } from '../../src/monitoring/status/status.js';
 const now = new Date('2026-12-05T12:00:00.000Z');
 const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3600_000).toISOString();
 const run = (result: TargetRun['result'], hours: number, extra: Partial<TargetRun> = {}): TargetRun => ({
-  target: 'ilobby', command: 'sync', startedAt: hoursAgo(hours), finishedAt: hoursAgo(hours), result,
-  exitCode: result === 'success' ? 0 : result === 'refused' ? 4 : 3, report: `/state/reports/${hours}.json`, ...extra,
+  target: 'ilobby',
+  command: 'sync',
+  startedAt: hoursAgo(hours),
+  finishedAt: hoursAgo(hours),
+  result,
+  exitCode: result === 'success' ? 0 : result === 'refused' ? 4 : 3,
+  report: `/state/reports/${hours}.json`,
+  ...extra,
 });
 const where = { host: 'sync01', config: '/etc/roster/config.json', stateDir: '/etc/roster/state' };
 const MAX = 26 * 3600;
@@ -37,14 +43,32 @@ describe('roster status', () => {
   it('counts a last-push file newer than the reports (its report was lost), and the worst target decides', () => {
     const fromFile = judge([{ target: 'ilobby', runs: [run('success', 40)], lastPushFileAt: new Date(hoursAgo(3)) }], now, MAX, where);
     expect(fromFile.status).to.equal('ok');
-    const two = judge([
-      { target: 'toronto', runs: [run('success', 1, { target: 'toronto' })], lastPushFileAt: undefined },
-      { target: 'montreal', runs: [], lastPushFileAt: undefined },
-    ], now, MAX, where);
+    const two = judge(
+      [
+        { target: 'toronto', runs: [run('success', 1, { target: 'toronto' })], lastPushFileAt: undefined },
+        { target: 'montreal', runs: [], lastPushFileAt: undefined },
+      ],
+      now,
+      MAX,
+      where,
+    );
     expect([two.status, two.exitCode]).to.deep.equal(['critical', 2]);
     expect(two.summary).to.equal('toronto: last success 1h ago; montreal: never pushed successfully; no run recorded');
     expect(judge([], now, MAX, where)).to.deep.include({ status: 'unknown', exitCode: 3 });
-    const text = statusText(judge([{ target: 'ilobby', runs: [run('refused', 1, { rows: 5, added: 0, changed: 0, disabled: 3, error: 'ilobby: refused:\n  - 3 people would be disabled' })], lastPushFileAt: undefined }], now, MAX, where));
+    const text = statusText(
+      judge(
+        [
+          {
+            target: 'ilobby',
+            runs: [run('refused', 1, { rows: 5, added: 0, changed: 0, disabled: 3, error: 'ilobby: refused:\n  - 3 people would be disabled' })],
+            lastPushFileAt: undefined,
+          },
+        ],
+        now,
+        MAX,
+        where,
+      ),
+    );
     expect(text.split('\n')).to.deep.equal([
       'ROSTER CRITICAL - ilobby: never pushed successfully; last run refused (exit 4) 1h ago',
       'ilobby:',

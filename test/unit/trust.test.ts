@@ -14,8 +14,14 @@ import { trustOptions } from '../../src/platform/tls/trust.js';
 function verifies(port: number, options: ConnectionOptions): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ ...options, host: '127.0.0.1', port, servername: 'localhost' });
-    socket.once('secureConnect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => { socket.destroy(); resolve(false); });
+    socket.once('secureConnect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -52,11 +58,14 @@ describe('TLS trust and caFile', function () {
       socket.once('secureConnect', () => { console.log('verified'); socket.destroy(); });
       socket.once('error', (error) => { console.log(error.code); socket.destroy(); });
     })`;
-    const run = (roots: string) => new Promise<string>((resolve, reject) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, SSL_CERT_FILE: roots, SSL_CERT_DIR: '/nonexistent' };
-      delete env.NODE_EXTRA_CA_CERTS;
-      execFile(process.execPath, ['--use-openssl-ca', '-e', script, otherCa.certFile], { env }, (error: Error | null, stdout) => (error ? reject(error) : resolve(stdout.trim())));
-    });
+    const run = (roots: string) =>
+      new Promise<string>((resolve, reject) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, SSL_CERT_FILE: roots, SSL_CERT_DIR: '/nonexistent' };
+        delete env.NODE_EXTRA_CA_CERTS;
+        execFile(process.execPath, ['--use-openssl-ca', '-e', script, otherCa.certFile], { env }, (error: Error | null, stdout) =>
+          error ? reject(error) : resolve(stdout.trim()),
+        );
+      });
     expect(await run(serverCa.certFile)).to.equal('verified');
     expect(await run(otherCa.certFile)).to.not.equal('verified');
   });

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { uploadAnswerProblem } from '../../src/ilobby/api/answer.js';
 
-describe('the upload endpoint\'s success answer', () => {
+describe("the upload endpoint's success answer", () => {
   const json = { 'content-type': 'application/json; charset=utf-8' };
   it('is a JSON object without an error', () => {
     expect(uploadAnswerProblem(json, Buffer.from('{"received":2,"created":1,"updated":1,"disabled":0,"errors":[]}'))).to.equal(undefined);

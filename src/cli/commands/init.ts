@@ -65,19 +65,36 @@ export const initCommand = defineCommand({
       const owned = argv.user === undefined ? undefined : handOver([...(created === undefined ? [] : [dir]), files.config, files.fields, secrets], argv.user);
       const configArg = files.config.includes(' ') ? `"${files.config}"` : files.config;
       const secretFile = (name: string) => join(dir, ...name.split('/'));
-      const protect = platform() === 'win32'
-        ? `icacls "${secrets}" /inheritance:r /grant:r "${argv.user ?? '<the account>'}:(OI)(CI)R" "BUILTIN\\Administrators:(OI)(CI)F"`
-        : `chmod 600 ${secrets}/*${argv.user === undefined ? '' : ` && chown ${argv.user} ${secrets}/*`}`;
-      log.result([
-        `wrote ${files.config} and ${files.fields} (${kind === 'ad' ? 'Active Directory' : 'OpenLDAP'})${existing.length > 0 ? ', replacing the old files' : ''}`,
-        ...(owned === undefined ? [] : [
-          ...(owned.done.length > 0 ? [`${argv.user} now ${platform() === 'win32' ? 'has access to' : 'owns'} ${owned.done.join(', ')}`] : []),
-          ...(owned.todo.length > 0 ? [`${argv.user} cannot read them yet: this account may not hand them over; run (as an administrator):`, ...owned.todo.map((command) => `  ${command}`)] : []),
-        ]),
-        'next:',
-        '  1. in config.json replace the example values: directory.url, caFile, bindDn, searchBases; ilobby.clientId',
-        `  2. put the bind password in ${secretFile(SECRET_FILES.bindPassword)} and the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone, as it is (no quotes), then: ${protect}`,
-        `  3. roster check --config ${configArg}`,
-      ].join('\n'), { command: 'init', kind, files: Object.values(files), replaced: existing, ...(owned ? { owner: argv.user, handedOver: owned.done, todo: owned.todo } : {}) });
+      const protect =
+        platform() === 'win32'
+          ? `icacls "${secrets}" /inheritance:r /grant:r "${argv.user ?? '<the account>'}:(OI)(CI)R" "BUILTIN\\Administrators:(OI)(CI)F"`
+          : `chmod 600 ${secrets}/*${argv.user === undefined ? '' : ` && chown ${argv.user} ${secrets}/*`}`;
+      log.result(
+        [
+          `wrote ${files.config} and ${files.fields} (${kind === 'ad' ? 'Active Directory' : 'OpenLDAP'})${existing.length > 0 ? ', replacing the old files' : ''}`,
+          ...(owned === undefined
+            ? []
+            : [
+                ...(owned.done.length > 0 ? [`${argv.user} now ${platform() === 'win32' ? 'has access to' : 'owns'} ${owned.done.join(', ')}`] : []),
+                ...(owned.todo.length > 0
+                  ? [
+                      `${argv.user} cannot read them yet: this account may not hand them over; run (as an administrator):`,
+                      ...owned.todo.map((command) => `  ${command}`),
+                    ]
+                  : []),
+              ]),
+          'next:',
+          '  1. in config.json replace the example values: directory.url, caFile, bindDn, searchBases; ilobby.clientId',
+          `  2. put the bind password in ${secretFile(SECRET_FILES.bindPassword)} and the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone, as it is (no quotes), then: ${protect}`,
+          `  3. roster check --config ${configArg}`,
+        ].join('\n'),
+        {
+          command: 'init',
+          kind,
+          files: Object.values(files),
+          replaced: existing,
+          ...(owned ? { owner: argv.user, handedOver: owned.done, todo: owned.todo } : {}),
+        },
+      );
     }),
 });

@@ -13,13 +13,19 @@ export const notifyCommand = defineCommand({
   describe: 'With --test: send a test message on every notification channel and say which worked',
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .option('test', { type: 'boolean', demandOption: 'name --test: roster notify --test sends a test message on every channel', describe: 'Send a test message on every channel in config.json\'s "notify"' })
+      .option('test', {
+        type: 'boolean',
+        demandOption: 'name --test: roster notify --test sends a test message on every channel',
+        describe: 'Send a test message on every channel in config.json\'s "notify"',
+      })
       .example('$0 notify --test', 'mail and post a test message; exit 0 when every channel took it'),
   handler: (argv) =>
     runCommand('notify', argv, async ({ log }) => {
       const config = loadConfig(argv.config);
       if (config.notify.length === 0) {
-        throw new ConfigError(config.file, ['notify: no channel is configured'], { hint: 'Add an email or webhook channel under "notify" (see docs/configuration.md).' });
+        throw new ConfigError(config.file, ['notify: no channel is configured'], {
+          hint: 'Add an email or webhook channel under "notify" (see docs/configuration.md).',
+        });
       }
       const results = await sendNotice(config.notify, testNotice({ host: hostname(), configFile: config.file }, new Date()), log);
       const failed = results.filter((result) => !result.sent).length;

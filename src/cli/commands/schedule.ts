@@ -59,8 +59,9 @@ function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): 
 
 /** Every file and folder the job touches, to check who can read them and what systemd may hide. */
 function jobPaths(config: RosterConfig, node: string, cli: string | undefined, logFile: string, secretsDir: string, withSecretsDir: boolean): string[] {
-  const secretFiles = [config.directory?.bindPassword, ...config.ilobby.map((target) => target.clientSecret)]
-    .flatMap((source) => (source?.kind === 'file' ? [source.path] : []));
+  const secretFiles = [config.directory?.bindPassword, ...config.ilobby.map((target) => target.clientSecret)].flatMap((source) =>
+    source?.kind === 'file' ? [source.path] : [],
+  );
   const variables = withSecretsDir ? secretVariablesOf(config).map((name) => join(secretsDir, name)) : [];
   let fieldsFile: string[] = [];
   try {
@@ -69,10 +70,17 @@ function jobPaths(config: RosterConfig, node: string, cli: string | undefined, l
     // A mapping with errors fails the sync itself, which says so; here only its place matters.
   }
   return [
-    node, ...(cli === undefined ? [] : [cli]), config.file, ...fieldsFile, config.csv.path, config.stateDir, logFile,
+    node,
+    ...(cli === undefined ? [] : [cli]),
+    config.file,
+    ...fieldsFile,
+    config.csv.path,
+    config.stateDir,
+    logFile,
     ...(config.directory?.caFile ? [config.directory.caFile] : []),
     ...config.ilobby.flatMap((target) => (target.caFile ? [target.caFile] : [])),
-    ...secretFiles, ...variables,
+    ...secretFiles,
+    ...variables,
   ];
 }
 
@@ -122,11 +130,14 @@ export const scheduleCommand = defineCommand({
   handler: (argv) =>
     runCommand('schedule', argv, ({ log }) => {
       if ([argv.windows, argv.systemd, argv.cron].filter(Boolean).length !== 1) {
-        throw new InvalidInputError('Choose exactly one of --windows, --systemd or --cron.', { hint: 'e.g. roster schedule --windows --user CORP\\svc-roster' });
+        throw new InvalidInputError('Choose exactly one of --windows, --systemd or --cron.', {
+          hint: 'e.g. roster schedule --windows --user CORP\\svc-roster',
+        });
       }
       const scheduler: Scheduler = argv.windows ? 'windows' : argv.systemd ? 'systemd' : 'cron';
       const at = parseTimeOfDay(argv.at);
-      if (at === undefined) throw new InvalidInputError(`--at ${argv.at} is not a time of day`, { hint: 'Give it as HH:MM, 24-hour, e.g. --at 06:00 or --at 21:30.' });
+      if (at === undefined)
+        throw new InvalidInputError(`--at ${argv.at} is not a time of day`, { hint: 'Give it as HH:MM, 24-hour, e.g. --at 06:00 or --at 21:30.' });
       if (!Number.isInteger(argv.maxHours) || argv.maxHours < 1 || argv.maxHours > 72) {
         throw new InvalidInputError(`--max-hours ${argv.maxHours} must be a whole number of hours from 1 to 72`);
       }
@@ -143,9 +154,16 @@ export const scheduleCommand = defineCommand({
       // systemd reads the secret files itself (as root) and hands them over: the job's account need not read them.
       const paths = jobPaths(config, node, cli, logFile, secretsDir, scheduler !== 'systemd');
       const job: ScheduledJob = {
-        node, cli, configFile: config.file, workingDirectory: folder, logFile, at, maxHours: argv.maxHours,
+        node,
+        cli,
+        configFile: config.file,
+        workingDirectory: folder,
+        logFile,
+        at,
+        maxHours: argv.maxHours,
         user: argv.user ?? defaultUser(scheduler),
-        secretVariables: secretVariablesOf(config), secretsDir,
+        secretVariables: secretVariablesOf(config),
+        secretsDir,
         paths: jobPaths(config, node, cli, logFile, secretsDir, true),
       };
       const files = jobFiles(scheduler, job);
@@ -156,11 +174,11 @@ export const scheduleCommand = defineCommand({
       }
       // stdout is the file itself (so "> file" works); how to install it goes to stderr.
       const names = Object.keys(files);
-      log.info(`save ${names.length === 1 ? 'this' : 'each part'} as ${names.join(' and ')} (or let --out-dir write ${names.length === 1 ? 'it' : 'them'}), then:`);
+      log.info(
+        `save ${names.length === 1 ? 'this' : 'each part'} as ${names.join(' and ')} (or let --out-dir write ${names.length === 1 ? 'it' : 'them'}), then:`,
+      );
       for (const step of installSteps(scheduler, job, '.')) log.info(`  ${step}`);
-      const text = names.length === 1
-        ? Object.values(files)[0]!
-        : names.map((name) => `# ---- ${name} ----\n${files[name]}`).join('\n');
+      const text = names.length === 1 ? Object.values(files)[0]! : names.map((name) => `# ---- ${name} ----\n${files[name]}`).join('\n');
       log.result(text.trimEnd(), { command: 'schedule', scheduler, files });
     }),
 });

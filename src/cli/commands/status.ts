@@ -20,11 +20,13 @@ export const DEFAULT_MAX_AGE = '26h';
 
 export const statusCommand = defineCommand({
   command: 'status',
-  describe: 'Each target\'s last run and last successful push, from the state folder; exit 0 ok, 1 warning, 2 critical, 3 unknown',
+  describe: "Each target's last run and last successful push, from the state folder; exit 0 ok, 1 warning, 2 critical, 3 unknown",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .option('max-age', {
-        type: 'string', default: DEFAULT_MAX_AGE, describe: 'Critical (exit 2) when a target\'s last successful push is older than this (e.g. 26h, 90m, 2d)',
+        type: 'string',
+        default: DEFAULT_MAX_AGE,
+        describe: "Critical (exit 2) when a target's last successful push is older than this (e.g. 26h, 90m, 2d)",
         coerce: (value: unknown) => {
           const seconds = typeof value === 'string' ? parseDuration(value) : undefined;
           if (seconds === undefined) throw new Error(`--max-age "${String(value)}" is not a duration: write e.g. 26h, 90m, 2d or 1d2h`);
@@ -57,7 +59,17 @@ export const statusCommand = defineCommand({
         // A config or state folder roster cannot read says nothing about the pushes: "unknown".
         reportFailure(error, log, argv.verbose === true);
         if (argv.json) {
-          const unknown = { status: 'unknown', exitCode: STATUS_EXIT.unknown, summary: redact((error as Error).message), checkedAt: new Date().toISOString(), maxAgeSeconds: argv.maxAge, host: hostname(), config: resolve(argv.config), stateDir: null, targets: [] };
+          const unknown = {
+            status: 'unknown',
+            exitCode: STATUS_EXIT.unknown,
+            summary: redact((error as Error).message),
+            checkedAt: new Date().toISOString(),
+            maxAgeSeconds: argv.maxAge,
+            host: hostname(),
+            config: resolve(argv.config),
+            stateDir: null,
+            targets: [],
+          };
           process.stdout.write(`${JSON.stringify(unknown, null, 2)}\n`);
         }
         return STATUS_EXIT.unknown;

@@ -17,7 +17,11 @@ export const syncCommand = defineCommand({
     yargs
       .option('dry-run', { type: 'boolean', default: false, describe: 'Do everything but get a token and upload' })
       .option('force', { type: 'boolean', default: false, describe: 'Push even if a safety threshold is crossed (never an empty roster)' })
-      .option('first-push', { type: 'boolean', default: false, describe: 'Allow a push to a target with no earlier push to compare with (the service disables everyone not in the file)' })
+      .option('first-push', {
+        type: 'boolean',
+        default: false,
+        describe: 'Allow a push to a target with no earlier push to compare with (the service disables everyone not in the file)',
+      })
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
       .option('diff-out', { type: 'string', describe: 'Also write every row added, changed or disabled against the last push (CSV)' })
       .example('$0 sync --dry-run', 'show what would be sent and changed')

@@ -17,7 +17,11 @@ export const uploadCommand = defineCommand({
     yargs
       .positional('file', { type: 'string', demandOption: true, describe: 'The CSV (header FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE)' })
       .option('force', { type: 'boolean', default: false, describe: 'Push even if a safety threshold is crossed (never an empty roster)' })
-      .option('first-push', { type: 'boolean', default: false, describe: 'Allow a push to a target with no earlier push to compare with (the service disables everyone not in the file)' })
+      .option('first-push', {
+        type: 'boolean',
+        default: false,
+        describe: 'Allow a push to a target with no earlier push to compare with (the service disables everyone not in the file)',
+      })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Check the file and the safety rules; send nothing' })
       .option('report', { type: 'string', describe: 'Also write the run report (JSON) to this file' })
       .example('$0 upload hr-export.csv', 'check the file, then upload it'),
@@ -42,6 +46,8 @@ export const uploadCommand = defineCommand({
       }
       log.info(`${file}: ${rows.length} rows, header and every EMAIL valid`);
       report.stateDir = config.stateDir;
-      return withLock(config.stateDir, log, () => pushAndReport('upload', config, rows, { force: argv.force, dryRun: argv.dryRun, firstPush: argv.firstPush }, log, report));
+      return withLock(config.stateDir, log, () =>
+        pushAndReport('upload', config, rows, { force: argv.force, dryRun: argv.dryRun, firstPush: argv.firstPush }, log, report),
+      );
     }),
 });

@@ -2,10 +2,7 @@
 // searchPaginated(): ldapts stops asking for pages as soon as a page comes back with no entries,
 // even when the server sent a cookie for more, and Active Directory can send exactly such empty
 // pages. A result is complete only when the server's last page carries an empty cookie.
-import {
-  FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, StatusCodeParser,
-  type Client,
-} from 'ldapts';
+import { FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, StatusCodeParser, type Client } from 'ldapts';
 import type { DirectoryRecord } from '../../mapping/record.js';
 import { toRecord } from '../toRecord.js';
 import { decodeSearchEntry } from './entryDecoder.js';
@@ -31,9 +28,7 @@ export interface Page {
  * Yields page after page until the server says there are no more. `lost` is aborted when the
  * connection drops; every page request gives up on it, so a cut connection ends the search at once.
  */
-export async function* pagedSearch(
-  client: Client, search: PagedSearch, lost: AbortSignal, onRecord: (record: DirectoryRecord) => void,
-): AsyncGenerator<Page> {
+export async function* pagedSearch(client: Client, search: PagedSearch, lost: AbortSignal, onRecord: (record: DirectoryRecord) => void): AsyncGenerator<Page> {
   const internals = ldaptsInternals(client);
   const attributes = [...search.attributes];
   const control = new PagedResultsControl({ value: { size: search.pageSize } });
@@ -60,7 +55,11 @@ export async function* pagedSearch(
   const decodeEach = (bytes: Buffer, start: number, end: number) => onRecord(decodeSearchEntry(bytes, start, end));
   let arrived = new ArrivedEntries();
   let spare = new ArrivedEntries();
-  const stopDiverting = divertEntries(internals, () => request.messageId, (bytes, start, end) => arrived.add(bytes, start, end));
+  const stopDiverting = divertEntries(
+    internals,
+    () => request.messageId,
+    (bytes, start, end) => arrived.add(bytes, start, end),
+  );
   const ask = () => {
     request.messageId = internals.nextMessageId();
     const answer = unlessLost(internals.send(request), lost);

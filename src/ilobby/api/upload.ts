@@ -22,37 +22,54 @@ export interface UploadResult {
 }
 
 /** `budget`: what is left of the push's time (the token request spent some of it). */
-export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: string, log: Logger, budget: TimeBudget = pushBudget(target)): Promise<UploadResult> {
+export async function uploadCsv(
+  target: IlobbyTarget,
+  csvFile: string,
+  token: string,
+  log: Logger,
+  budget: TimeBudget = pushBudget(target),
+): Promise<UploadResult> {
   const tls = trustOptions(target.caFile, target.caFileKey ?? 'ilobby.caFile');
   const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
   const url = new URL(target.uploadUrl);
   let response: HttpsResponse;
   try {
-    response = await withRetries(`upload to ${target.name}`, async (timeLeftMs) => {
-      // A new form (and file stream) per attempt: a stream can be read only once.
-      const form = new FormData();
-      form.append('file', createReadStream(csvFile), { filename, contentType: 'text/csv' });
-      const length = await new Promise<number>((resolve, reject) => form.getLength((error, n) => (error ? reject(error) : resolve(n))));
-      return sendHttps({
-        url,
-        method: 'POST',
-        headers: { ...form.getHeaders(), 'content-length': String(length), authorization: `Bearer ${token}`, accept: 'application/json, */*' },
-        body: () => form,
-        tls,
-        timeoutMs: attemptTimeoutMs(UPLOAD_TIMEOUT_MS, timeLeftMs),
-      });
-    }, log, DEFAULT_RETRY_POLICY, undefined, budget);
+    response = await withRetries(
+      `upload to ${target.name}`,
+      async (timeLeftMs) => {
+        // A new form (and file stream) per attempt: a stream can be read only once.
+        const form = new FormData();
+        form.append('file', createReadStream(csvFile), { filename, contentType: 'text/csv' });
+        const length = await new Promise<number>((resolve, reject) => form.getLength((error, n) => (error ? reject(error) : resolve(n))));
+        return sendHttps({
+          url,
+          method: 'POST',
+          headers: { ...form.getHeaders(), 'content-length': String(length), authorization: `Bearer ${token}`, accept: 'application/json, */*' },
+          body: () => form,
+          tls,
+          timeoutMs: attemptTimeoutMs(UPLOAD_TIMEOUT_MS, timeLeftMs),
+        });
+      },
+      log,
+      DEFAULT_RETRY_POLICY,
+      undefined,
+      budget,
+    );
   } catch (error) {
-    if (error instanceof TransportError) throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error, target.caFileKey ?? 'ilobby.caFile');
+    if (error instanceof TransportError)
+      throw describeTransportFailure(`${target.name}: upload to ${url.origin}${url.pathname}`, error, target.caFileKey ?? 'ilobby.caFile');
     throw error;
   }
   const answer = excerpt(response.body);
   if (response.status >= 200 && response.status < 300) {
     const problem = uploadAnswerProblem(response.headers, response.body);
     if (problem === undefined) return { status: response.status, answer };
-    throw new ServiceError(`${target.name}: the upload endpoint answered HTTP ${response.status} with ${problem}, so the upload is not counted as done: ${answer}`, {
-      hint: 'Something other than the service may have answered (a proxy, a captive portal, a sign-in page): check uploadUrl and HTTPS_PROXY. The last push is not updated.',
-    });
+    throw new ServiceError(
+      `${target.name}: the upload endpoint answered HTTP ${response.status} with ${problem}, so the upload is not counted as done: ${answer}`,
+      {
+        hint: 'Something other than the service may have answered (a proxy, a captive portal, a sign-in page): check uploadUrl and HTTPS_PROXY. The last push is not updated.',
+      },
+    );
   }
   if (response.status === 401 || response.status === 403) {
     throw new CredentialsRejectedError(`${target.name}: the upload endpoint refused our token (HTTP ${response.status}): ${answer}`, {
@@ -60,7 +77,10 @@ export async function uploadCsv(target: IlobbyTarget, csvFile: string, token: st
     });
   }
   throw new ServiceError(`${target.name}: the upload was refused with HTTP ${response.status}: ${answer}`, {
-    hint: response.status >= 500 ? 'The service had a problem; roster already retried. Run again later.' : 'The service did not accept the file; the answer above says why.',
+    hint:
+      response.status >= 500
+        ? 'The service had a problem; roster already retried. Run again later.'
+        : 'The service did not accept the file; the answer above says why.',
   });
 }
 

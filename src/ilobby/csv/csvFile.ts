@@ -25,10 +25,13 @@ export function formatCsv(rows: Iterable<Row>, options: { bom: boolean }): strin
  */
 export function writeCsvFile(path: string, rows: RowList, options: { bom: boolean }): void {
   try {
-    writeFileAtomic(path, (function* () {
-      yield headerLine(options);
-      yield* rows.csvLines();
-    })());
+    writeFileAtomic(
+      path,
+      (function* () {
+        yield headerLine(options);
+        yield* rows.csvLines();
+      })(),
+    );
   } catch (error) {
     const code = errnoText(error);
     throw new InvalidInputError(`cannot write the CSV ${path}: ${code}`, {

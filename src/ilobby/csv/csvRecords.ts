@@ -8,7 +8,10 @@
 
 export class CsvSyntaxError extends Error {
   override name = 'CsvSyntaxError';
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(`line ${line}: ${message}`);
   }
 }

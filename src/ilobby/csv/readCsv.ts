@@ -45,7 +45,9 @@ export function checkIlobbyCsv(bytes: Uint8Array): CsvCheck {
         return;
       }
       const row = {} as Row;
-      COLUMNS.forEach((column, i) => { row[column] = fields[i]!; });
+      COLUMNS.forEach((column, i) => {
+        row[column] = fields[i]!;
+      });
       // The same email rule as an export: the service matches people by EMAIL, case-insensitively.
       const given = row.EMAIL;
       row.EMAIL = normalizeEmail(given);

@@ -11,7 +11,10 @@ import { sendNotice, type ChannelResult } from './send.js';
 
 /** Sends what the run's report calls for; never throws. Returns what each channel did. */
 export async function notifyRun(
-  config: RosterConfig, report: Record<string, unknown> & { command: string; startedAt: string }, logFile: string | undefined, log: Logger,
+  config: RosterConfig,
+  report: Record<string, unknown> & { command: string; startedAt: string },
+  logFile: string | undefined,
+  log: Logger,
 ): Promise<ChannelResult[]> {
   try {
     const targetNames = config.ilobby.map((target) => target.name);
@@ -24,7 +27,12 @@ export async function notifyRun(
     const channels = channelsFor(config.notify, events);
     log.debug(`this run is ${[...events].join(' and ')}: ${channels.length} of ${config.notify.length} notification channels want to know`);
     if (channels.length === 0) return [];
-    const notice = noticeOf(headline(events), report, { host: hostname(), configFile: config.file, ...(reportFile === undefined ? {} : { reportFile }), ...(logFile === undefined ? {} : { logFile }) });
+    const notice = noticeOf(headline(events), report, {
+      host: hostname(),
+      configFile: config.file,
+      ...(reportFile === undefined ? {} : { reportFile }),
+      ...(logFile === undefined ? {} : { logFile }),
+    });
     return await sendNotice(channels, notice, log);
   } catch (error) {
     log.warn(`could not send the notifications: ${(error as Error).message}`);

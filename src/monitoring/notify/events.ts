@@ -21,7 +21,7 @@ export function runEvents(exitCode: number, current: readonly TargetRun[], earli
     return events;
   }
   if (exitCode === EXIT_REFUSED || current.some((run) => run.result === 'refused')) events.add('refused');
-  if ((exitCode !== EXIT_REFUSED) || current.some((run) => run.result === 'failed')) events.add('failure');
+  if (exitCode !== EXIT_REFUSED || current.some((run) => run.result === 'failed')) events.add('failure');
   return events;
 }
 

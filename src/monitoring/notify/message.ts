@@ -35,26 +35,43 @@ export interface Notice {
 
 const PEOPLE_SHOWN = 5;
 const EVENT_WORDS: Record<Notice['event'], string> = {
-  failure: 'FAILED', refused: 'REFUSED', recovered: 'recovered', success: 'succeeded', test: 'test message',
+  failure: 'FAILED',
+  refused: 'REFUSED',
+  recovered: 'recovered',
+  success: 'succeeded',
+  test: 'test message',
 };
 
 /** The run report's fields as a notice; `report` is what runCommand wrote. */
 export function noticeOf(
-  event: NotifyEvent, report: Record<string, unknown>, where: { host: string; configFile: string; reportFile?: string; logFile?: string },
+  event: NotifyEvent,
+  report: Record<string, unknown>,
+  where: { host: string; configFile: string; reportFile?: string; logFile?: string },
 ): Notice {
   const targets = Array.isArray(report.targets) ? (report.targets as Array<Record<string, unknown>>) : [];
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const count = (value: unknown) => (typeof value === 'number' ? value : undefined);
   return {
-    event, command: typeof report.command === 'string' ? report.command : '', ...where,
-    exitCode: count(report.exitCode) ?? 1, startedAt: text(report.startedAt) ?? '', durationMs: count(report.durationMs),
+    event,
+    command: typeof report.command === 'string' ? report.command : '',
+    ...where,
+    exitCode: count(report.exitCode) ?? 1,
+    startedAt: text(report.startedAt) ?? '',
+    durationMs: count(report.durationMs),
     targets: targets.map((t) => ({
-      target: String(t.target), outcome: String(t.outcome), exitCode: count(t.exitCode) ?? 1,
-      rows: count(t.rows), added: count(t.added), changed: count(t.changed), disabled: count(t.disabled),
+      target: String(t.target),
+      outcome: String(t.outcome),
+      exitCode: count(t.exitCode) ?? 1,
+      rows: count(t.rows),
+      added: count(t.added),
+      changed: count(t.changed),
+      disabled: count(t.disabled),
       disabledExamples: Array.isArray(t.disabledExamples) ? t.disabledExamples.filter((e): e is string => typeof e === 'string') : undefined,
-      reason: text(t.reason), hint: text(t.hint),
+      reason: text(t.reason),
+      hint: text(t.hint),
     })),
-    error: text(report.error), hint: text(report.hint),
+    error: text(report.error),
+    hint: text(report.hint),
   };
 }
 
@@ -76,7 +93,10 @@ export function summaryLines(notice: Notice): string[] {
   const lines: string[] = [];
   if (notice.targets.length === 0 && notice.error !== undefined) lines.push(`Nothing was sent: ${notice.error}`);
   for (const t of notice.targets) {
-    const counts = t.rows === undefined ? '' : `${t.rows} rows (${t.added ?? 0} added, ${t.changed ?? 0} changed, ${t.disabled ?? 0} ${t.outcome === 'uploaded' ? 'disabled' : 'to be disabled'})`;
+    const counts =
+      t.rows === undefined
+        ? ''
+        : `${t.rows} rows (${t.added ?? 0} added, ${t.changed ?? 0} changed, ${t.disabled ?? 0} ${t.outcome === 'uploaded' ? 'disabled' : 'to be disabled'})`;
     const what = t.outcome === 'uploaded' ? 'pushed' : t.outcome === 'refused' ? 'refused, nothing sent' : `${t.outcome} (exit ${t.exitCode})`;
     lines.push(`${t.target}: ${what}${counts ? `: ${counts}` : ''}`);
     const people = t.disabledExamples ?? [];
@@ -94,15 +114,23 @@ export function summaryLines(notice: Notice): string[] {
 
 /** A refusal's reason without its "target: refused:" lead and without the names already listed above it. */
 function reasonText(reason: string, firstPerson: string | undefined): string {
-  return reason.replace(/^[^:\n]+: refused:\s*/, '').split('\n').map((line) => {
-    const names = firstPerson === undefined ? -1 : line.indexOf(`: ${firstPerson}`);
-    return (names >= 0 ? line.slice(0, names) : line).trim();
-  }).filter((line) => line !== '').join('\n  ');
+  return reason
+    .replace(/^[^:\n]+: refused:\s*/, '')
+    .split('\n')
+    .map((line) => {
+      const names = firstPerson === undefined ? -1 : line.indexOf(`: ${firstPerson}`);
+      return (names >= 0 ? line.slice(0, names) : line).trim();
+    })
+    .filter((line) => line !== '')
+    .join('\n  ');
 }
 
 /** Where it happened and where to read more. */
 export function facts(notice: Notice): Array<[string, string]> {
-  const list: Array<[string, string]> = [['Host', notice.host], ['Config', notice.configFile]];
+  const list: Array<[string, string]> = [
+    ['Host', notice.host],
+    ['Config', notice.configFile],
+  ];
   if (notice.event !== 'test') {
     const took = notice.durationMs === undefined ? '' : ` (took ${Math.round(notice.durationMs / 100) / 10} s)`;
     list.push(['Started', `${notice.startedAt}${took}`], ['Exit code', String(notice.exitCode)]);
@@ -122,20 +150,22 @@ export function teamsMessage(notice: Notice): unknown {
   const attention = notice.event === 'failure' || notice.event === 'refused';
   return {
     type: 'message',
-    attachments: [{
-      contentType: 'application/vnd.microsoft.card.adaptive',
-      contentUrl: null,
-      content: {
-        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-        type: 'AdaptiveCard',
-        version: '1.4',
-        body: [
-          { type: 'TextBlock', text: title(notice), weight: 'Bolder', size: 'Medium', wrap: true, color: attention ? 'Attention' : 'Good' },
-          ...summaryLines(notice).map((line) => ({ type: 'TextBlock', text: line, wrap: true, spacing: 'Small' })),
-          { type: 'FactSet', facts: facts(notice).map(([name, value]) => ({ title: name, value })) },
-        ],
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            { type: 'TextBlock', text: title(notice), weight: 'Bolder', size: 'Medium', wrap: true, color: attention ? 'Attention' : 'Good' },
+            ...summaryLines(notice).map((line) => ({ type: 'TextBlock', text: line, wrap: true, spacing: 'Small' })),
+            { type: 'FactSet', facts: facts(notice).map(([name, value]) => ({ title: name, value })) },
+          ],
+        },
       },
-    }],
+    ],
   };
 }
 

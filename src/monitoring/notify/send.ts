@@ -16,18 +16,20 @@ export interface ChannelResult {
 }
 
 export async function sendNotice(channels: readonly NotifyChannel[], notice: Notice, log: Logger): Promise<ChannelResult[]> {
-  return Promise.all(channels.map(async (channel): Promise<ChannelResult> => {
-    const label = `${channel.key} (${channel.type === 'email' ? `email to ${channel.to.join(', ')}` : `${channel.format} webhook`})`;
-    try {
-      const detail = redact(await withinTimeout(channel, (deadline) => deliver(channel, notice, deadline)));
-      log.info(`notification sent on ${label}: ${detail}`);
-      return { channel: channel.key, type: channel.type, sent: true, detail };
-    } catch (error) {
-      const detail = redact(error instanceof Error ? error.message : String(error));
-      log.warn(`notification on ${label} failed: ${detail}`);
-      return { channel: channel.key, type: channel.type, sent: false, detail };
-    }
-  }));
+  return Promise.all(
+    channels.map(async (channel): Promise<ChannelResult> => {
+      const label = `${channel.key} (${channel.type === 'email' ? `email to ${channel.to.join(', ')}` : `${channel.format} webhook`})`;
+      try {
+        const detail = redact(await withinTimeout(channel, (deadline) => deliver(channel, notice, deadline)));
+        log.info(`notification sent on ${label}: ${detail}`);
+        return { channel: channel.key, type: channel.type, sent: true, detail };
+      } catch (error) {
+        const detail = redact(error instanceof Error ? error.message : String(error));
+        log.warn(`notification on ${label} failed: ${detail}`);
+        return { channel: channel.key, type: channel.type, sent: false, detail };
+      }
+    }),
+  );
 }
 
 function deliver(channel: NotifyChannel, unsafe: Notice, deadline: AbortSignal): Promise<string> {

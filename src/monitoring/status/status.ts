@@ -38,14 +38,27 @@ export interface TargetFacts {
 }
 
 /** Judges each target: critical when its last success is older than maxAge (or never happened). */
-export function judge(facts: readonly TargetFacts[], now: Date, maxAgeSeconds: number, where: { host: string; config: string; stateDir: string }): StatusReport {
+export function judge(
+  facts: readonly TargetFacts[],
+  now: Date,
+  maxAgeSeconds: number,
+  where: { host: string; config: string; stateDir: string },
+): StatusReport {
   const targets = facts.map((fact) => targetStatus(fact, now, maxAgeSeconds));
-  const worst = targets.length === 0 ? 'unknown' : targets.reduce<StatusLevel>((level, t) => (STATUS_EXIT[t.status] > STATUS_EXIT[level] ? t.status : level), 'ok');
-  const summary = targets.length === 0
-    ? `no target to check: config.json names no iLobby target and ${where.stateDir} holds no Officevibe push`
-    : targets.map((t) => `${t.target}: ${t.summary}`).join('; ');
+  const worst =
+    targets.length === 0 ? 'unknown' : targets.reduce<StatusLevel>((level, t) => (STATUS_EXIT[t.status] > STATUS_EXIT[level] ? t.status : level), 'ok');
+  const summary =
+    targets.length === 0
+      ? `no target to check: config.json names no iLobby target and ${where.stateDir} holds no Officevibe push`
+      : targets.map((t) => `${t.target}: ${t.summary}`).join('; ');
   return {
-    status: worst, exitCode: STATUS_EXIT[worst], summary, checkedAt: now.toISOString(), maxAgeSeconds, ...where, targets,
+    status: worst,
+    exitCode: STATUS_EXIT[worst],
+    summary,
+    checkedAt: now.toISOString(),
+    maxAgeSeconds,
+    ...where,
+    targets,
   };
 }
 
@@ -58,14 +71,17 @@ function targetStatus({ target, runs, lastPushFileAt }: TargetFacts, now: Date, 
     .at(-1);
   const ageSeconds = successAt === undefined ? undefined : Math.max(0, (now.getTime() - Date.parse(successAt)) / 1000);
   const lastSuccess = successAt === undefined || ageSeconds === undefined ? null : { at: successAt, ageSeconds: Math.round(ageSeconds) };
-  const lastRunText = last === undefined ? 'no run recorded'
-    : `last run ${last.result}${last.result === 'success' ? '' : ` (exit ${last.exitCode})`} ${formatDuration((now.getTime() - Date.parse(last.finishedAt)) / 1000)} ago`;
+  const lastRunText =
+    last === undefined
+      ? 'no run recorded'
+      : `last run ${last.result}${last.result === 'success' ? '' : ` (exit ${last.exitCode})`} ${formatDuration((now.getTime() - Date.parse(last.finishedAt)) / 1000)} ago`;
   if (ageSeconds === undefined) return { target, status: 'critical', summary: `never pushed successfully; ${lastRunText}`, lastRun, lastSuccess };
   const successText = `last success ${formatDuration(ageSeconds)} ago`;
   if (ageSeconds > maxAgeSeconds) {
     return { target, status: 'critical', summary: `${successText}, older than ${formatDuration(maxAgeSeconds)}; ${lastRunText}`, lastRun, lastSuccess };
   }
-  if (last !== undefined && last.result !== 'success') return { target, status: 'warning', summary: `${successText}, but ${lastRunText}`, lastRun, lastSuccess };
+  if (last !== undefined && last.result !== 'success')
+    return { target, status: 'warning', summary: `${successText}, but ${lastRunText}`, lastRun, lastSuccess };
   return { target, status: 'ok', summary: successText, lastRun, lastSuccess };
 }
 
@@ -78,7 +94,10 @@ export function statusText(report: StatusReport): string {
     lines.push(`  last success: ${t.lastSuccess === null ? 'never' : `${t.lastSuccess.at} (${formatDuration(t.lastSuccess.ageSeconds)} ago)`}`);
     if (run === null) lines.push('  last run:     none recorded');
     else {
-      const counts = run.rows === undefined ? '' : `, ${run.rows} rows (${run.added ?? 0} added, ${run.changed ?? 0} changed, ${run.disabled ?? 0} ${run.result === 'success' ? 'disabled' : 'to be disabled'})`;
+      const counts =
+        run.rows === undefined
+          ? ''
+          : `, ${run.rows} rows (${run.added ?? 0} added, ${run.changed ?? 0} changed, ${run.disabled ?? 0} ${run.result === 'success' ? 'disabled' : 'to be disabled'})`;
       lines.push(`  last run:     ${run.finishedAt} ${run.command}: ${run.result}, exit ${run.exitCode}${counts}`);
       if (run.error !== undefined && run.result !== 'success') lines.push(`  why:          ${firstReason(run.error)}`);
       lines.push(`  report:       ${run.report}`);
@@ -89,6 +108,10 @@ export function statusText(report: StatusReport): string {
 
 /** The first reason of a failure, without its "target: refused:" lead, on one line. */
 function firstReason(error: string): string {
-  const line = error.replace(/^[^:\n]+: refused:\s*/, '').split('\n')[0]!.replace(/^-\s*/, '').trim();
+  const line = error
+    .replace(/^[^:\n]+: refused:\s*/, '')
+    .split('\n')[0]!
+    .replace(/^-\s*/, '')
+    .trim();
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }

@@ -14,11 +14,7 @@ export interface SyncAnswer {
 
 const ERRORS_SHOWN = 20;
 
-export function interpretSyncAnswer(
-  url: string,
-  response: { status: number; headers: IncomingHttpHeaders; body: Buffer },
-  keySource: string,
-): SyncAnswer {
+export function interpretSyncAnswer(url: string, response: { status: number; headers: IncomingHttpHeaders; body: Buffer }, keySource: string): SyncAnswer {
   const { status } = response;
   const text = response.body.toString('utf8');
   const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
@@ -30,7 +26,10 @@ export function interpretSyncAnswer(
     throw new CredentialsRejectedError(`officevibe: the API key was not accepted: ${url} ${how}`, { hint: keyHint });
   }
   if (status >= 300 && status < 400 && isSignInPage(response.headers.location)) {
-    throw new CredentialsRejectedError(`officevibe: the API key was not accepted: ${url} answered with a redirect (HTTP ${status}) to its sign-in page ${String(response.headers.location)}`, { hint: keyHint });
+    throw new CredentialsRejectedError(
+      `officevibe: the API key was not accepted: ${url} answered with a redirect (HTTP ${status}) to its sign-in page ${String(response.headers.location)}`,
+      { hint: keyHint },
+    );
   }
   if (status >= 300 && status < 400) {
     throw new ServiceError(`officevibe: ${url} answered with a redirect (HTTP ${status}) to ${String(response.headers.location ?? '(no location)')}`, {
@@ -41,7 +40,10 @@ export function interpretSyncAnswer(
   if (isObject(answer) && typeof answer.isSuccess === 'boolean') {
     const errors = Array.isArray(answer.errors) ? answer.errors.map(describeError) : [];
     if (answer.isSuccess && status >= 200 && status < 300) return { status, errors };
-    const listed = errors.length === 0 ? ' (no errors listed)' : `:\n  - ${errors.slice(0, ERRORS_SHOWN).join('\n  - ')}${errors.length > ERRORS_SHOWN ? `\n  - … and ${errors.length - ERRORS_SHOWN} more` : ''}`;
+    const listed =
+      errors.length === 0
+        ? ' (no errors listed)'
+        : `:\n  - ${errors.slice(0, ERRORS_SHOWN).join('\n  - ')}${errors.length > ERRORS_SHOWN ? `\n  - … and ${errors.length - ERRORS_SHOWN} more` : ''}`;
     throw new ServiceError(`officevibe: the service refused the sync (isSuccess: false, HTTP ${status})${listed}`, {
       hint: 'The errors above come from Officevibe and say what to change in the files. This push is not recorded as successful.',
     });
@@ -49,11 +51,14 @@ export function interpretSyncAnswer(
   const excerpt = shorten(text);
   if (status >= 200 && status < 300) {
     throw new ServiceError(`officevibe: ${url} answered HTTP ${status} without the expected {isSuccess, errors} JSON: ${excerpt}`, {
-      hint: 'Check ApiUrl; if it is right, the service may have changed: keep dump.json (--dump-request) and the log for Officevibe\'s support.',
+      hint: "Check ApiUrl; if it is right, the service may have changed: keep dump.json (--dump-request) and the log for Officevibe's support.",
     });
   }
   throw new ServiceError(`officevibe: ${url} answered HTTP ${status}: ${excerpt}`, {
-    hint: status >= 500 ? 'The service had a problem; roster already retried. Run again later.' : 'The service did not accept the request; the answer above says why.',
+    hint:
+      status >= 500
+        ? 'The service had a problem; roster already retried. Run again later.'
+        : 'The service did not accept the request; the answer above says why.',
   });
 }
 

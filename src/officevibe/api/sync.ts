@@ -26,19 +26,24 @@ export async function postSync(target: SyncTarget, body: string, log: Logger): P
   log.debug(`POST ${url.href} (${bytes.length} bytes, bearer key from ${target.keySource})`);
   let response: HttpsResponse;
   try {
-    response = await withRetries('officevibe sync', () => sendHttps({
-      url,
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': String(bytes.length),
-        authorization: `Bearer ${target.apiKey}`,
-        accept: 'application/json',
-      },
-      body: () => bytes,
-      tls,
-      timeoutMs: SYNC_TIMEOUT_MS,
-    }), log);
+    response = await withRetries(
+      'officevibe sync',
+      () =>
+        sendHttps({
+          url,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': String(bytes.length),
+            authorization: `Bearer ${target.apiKey}`,
+            accept: 'application/json',
+          },
+          body: () => bytes,
+          tls,
+          timeoutMs: SYNC_TIMEOUT_MS,
+        }),
+      log,
+    );
   } catch (error) {
     if (error instanceof TransportError) throw describeTransportFailure(`officevibe: sync request to ${url.origin}${url.pathname}`, error);
     throw error;

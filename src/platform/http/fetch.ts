@@ -10,14 +10,22 @@ type FetchLike = (url: string, options: { body?: unknown; headers?: Record<strin
 export function policyFetch(tls: ConnectionOptions, timeoutMs: number, log: Logger, what: string, budget?: TimeBudget): FetchLike {
   return async (url, options) => {
     const body = toBuffer(options.body);
-    const response = await withRetries(what, (timeLeftMs) => sendHttps({
-      url: new URL(url),
-      method: options.method === 'POST' ? 'POST' : 'GET',
-      headers: options.headers ?? {},
-      body: body === undefined ? undefined : () => body,
-      tls,
-      timeoutMs: attemptTimeoutMs(timeoutMs, timeLeftMs),
-    }), log, DEFAULT_RETRY_POLICY, undefined, budget);
+    const response = await withRetries(
+      what,
+      (timeLeftMs) =>
+        sendHttps({
+          url: new URL(url),
+          method: options.method === 'POST' ? 'POST' : 'GET',
+          headers: options.headers ?? {},
+          body: body === undefined ? undefined : () => body,
+          tls,
+          timeoutMs: attemptTimeoutMs(timeoutMs, timeLeftMs),
+        }),
+      log,
+      DEFAULT_RETRY_POLICY,
+      undefined,
+      budget,
+    );
     const headers = new Headers();
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

@@ -25,7 +25,11 @@ export interface HttpsResponse {
 
 /** A failure before any HTTP status came back: DNS, TCP, TLS, proxy, timeout. `code` is Node's. */
 export class TransportError extends Error {
-  constructor(message: string, readonly code: string | undefined, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'TransportError';
   }
@@ -57,7 +61,9 @@ export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.en
   };
   // What the attempt is waiting for, so a timeout says where it stalled.
   let step = proxy === undefined ? `connecting to ${req.url.host}` : `connecting to the proxy ${proxy.host}`;
-  const setStep = (now: string) => { step = now; };
+  const setStep = (now: string) => {
+    step = now;
+  };
   const ended = new AbortController();
   if (proxy !== undefined) {
     options.createConnection = (_opts, created: (error: Error | null, socket: Duplex) => void) => {
@@ -93,7 +99,11 @@ export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.en
       response.on('error', fail);
     });
     deadline = setTimeout(() => {
-      const error = Object.assign(new Error(`no answer within ${seconds(req.timeoutMs)} s (${step})`), { code: 'ETIMEDOUT' }, proxy ? { proxy: proxy.host } : {});
+      const error = Object.assign(
+        new Error(`no answer within ${seconds(req.timeoutMs)} s (${step})`),
+        { code: 'ETIMEDOUT' },
+        proxy ? { proxy: proxy.host } : {},
+      );
       fail(error);
       request.destroy(error);
     }, req.timeoutMs);
@@ -119,8 +129,13 @@ export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.en
  * it opened, as soon as `ended` is aborted (the attempt's deadline).
  */
 function tunnel(
-  proxy: URL, host: string, port: number, tls: ConnectionOptions, servername: string | undefined,
-  ended: AbortSignal, setStep: (step: string) => void,
+  proxy: URL,
+  host: string,
+  port: number,
+  tls: ConnectionOptions,
+  servername: string | undefined,
+  ended: AbortSignal,
+  setStep: (step: string) => void,
 ): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     if (ended.aborted) {

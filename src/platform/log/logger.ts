@@ -111,7 +111,10 @@ export function createLogger(options: LoggerOptions, streams: LogStreams = proce
  */
 export function stamped(label: string, text: string, time = new Date()): string {
   const prefix = `${time.toISOString()} ${label} `;
-  return text.split('\n').map((line) => `${prefix}${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
 }
 
 /**
@@ -127,5 +130,10 @@ export function usageErrorLine(message: string, args: readonly string[]): string
 
 /** A logger that drops everything; for unit tests of code that logs. */
 export const silentLogger: Logger = {
-  debug() {}, info() {}, warn() {}, error() {}, result() {}, progress() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  result() {},
+  progress() {},
 };

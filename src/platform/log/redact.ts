@@ -56,15 +56,17 @@ function asWholeValue(source: string): string {
 
 /** The text, each character as itself or as any encoding of it that output may hold. */
 function encodedPattern(text: string): string {
-  return [...text].map((character) => {
-    // Letters and digits pass every encoding unchanged.
-    if (/^[A-Za-z0-9]$/.test(character)) return character;
-    const forms = new Set(characterForms(character).map(escapeRegExp));
-    forms.add(percentEncoded(character));
-    forms.add(unicodeEscaped(character, '\\\\'));
-    forms.add(unicodeEscaped(character, '\\\\\\\\'));
-    return forms.size === 1 ? [...forms][0] : `(?:${[...forms].join('|')})`;
-  }).join('');
+  return [...text]
+    .map((character) => {
+      // Letters and digits pass every encoding unchanged.
+      if (/^[A-Za-z0-9]$/.test(character)) return character;
+      const forms = new Set(characterForms(character).map(escapeRegExp));
+      forms.add(percentEncoded(character));
+      forms.add(unicodeEscaped(character, '\\\\'));
+      forms.add(unicodeEscaped(character, '\\\\\\\\'));
+      return forms.size === 1 ? [...forms][0] : `(?:${[...forms].join('|')})`;
+    })
+    .join('');
 }
 
 /** Literal forms of one character: itself, JSON-escaped once and twice, and form-encoding's `+` for a space. */

@@ -49,9 +49,12 @@ export function acquireLock(stateDir: string, log: Logger): Lock {
         hint: 'Wait for it to finish. If no roster is running, delete the lock file.',
       });
     }
-    const why = owner === undefined ? '(unreadable)'
-      : isAlive(owner) ? `left by pid ${owner.pid} on ${owner.host}, not touched for ${Math.round(idleMs / 60_000)} minutes (a running roster touches it every ${HEARTBEAT_MS / 1000} s)`
-        : `left by pid ${owner.pid} (no longer running)`;
+    const why =
+      owner === undefined
+        ? '(unreadable)'
+        : isAlive(owner)
+          ? `left by pid ${owner.pid} on ${owner.host}, not touched for ${Math.round(idleMs / 60_000)} minutes (a running roster touches it every ${HEARTBEAT_MS / 1000} s)`
+          : `left by pid ${owner.pid} (no longer running)`;
     log.warn(`taking over a stale lock ${file} ${why}`);
     rmSync(file, { force: true });
   }

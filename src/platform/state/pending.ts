@@ -50,10 +50,13 @@ export function settlePush(target: string, lastPushFile: string): void {
   try {
     renameSync(pending, lastPushFile);
   } catch (error) {
-    throw new PushNotRecordedError(`${target}: the upload went through, but roster could not record it as the last push (${basename(lastPushFile)} in ${dirname(lastPushFile)}): ${errnoText(error)}`, {
-      hint: `Make the state folder writable again. The next run compares with ${pending}, the file that was sent; do not delete it.`,
-      cause: error,
-    });
+    throw new PushNotRecordedError(
+      `${target}: the upload went through, but roster could not record it as the last push (${basename(lastPushFile)} in ${dirname(lastPushFile)}): ${errnoText(error)}`,
+      {
+        hint: `Make the state folder writable again. The next run compares with ${pending}, the file that was sent; do not delete it.`,
+        cause: error,
+      },
+    );
   } finally {
     inFlight.delete(target);
   }

@@ -16,7 +16,10 @@ export interface Account {
 export function lookUpAccount(name: string): Account | undefined {
   try {
     const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    const gids = execFileSync('id', ['-G', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).map(Number);
+    const gids = execFileSync('id', ['-G', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     return Number.isInteger(uid) ? { name, uid, gids } : undefined;
   } catch {
     return undefined;
@@ -43,10 +46,13 @@ export function unreadablePaths(paths: readonly string[], account: Account): str
     if (!existsSync(path)) continue;
     const blocked = blockingFolder(path, account);
     if (blocked !== undefined) blockedBy.set(blocked, [...(blockedBy.get(blocked) ?? []), path]);
-    else if (!permits(statSync(path), account, 4)) problems.push(`${account.name} cannot read ${path} (${describeMode(statSync(path))}); e.g. chown ${account.name} ${path}`);
+    else if (!permits(statSync(path), account, 4))
+      problems.push(`${account.name} cannot read ${path} (${describeMode(statSync(path))}); e.g. chown ${account.name} ${path}`);
   }
   for (const [folder, hidden] of blockedBy) {
-    problems.unshift(`${account.name} cannot enter ${folder} (${describeMode(statSync(folder))}), so cannot reach ${hidden.join(', ')}; e.g. chmod o+x ${folder}`);
+    problems.unshift(
+      `${account.name} cannot enter ${folder} (${describeMode(statSync(folder))}), so cannot reach ${hidden.join(', ')}; e.g. chmod o+x ${folder}`,
+    );
   }
   return problems;
 }

@@ -8,9 +8,8 @@ import { formatTimeOfDay, scriptArguments, secretFileNames, syncArguments, type 
 export function crontabLines(job: ScheduledJob): string {
   const roster = [job.node, ...scriptArguments(job), ...syncArguments(job), '--quiet'].map(shellWord).join(' ');
   const command = `cd ${shellWord(job.workingDirectory)} && ${roster} >/dev/null`;
-  const secrets = job.secretVariables.length > 0
-    ? `; ${job.secretsDir} holds one file each for ${secretFileNames(job)}, the value as it is, no quotes (chmod 600)`
-    : '';
+  const secrets =
+    job.secretVariables.length > 0 ? `; ${job.secretsDir} holds one file each for ${secretFileNames(job)}, the value as it is, no quotes (chmod 600)` : '';
   return [
     `# roster sync for ${job.configFile}, daily at ${formatTimeOfDay(job.at)}${secrets}.`,
     // cron turns an unescaped "%" into a newline.

@@ -10,12 +10,7 @@ export type AddressBook = Map<string, AddressBookEntry>;
 
 const EMAIL_RE = /^[^@\s,;<>"]+@[^@\s,;<>"]+\.[^@\s,;<>"]+$/;
 
-export function applyRows(
-  book: AddressBook,
-  sites: string[],
-  rows: { line: number; fields: string[] }[],
-  client: SandboxClient,
-): UploadResult {
+export function applyRows(book: AddressBook, sites: string[], rows: { line: number; fields: string[] }[], client: SandboxClient): UploadResult {
   const result: UploadResult = { received: 0, created: 0, updated: 0, disabled: 0, errors: [] };
   const scope = client.sites ? new Set(client.sites) : undefined;
   const known = new Set(sites);
@@ -25,29 +20,41 @@ export function applyRows(
   for (const { line, fields } of rows) {
     if (fields.length === 1 && fields[0] === '') continue; // blank line
     result.received++;
-    const error = (message: string): void => { result.errors.push({ line, message }); };
+    const error = (message: string): void => {
+      result.errors.push({ line, message });
+    };
     if (fields.length !== ILOBBY_HEADER.length) {
       error(`expected ${ILOBBY_HEADER.length} fields, got ${fields.length}`);
       continue;
     }
-    const [firstName, lastName, title, division, email, mobile, deskPhone, site] = fields as [
-      string, string, string, string, string, string, string, string];
-    if (email === '') { error('EMAIL is required'); continue; }
-    if (!EMAIL_RE.test(email)) { error(`EMAIL "${email}" is not an e-mail address`); continue; }
+    const [firstName, lastName, title, division, email, mobile, deskPhone, site] = fields as [string, string, string, string, string, string, string, string];
+    if (email === '') {
+      error('EMAIL is required');
+      continue;
+    }
+    if (!EMAIL_RE.test(email)) {
+      error(`EMAIL "${email}" is not an e-mail address`);
+      continue;
+    }
     const key = email.toLowerCase();
     const firstLine = seenOnLine.get(key);
-    if (firstLine !== undefined) { error(`EMAIL ${email} already appears on line ${firstLine}`); continue; }
+    if (firstLine !== undefined) {
+      error(`EMAIL ${email} already appears on line ${firstLine}`);
+      continue;
+    }
     seenOnLine.set(key, line);
     if (site !== '' && !known.has(site)) {
       error(`unknown SITE "${site}" (the portal's sites: ${sites.join(', ')})`);
       continue;
     }
     const existing = book.get(key);
-    const effectiveSite = site !== '' ? site : existing?.site ?? '';
+    const effectiveSite = site !== '' ? site : (existing?.site ?? '');
     if (scope && !scope.has(effectiveSite)) {
-      error(effectiveSite === ''
-        ? `SITE is required: this API key only covers ${[...scope].join(', ')}`
-        : `SITE "${effectiveSite}" is not covered by this API key (${[...scope].join(', ')})`);
+      error(
+        effectiveSite === ''
+          ? `SITE is required: this API key only covers ${[...scope].join(', ')}`
+          : `SITE "${effectiveSite}" is not covered by this API key (${[...scope].join(', ')})`,
+      );
       continue;
     }
 

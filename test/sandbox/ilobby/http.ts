@@ -54,7 +54,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<{ b
 }
 
 /** A page such as a captive portal or a proxy's sign-in sends: HTML, no JSON anywhere. */
-export const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1><form method="post" action="/login"><input name="user"></form></body></html>\n';
+export const HTML_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1><form method="post" action="/login"><input name="user"></form></body></html>\n';
 
 export function sendHtml(res: ServerResponse, status: number): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(HTML_PAGE), 'cache-control': 'no-store' });

@@ -61,7 +61,9 @@ function memoryAdapterFactory(store: Map<string, Stored>) {
         store.set(key(id), { payload, ...(expiresIn ? { expiresAt: Date.now() + expiresIn * 1000 } : {}) });
         return Promise.resolve();
       },
-      find(id: string) { return Promise.resolve(get(id)); },
+      find(id: string) {
+        return Promise.resolve(get(id));
+      },
       findByUid(uid: string) {
         return Promise.resolve(byPayload((payload) => payload.uid === uid));
       },
@@ -73,7 +75,10 @@ function memoryAdapterFactory(store: Map<string, Stored>) {
         if (p) p.consumed = Math.floor(Date.now() / 1000);
         return Promise.resolve();
       },
-      destroy(id: string) { store.delete(key(id)); return Promise.resolve(); },
+      destroy(id: string) {
+        store.delete(key(id));
+        return Promise.resolve();
+      },
       revokeByGrantId(grantId: string) {
         for (const [k, v] of store) if (v.payload.grantId === grantId) store.delete(k);
         return Promise.resolve();
@@ -88,7 +93,9 @@ let signingJwk: Record<string, unknown> | undefined;
 function signingKey(): Record<string, unknown> {
   signingJwk ??= {
     ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
-    kid: 'sandbox', use: 'sig', alg: 'RS256',
+    kid: 'sandbox',
+    use: 'sig',
+    alg: 'RS256',
   };
   return signingJwk;
 }
@@ -172,9 +179,7 @@ export class TokenEndpoint {
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const isTokenRequest = pathname === TOKEN_PATH && req.method === 'POST';
     const authHeader = req.headers.authorization;
-    const authMethod: ClientAuthMethod = /^basic\s/i.test(authHeader ?? '')
-      ? 'client_secret_basic'
-      : 'client_secret_post';
+    const authMethod: ClientAuthMethod = /^basic\s/i.test(authHeader ?? '') ? 'client_secret_basic' : 'client_secret_post';
     if (isTokenRequest) {
       this.tokenRequests++;
       const fault = this.faults.take();

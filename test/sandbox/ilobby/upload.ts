@@ -36,19 +36,25 @@ function parseMultipart(headers: IncomingMessage['headers'], body: Buffer): Prom
     const fields: Record<string, string> = {};
     const pending: Promise<void>[] = [];
     bb.on('file', (fieldName, stream, info) => {
-      pending.push(new Promise<void>((done, fail) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('error', fail);
-        stream.on('end', () => {
-          files.push({ fieldName, filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.concat(chunks) });
-          done();
-        });
-      }));
+      pending.push(
+        new Promise<void>((done, fail) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', fail);
+          stream.on('end', () => {
+            files.push({ fieldName, filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.concat(chunks) });
+            done();
+          });
+        }),
+      );
     });
-    bb.on('field', (name, value) => { fields[name] = value; });
+    bb.on('field', (name, value) => {
+      fields[name] = value;
+    });
     bb.on('error', reject);
-    bb.on('close', () => { Promise.all(pending).then(() => resolve({ files, fields }), reject); });
+    bb.on('close', () => {
+      Promise.all(pending).then(() => resolve({ files, fields }), reject);
+    });
     bb.end(body);
   });
 }
@@ -127,9 +133,13 @@ export function uploadHandler(options: UploadEndpointOptions): (req: IncomingMes
     const token = match ? await findToken(match[1]!) : undefined;
     const client = token ? clientById.get(token.clientId) : undefined;
     if (!token || !client) {
-      answer(401, { error: 'invalid_token', message: match ? 'the access token is invalid or expired' : 'a Bearer access token is required' }, {
-        'www-authenticate': match ? 'Bearer error="invalid_token"' : 'Bearer',
-      });
+      answer(
+        401,
+        { error: 'invalid_token', message: match ? 'the access token is invalid or expired' : 'a Bearer access token is required' },
+        {
+          'www-authenticate': match ? 'Bearer error="invalid_token"' : 'Bearer',
+        },
+      );
       return;
     }
     record.clientId = client.clientId;
