@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { bypassesProxy, proxyFor } from '../../src/platform/http/proxy.js';
 import { TransportError } from '../../src/platform/http/request.js';
-import { backoffMs, isRetryableStatus, isRetryableTransport, parseRetryAfter, withRetries, type RetryClock } from '../../src/platform/http/retry.js';
+import { backoffMs, isRetryableStatus, isRetryableTransport, parseRetryAfter, withRetries } from '../../src/platform/http/retry.js';
+import { fakeClock } from '../harness/fakeClock.js';
 import { silentLogger } from '../../src/platform/log/logger.js';
 
 describe('proxy selection', () => {
@@ -52,19 +53,6 @@ describe('retry policy', () => {
     expect(backoffMs(3, policy, () => 0.5)).to.equal(200);
   });
 
-  function fakeClock(): RetryClock & { waits: number[] } {
-    let now = 0;
-    const waits: number[] = [];
-    return {
-      waits,
-      now: () => now,
-      sleep: (ms) => {
-        waits.push(ms);
-        now += ms;
-        return Promise.resolve();
-      },
-    };
-  }
   const answer = (status: number, headers: Record<string, string> = {}) => ({ status, headers, body: Buffer.alloc(0) });
 
   it('honours Retry-After and returns the first final answer', async () => {

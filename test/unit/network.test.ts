@@ -8,23 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { silentLogger } from '../../src/platform/log/logger.js';
 import { sendHttps, TransportError } from '../../src/platform/http/request.js';
-import { attemptTimeoutMs, timeBudget, withRetries, type RetryClock } from '../../src/platform/http/retry.js';
+import { attemptTimeoutMs, timeBudget, withRetries } from '../../src/platform/http/retry.js';
+import { fakeClock } from '../harness/fakeClock.js';
 import { makeCa, makeServerCert } from '../harness/certs.js';
 
 describe("the push's time budget", () => {
-  function fakeClock(): RetryClock & { waits: number[] } {
-    let now = 0;
-    const waits: number[] = [];
-    return {
-      waits,
-      now: () => now,
-      sleep: (ms) => {
-        waits.push(ms);
-        now += ms;
-        return Promise.resolve();
-      },
-    };
-  }
   const policy = { maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 500, totalBudgetMs: 1_000_000 };
 
   it("cuts each attempt's deadline to what is left, and tries nothing once it is spent", async () => {
