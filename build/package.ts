@@ -32,7 +32,7 @@ export async function packageExecutables(root: string): Promise<Packaged> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
 
-  // With libphonenumber-js built in: a SEA's require loads Node.js's built-in modules only.
+  // With the libraries loaded on demand built in: a SEA's require loads Node.js's built-in modules only.
   const main = await bundle(root, { outfile: join(work, 'roster.cjs') });
   // A SEA's main script is wrapped as a CommonJS module's body, where a #! line is a syntax error.
   writeFileSync(main, readFileSync(main, 'utf8').replace(/^#!.*\n/, ''));
