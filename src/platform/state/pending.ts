@@ -68,9 +68,10 @@ export function abandonPush(target: string, lastPushFile: string): void {
   try {
     rmSync(pendingFileFor(lastPushFile), { force: true });
   } catch {
-    // The run already fails with the upload's error; a pending file left behind only makes the
-    // next run compare with a push the service never took, which can hide nothing from the guards
-    // that the last push would show (both hold the people of this extract's predecessor or more).
+    // The run already fails with the upload's error, which is what the operator must see. A
+    // pending file left behind makes the next run compare with a push the service never took
+    // (and warn that it does so); that is the rare cost of a state folder that lets roster write
+    // a file but not delete it.
   }
 }
 
