@@ -2,23 +2,13 @@ import { expect } from 'chai';
 import { diffRows } from '../../src/ilobby/diff.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
 import { RowList } from '../../src/rowstore/rowStore.js';
-
-const row = (email: string, title = ''): Row => ({
-  FIRSTNAME: '',
-  LASTNAME: '',
-  TITLE: title,
-  DIVISION: '',
-  EMAIL: email,
-  MOBILE: '',
-  DESKPHONE: '',
-  SITE: '',
-});
+import { row } from '../harness/rows.js';
 
 describe('changes against the last push', () => {
   it('counts added, changed, disabled and unchanged by email, case-insensitively', () => {
     const changes = diffRows(
-      RowList.of([row('a@x.org'), row('B@x.org', 'Chef'), row('c@x.org')]),
-      RowList.of([row('b@x.org', 'Chef'), row('c@x.org', 'New'), row('d@x.org')]),
+      RowList.of([row('a@x.org'), row('B@x.org', { TITLE: 'Chef' }), row('c@x.org')]),
+      RowList.of([row('b@x.org', { TITLE: 'Chef' }), row('c@x.org', { TITLE: 'New' }), row('d@x.org')]),
     );
     expect([...changes.added].map((r) => r.EMAIL)).to.deep.equal(['d@x.org']);
     // B@x.org vs b@x.org is the same person whose EMAIL changed case: a change, not a disable.
@@ -40,7 +30,7 @@ describe('changes between two large lists in any order', () => {
         .map((item) => [random(), item] as const)
         .sort((a, b) => a[0] - b[0])
         .map(([, item]) => item);
-    const previous = Array.from({ length: 3_000 }, (_, i) => row(`p${i}@x.org`, i % 7 === 0 ? 'Old' : ''));
+    const previous = Array.from({ length: 3_000 }, (_, i) => row(`p${i}@x.org`, { TITLE: i % 7 === 0 ? 'Old' : '' }));
     // Keeps most, changes some titles and the case of some EMAILs, drops some, adds some.
     const current = previous
       .filter((_, i) => i % 11 !== 0)

@@ -3,17 +3,8 @@ import { diffRows } from '../../src/ilobby/diff.js';
 import { columnChanges, evaluateGuards, NAMES_SHOWN } from '../../src/safety/guards.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
 import { RowList } from '../../src/rowstore/rowStore.js';
+import { row } from '../harness/rows.js';
 
-const row = (email: string, title = ''): Row => ({
-  FIRSTNAME: '',
-  LASTNAME: '',
-  TITLE: title,
-  DIVISION: '',
-  EMAIL: email,
-  MOBILE: '',
-  DESKPHONE: '',
-  SITE: '',
-});
 const people = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => row(`${prefix}${i}@x.org`));
 const safety = { minRows: 1, maxDisableCount: 500, maxDisablePercent: 10, maxChangePercent: 25 };
 
@@ -70,7 +61,7 @@ describe('safety checks', () => {
 });
 
 describe('the change guard and the first push', () => {
-  const titled = (n: number, title: (i: number) => string) => Array.from({ length: n }, (_, i) => row(`p${i}@x.org`, title(i)));
+  const titled = (n: number, title: (i: number) => string) => Array.from({ length: n }, (_, i) => row(`p${i}@x.org`, { TITLE: title(i) }));
   const verdict = (previous: Row[] | undefined, current: Row[], options: { force?: boolean; firstPush?: boolean } = {}) => {
     const changes = diffRows(previous && RowList.of(previous), RowList.of(current));
     return evaluateGuards({

@@ -9,18 +9,7 @@ import { csvLine, parseCsvLine } from '../../src/rowstore/csvLine.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
 import { RowList, RowStore } from '../../src/rowstore/rowStore.js';
 import { SortedRuns } from '../../src/rowstore/sortedRuns.js';
-
-const row = (email: string, values: Partial<Row> = {}): Row => ({
-  FIRSTNAME: '',
-  LASTNAME: '',
-  TITLE: '',
-  DIVISION: '',
-  EMAIL: email,
-  MOBILE: '',
-  DESKPHONE: '',
-  SITE: '',
-  ...values,
-});
+import { row } from '../harness/rows.js';
 
 const awkward = row('zoë@example.org', {
   FIRSTNAME: 'Jean, Jr.',
