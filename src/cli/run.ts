@@ -2,12 +2,12 @@
 // exit code. A failure is reported by platform/log/failure.ts, the one place errors become exit codes.
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ExitCode } from '../platform/errors.js';
+import { ExitCode, InvalidInputError } from '../platform/errors.js';
 import { useSecretsDirectory } from '../config/secrets.js';
 import type { RosterConfig } from '../config/types.js';
-import { writeFileAtomic } from '../platform/atomicWrite.js';
+import { checkOutputPath, writeFileAtomic } from '../platform/atomicWrite.js';
 import { failureFields, reportFailure } from '../platform/log/failure.js';
-import { createLogger, type LogFormat, type Logger } from '../platform/log/logger.js';
+import { createLogger, openLogFile, type LogFormat, type Logger } from '../platform/log/logger.js';
 import { redact } from '../platform/log/redact.js';
 import { releaseHeldLocks } from '../platform/state/lock.js';
 import { uploadsInFlight } from '../platform/state/pending.js';
@@ -62,17 +62,21 @@ export async function runCommand(
   argv: GlobalOptions & { report?: string },
   body: (context: RunContext) => ExitCode | void | Promise<ExitCode | void>,
 ): Promise<void> {
+  // An output path roster must not write (a folder, a socket, a FIFO nobody reads) stops the run
+  // before it does anything.
+  const { problem: badOutput, logFileFd } = openOutputs(argv);
   const log = createLogger({
     format: argv.logFormat,
     verbosity: argv.verbose ? 'verbose' : argv.quiet ? 'quiet' : 'normal',
-    logFile: argv.logFile,
+    logFile: badOutput === undefined ? argv.logFile : undefined,
+    ...(logFileFd === undefined ? {} : { logFileFd }),
   });
   useSecretsDirectory(argv.secretsDir === undefined ? undefined : resolve(argv.secretsDir));
   const started = Date.now();
   const report: RunReport = { command, startedAt: new Date(started).toISOString() };
   const finish = (exitCode: ExitCode) => {
     Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
-    saveReport(report, argv.report, log);
+    saveReport(report, badOutput === undefined ? argv.report : undefined, log);
   };
   const stopListening = onStopSignal((signal, exitCode) => {
     // Stop now, but say what happened: whether anything may have reached a service is what the
@@ -95,6 +99,7 @@ export async function runCommand(
     notifyConfig = options.dryRun ? undefined : config;
   };
   try {
+    if (badOutput !== undefined) throw badOutput;
     exitCode = (await body({ log, report, notifyAtEnd })) ?? ExitCode.ok;
   } catch (error) {
     const failure = reportFailure(error, log, argv.verbose === true);
@@ -128,6 +133,26 @@ function onStopSignal(stop: (signal: NodeJS.Signals, exitCode: ExitCode) => void
     return () => process.off(signal, handler);
   });
   return () => handlers.forEach((off) => off());
+}
+
+/**
+ * The log file opened, and the first of --log-file and --report that cannot be written at all, as
+ * the error to report (exit 2). A log file that fails otherwise (no such folder, no permission)
+ * is a warning from the logger, which then logs to the terminal only.
+ */
+function openOutputs(argv: GlobalOptions & { report?: string }): { problem?: Error; logFileFd?: number } {
+  try {
+    checkOutputPath(argv.report, '--report');
+    if (argv.logFile === undefined) return {};
+    try {
+      return { logFileFd: openLogFile(argv.logFile) };
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw error;
+      return {};
+    }
+  } catch (error) {
+    return { problem: error instanceof Error ? error : new Error(String(error)) };
+  }
 }
 
 function saveReport(report: RunReport, reportFile: string | undefined, log: Logger): void {

@@ -6,6 +6,7 @@ import { loadOfficevibeConfig } from '../../officevibe/load.js';
 import { exportOfficevibeFiles } from '../../officevibe/export.js';
 import { pushToOfficevibe } from '../../officevibe/push.js';
 import { withLock } from '../../platform/state/lock.js';
+import { checkOutputPath } from '../../platform/atomicWrite.js';
 import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
 const pushCommand = defineCommand({
@@ -31,6 +32,7 @@ const pushCommand = defineCommand({
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --log-file C:\\OV_Sync\\roster.log', 'the scheduled job'),
   handler: (argv) =>
     runCommand('officevibe-push', argv, async ({ log, report }) => {
+      if (argv.dumpRequest) checkOutputPath(argv.dumpRequest, '--dump-request');
       const config = loadOfficevibeConfig(argv.config, log);
       report.stateDir = config.stateDir;
       Object.assign(report, { files: config.files });
