@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OFFICEVIBE_TARGET } from '../officevibe/state.js';
+import { stateFolderError } from '../platform/state/files.js';
 
 /** How one push attempt to one target ended. */
 export type RunResult = 'success' | 'refused' | 'failed';
@@ -38,7 +39,7 @@ export function readRunReports(stateDir: string): Array<{ file: string; report: 
       .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    throw stateFolderError(`cannot read the run reports in ${folder}`, error);
   }
   const reports: Array<{ file: string; report: Record<string, unknown> }> = [];
   for (const name of names) {
