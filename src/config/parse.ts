@@ -42,7 +42,9 @@ export function parseConfig(json: Json, configFile: string, configDir: string): 
   top.rejectUnknown();
 
   if (problems.list.length > 0) {
-    throw new ConfigError(configFile, problems.list, { hint: 'Fix these keys in the config file (see README, "config.json") and run again.' });
+    throw new ConfigError(configFile, problems.list, {
+      hint: 'Fix these keys in the config file (every key is described in docs/configuration.md) and run again.',
+    });
   }
   return { file: configFile, directory, fieldsFile: fields === undefined ? undefined : path(fields), csv, ilobby, safety, stateDir, notify };
 }
