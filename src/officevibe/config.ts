@@ -127,7 +127,9 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
   const ignoredKeys = top.unreadKeys();
 
   if (problems.list.length > 0) {
-    throw new ConfigError(configFile, problems.list, { hint: 'Fix these keys in the Officevibe config file (every key is described in docs/officevibe.md) and run again.' });
+    throw new ConfigError(configFile, problems.list, {
+      hint: 'Fix these keys in the Officevibe config file (every key is described in docs/officevibe.md) and run again.',
+    });
   }
   return {
     file: configFile,

@@ -31,11 +31,13 @@ const pushCommand = defineCommand({
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --dry-run --dump-request', 'check everything, write dump.json, send nothing')
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --log-file C:\\OV_Sync\\roster.log', 'the scheduled job'),
   handler: (argv) =>
-    runCommand('officevibe-push', argv, async ({ log, report }) => {
+    runCommand('officevibe-push', argv, async ({ log, report, notifyAtEnd }) => {
       if (argv.dumpRequest) checkOutputPath(argv.dumpRequest, '--dump-request');
       const config = loadOfficevibeConfig(argv.config, log);
       report.stateDir = config.stateDir;
       Object.assign(report, { files: config.files });
+      // roster's own notify section in the Officevibe config.json: told as a sync's would be.
+      notifyAtEnd({ file: config.file, stateDir: config.stateDir, notify: config.notify, ilobby: [] }, { dryRun: argv.dryRun });
       await withLock(config.stateDir, log, async () => {
         const result = await pushToOfficevibe(
           config,

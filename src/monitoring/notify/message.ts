@@ -28,6 +28,8 @@ export interface Notice {
   targets: TargetNotice[];
   /** Why the run as a whole failed (before any target), and what to try. */
   error?: string;
+  /** Stopped by a signal (Ctrl-C, SIGTERM): `error` says whether an upload had started. */
+  interrupted?: boolean;
   hint?: string;
   reportFile?: string;
   logFile?: string;
@@ -48,9 +50,9 @@ export function noticeOf(
   report: Record<string, unknown>,
   where: { host: string; configFile: string; reportFile?: string; logFile?: string },
 ): Notice {
-  const targets = Array.isArray(report.targets) ? (report.targets as Array<Record<string, unknown>>) : [];
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const count = (value: unknown) => (typeof value === 'number' ? value : undefined);
+  const targets = Array.isArray(report.targets) ? (report.targets as Array<Record<string, unknown>>) : officevibeTarget(report);
   return {
     event,
     command: typeof report.command === 'string' ? report.command : '',
@@ -71,8 +73,27 @@ export function noticeOf(
       hint: text(t.hint),
     })),
     error: text(report.error),
+    ...(report.errorKind === 'interrupted' ? { interrupted: true } : {}),
     hint: text(report.hint),
   };
+}
+
+/** An `officevibe push` report holds its one target's counts at its top level (users, deactivated…). */
+function officevibeTarget(report: Record<string, unknown>): Array<Record<string, unknown>> {
+  if (report.command !== 'officevibe-push' || typeof report.outcome !== 'string') return [];
+  const pushed = report.outcome === 'pushed';
+  return [
+    {
+      target: 'officevibe',
+      outcome: pushed ? 'uploaded' : report.outcome,
+      exitCode: report.exitCode,
+      rows: report.users,
+      added: report.added,
+      changed: report.changed,
+      disabled: report.deactivated,
+      disabledExamples: report.deactivatedExamples,
+    },
+  ];
 }
 
 /** A test message for `roster notify --test`. */
@@ -91,7 +112,7 @@ export function summaryLines(notice: Notice): string[] {
     return [`This is a test message from roster on ${notice.host}, sent by "roster notify --test".`, 'If you can read it, this channel works.'];
   }
   const lines: string[] = [];
-  if (notice.targets.length === 0 && notice.error !== undefined) lines.push(`Nothing was sent: ${notice.error}`);
+  if (notice.targets.length === 0 && notice.error !== undefined) lines.push(`${notice.interrupted ? 'Stopped' : 'Nothing was sent'}: ${notice.error}`);
   for (const t of notice.targets) {
     const counts =
       t.rows === undefined
