@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, join, basename } from 'node:path';
 import type { IlobbyTarget, RosterConfig } from '../config/types.js';
+import { targetFileName } from '../config/parse.js';
 import { columnChanges, evaluateGuards, firstPushWarning, NAMES_SHOWN } from '../safety/guards.js';
 import { COLUMNS } from '../mapping/fields.js';
 import { ConfigError, ExitCode, PushNotRecordedError, RosterError, SafetyRefusal } from '../platform/errors.js';
@@ -64,7 +65,7 @@ export function csvFileFor(config: RosterConfig, target: IlobbyTarget): string {
   if (config.ilobby.length <= 1) return config.csv.path;
   const path = config.csv.path;
   const extension = extname(path) || '.csv';
-  return join(dirname(path), `${basename(path, extname(path))}-${target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}${extension}`);
+  return join(dirname(path), `${basename(path, extname(path))}-${targetFileName(target.name)}${extension}`);
 }
 
 export async function pushToTargets(config: RosterConfig, rows: RowList, options: PushOptions, log: Logger): Promise<TargetResult[]> {

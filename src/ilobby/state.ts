@@ -1,12 +1,13 @@
 // iLobby's part of the state folder: the last successfully pushed file per target.
 import { join } from 'node:path';
+import { targetFileName } from '../config/parse.js';
 import { SafetyRefusal } from '../platform/errors.js';
 import { checkIlobbyCsv } from './csv/readCsv.js';
 import type { RowList } from '../rowstore/rowStore.js';
 import { readStoredPush } from '../platform/state/pending.js';
 
 export function lastPushFile(stateDir: string, target: string): string {
-  return join(stateDir, safeName(target), 'last-push.csv');
+  return join(stateDir, targetFileName(target), 'last-push.csv');
 }
 
 export interface LastPush {
@@ -28,8 +29,4 @@ export function readLastPush(stateDir: string, target: string): LastPush | undef
     });
   }
   return { rows, file: stored.file, unsettled: stored.unsettled };
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
