@@ -58,7 +58,7 @@ describe('roster schedule', () => {
       `${CLI} sync --config "${config}" --log-file "${join(dir, 'roster.log')}" --secrets-dir "${join(dir, 'secrets')}"`,
     );
     expect(child(task, 'Actions/Exec/WorkingDirectory').text).to.equal(dir);
-    expect(run.stderr).to.include('schtasks /Create /TN "roster sync" /XML "roster-sync.xml" /RU CORP\\svc-roster /RP *');
+    expect(run.stderr).to.include('schtasks /Create /TN "roster sync" /XML roster-sync.xml /RU CORP\\svc-roster /RP *');
     expect(run.stderr).to.include('Task Scheduler has no per-task environment');
 
     const out = await runRoster([
