@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, InvalidInputError } from '../platform/errors.js';
-import { useSecretsDirectory } from '../config/secrets.js';
+import { useSecretsDirectory, warnAboutSecretsWith } from '../config/secrets.js';
 import type { NotifySettings } from '../monitoring/notify/afterRun.js';
 import { checkOutputPath, writeFileAtomic } from '../platform/atomicWrite.js';
 import { failureFields, reportFailure } from '../platform/log/failure.js';
@@ -72,6 +72,7 @@ export async function runCommand(
     ...(logFileFd === undefined ? {} : { logFileFd }),
   });
   useSecretsDirectory(argv.secretsDir === undefined ? undefined : resolve(argv.secretsDir));
+  warnAboutSecretsWith((message) => log.warn(message));
   const started = Date.now();
   const report: RunReport = { command, startedAt: new Date(started).toISOString() };
   const finish = (exitCode: ExitCode) => {
