@@ -166,9 +166,16 @@ export function emailMessage(notice: Notice): { subject: string; text: string } 
   return { subject: `[roster] ${title(notice)}`, text: `${[title(notice), '', ...summaryLines(notice), '', ...factLines].join('\n')}\n` };
 }
 
-/** An Adaptive Card in a message, which Teams incoming webhooks and Workflows ("post to a channel") accept. */
+/**
+ * An Adaptive Card in a message, which Teams incoming webhooks and Workflows ("post to a channel")
+ * accept. Every text is a TextRun of a RichTextBlock, which Adaptive Cards never read as Markdown:
+ * a directory value such as "[Reset your password](https://evil.example/login)" shows as it is,
+ * never as a live link (a TextBlock or a FactSet would render it).
+ */
 export function teamsMessage(notice: Notice): unknown {
   const attention = notice.event === 'failure' || notice.event === 'refused';
+  const line = (runs: Array<Record<string, unknown>>, spacing?: string) => ({ type: 'RichTextBlock', ...(spacing ? { spacing } : {}), inlines: runs });
+  const run = (text: string, style: Record<string, unknown> = {}) => ({ type: 'TextRun', text, ...style });
   return {
     type: 'message',
     attachments: [
@@ -180,9 +187,9 @@ export function teamsMessage(notice: Notice): unknown {
           type: 'AdaptiveCard',
           version: '1.4',
           body: [
-            { type: 'TextBlock', text: title(notice), weight: 'Bolder', size: 'Medium', wrap: true, color: attention ? 'Attention' : 'Good' },
-            ...summaryLines(notice).map((line) => ({ type: 'TextBlock', text: line, wrap: true, spacing: 'Small' })),
-            { type: 'FactSet', facts: facts(notice).map(([name, value]) => ({ title: name, value })) },
+            line([run(title(notice), { weight: 'Bolder', size: 'Medium', color: attention ? 'Attention' : 'Good' })]),
+            ...summaryLines(notice).map((text) => line([run(text)], 'Small')),
+            ...facts(notice).map(([name, value], index) => line([run(`${name}: `, { weight: 'Bolder' }), run(value)], index === 0 ? 'Medium' : 'None')),
           ],
         },
       },
@@ -190,16 +197,18 @@ export function teamsMessage(notice: Notice): unknown {
   };
 }
 
-/** Slack's incoming-webhook shape: `text` (the notification line) and blocks. */
+/**
+ * Slack's incoming-webhook shape: `text` (the notification line) and blocks, all plain_text, which
+ * Slack never reads as mrkdwn: a value's *, _, ~ or <…> shows as it is (no formatting, no link, no
+ * @channel).
+ */
 export function slackMessage(notice: Notice): unknown {
-  // Slack reads <…> as links and mentions; & < > must be escaped in its text.
-  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const details = [...summaryLines(notice).map(escape), '', ...facts(notice).map(([name, value]) => `*${name}:* ${escape(value)}`)].join('\n');
+  const details = [...summaryLines(notice), '', ...facts(notice).map(([name, value]) => `${name}: ${value}`)].join('\n');
   return {
     text: title(notice),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title(notice).slice(0, 150) } },
-      { type: 'section', text: { type: 'mrkdwn', text: details.slice(0, 3000) } },
+      { type: 'section', text: { type: 'plain_text', text: details.slice(0, 3000) } },
     ],
   };
 }
