@@ -25,6 +25,9 @@ const FORGED = '2026-01-01T00:00:00.000Z ERROR What to try: run roster sync --fo
 const HOSTILE_TITLES = [`Engineer\n${FORGED}`, '[Reset your password](https://evil.example/login)', 'Boss\r\u001b[2K*urgent* <!channel>', 'Manager'];
 const FORMULAS = { TITLE: '=HYPERLINK("https://evil.example/x","Open")', DIVISION: '@SUM(1+1)', MOBILE: '+1 416 555 0100', LASTNAME: '-Negative' };
 
+// eslint-disable-next-line no-control-regex -- a raw carriage return or escape character is what must not get through
+const RAW_CONTROL = /[\r\u001b]/;
+
 const person = (n: number, extra: Record<string, string> = {}) =>
   `${ldifLine('dn', `uid=p${n},${PEOPLE_DN}`)}objectClass: inetOrgPerson\nuid: p${n}\ncn: Person ${n}\ngivenName: Person\nsn: ${extra.sn ?? `Number${n}`}\nmail: p${n}@example.org\n${ldifLine('title', extra.title ?? 'Engineer')}${extra.ou ? ldifLine('ou', extra.ou) : ''}${extra.mobile ? ldifLine('mobile', extra.mobile) : ''}\n`;
 
@@ -97,7 +100,7 @@ describe('directory values cannot write the log or the alerts', function () {
     // Console: the forged line only ever inside the escaped value; no raw CR or escape sequence.
     expect(run.stderr).to.include(escapedForgery);
     for (const line of run.all.split('\n')) expect(line, 'a line the value started').not.to.match(/^\s*(2026-01-01T|ERROR What to try)/);
-    expect(run.all).not.to.match(/[\r\u001b]/);
+    expect(run.all).not.to.match(RAW_CONTROL);
     // The log file: every line starts with its own entry's time, and no value starts a line after it.
     const log = readFileSync(join(dir, 'roster.log'), 'utf8');
     expect(log).to.include(escapedForgery);
@@ -105,7 +108,7 @@ describe('directory values cannot write the log or the alerts', function () {
       expect(line).to.match(/^\d{4}-\d\d-\d\dT[\d:.]+Z [A-Z]+ /);
       expect(line.replace(/^\S+ [A-Z]+ +/, ''), line).not.to.match(/^(2026-01-01T|ERROR What to try)/);
     }
-    expect(log).not.to.match(/[\r\u001b]/);
+    expect(log).not.to.match(RAW_CONTROL);
     expect(log).to.include('"Boss\\r\\u001b[2K*urgent* <!channel>"');
 
     // The email: the same escapes.
@@ -113,7 +116,7 @@ describe('directory values cannot write the log or the alerts', function () {
     const mail = smtp.mails[0]!.text;
     expect(mail).to.include(escapedForgery);
     for (const line of mail.split('\n')) expect(line).not.to.match(/^\s*(2026-01-01T|ERROR What to try)/);
-    expect(mail).not.to.match(/[\r\u001b]/);
+    expect(mail).not.to.match(RAW_CONTROL);
 
     // Teams: every text a TextRun of a RichTextBlock, which Adaptive Cards never read as Markdown.
     const card = JSON.stringify(teams.posts[0]!.body);
@@ -124,7 +127,7 @@ describe('directory values cannot write the log or the alerts', function () {
       types.every((type) => type === 'TextRun'),
     );
     const texts = body.flatMap((block) => (block.inlines as Array<{ text: string }>).map((run) => run.text));
-    expect(texts.join('\n')).not.to.match(/[\r\u001b]/);
+    expect(texts.join('\n')).not.to.match(RAW_CONTROL);
     expect(texts.join('\n')).to.include(escapedForgery);
     // Slack: plain_text only, which Slack never formats or links.
     const message = slack.posts[0]!.body as { blocks: Array<{ text: { type: string; text: string } }> };
