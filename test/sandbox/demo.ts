@@ -44,9 +44,12 @@ writeFileSync(
     2,
   )}\n`,
 );
-console.log(`$ roster sync --config ${join(dir, 'config.json')}`);
+// The command as it really runs: the sandbox's address book is not empty, and a push with no
+// earlier one to compare with is made by hand, with --first-push.
+const args = ['sync', '--first-push', '--config', join(dir, 'config.json')];
+console.log(`$ roster ${args.join(' ')}`);
 const code = await new Promise<number | null>((resolve) => {
-  spawn(process.execPath, [CLI, 'sync', '--first-push', '--config', join(dir, 'config.json')], {
+  spawn(process.execPath, [CLI, ...args], {
     stdio: 'inherit',
     env: { ...process.env, ROSTER_BIND_PASSWORD: ad.bindPassword, ROSTER_CLIENT_SECRET: DEFAULT_CLIENT_SECRET },
   }).on('close', resolve);
