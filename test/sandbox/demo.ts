@@ -38,6 +38,8 @@ writeFileSync(
         clientId: DEFAULT_CLIENT_ID,
         clientSecretEnv: 'ROSTER_CLIENT_SECRET',
         caFile: service.caFile,
+        // The portal's site names: every row's SITE must be one of them (the sandbox's, here).
+        sites: ['Toronto', 'Montreal'],
       },
     },
     null,
