@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runRoster, workspace } from '../harness/cli.js';
 import { requireBinary } from '../harness/daemon.js';
-import { FIELD_MAPPING, FILTER, ldifLine, PEOPLE_DN, SEARCH_BASE, SERVICE_BIND_DN, SERVICE_BIND_PASSWORD, skeletonLdif } from '../harness/ldap-fixture.js';
+import { FIELD_MAPPING, ldifLine, PEOPLE_DN, SERVICE_BIND_PASSWORD, skeletonLdif } from '../harness/ldap-fixture.js';
 import { startSmtpReceiver, startWebhookReceiver } from '../harness/notifyReceivers.js';
-import { startSlapd, type SlapdDirectory } from '../harness/slapd.js';
+import { slapdDirectoryConfig, startSlapd, type SlapdDirectory } from '../harness/slapd.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startIlobbySandbox } from '../sandbox/ilobby.js';
 
 const BIND_ENV = 'ROSTER_TEST_BIND';
@@ -44,14 +44,7 @@ describe('directory values cannot write the log or the alerts', function () {
     await Promise.all(stops.map((s) => s.stop()));
     await ldap?.stop();
   });
-  const directory = () => ({
-    url: ldap.ldapsUrl,
-    caFile: ldap.caFile,
-    bindDn: SERVICE_BIND_DN,
-    bindPasswordEnv: BIND_ENV,
-    searchBases: [SEARCH_BASE],
-    filter: FILTER,
-  });
+  const directory = () => slapdDirectoryConfig(ldap, BIND_ENV);
   const modify = (ldif: string) =>
     execFileSync('ldapmodify', ['-x', '-H', ldap.ldapUrl, '-D', ldap.adminDn, '-w', ldap.adminPassword], { input: ldif, stdio: ['pipe', 'ignore', 'pipe'] });
 

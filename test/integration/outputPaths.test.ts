@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { runRoster, workspace } from '../harness/cli.js';
 import { closedPort } from '../harness/notifyReceivers.js';
 import { requireBinary } from '../harness/daemon.js';
-import { FIELD_MAPPING, FILTER, SEARCH_BASE, SERVICE_BIND_DN, SERVICE_BIND_PASSWORD } from '../harness/ldap-fixture.js';
-import { startSlapd, type SlapdDirectory } from '../harness/slapd.js';
+import { FIELD_MAPPING, SERVICE_BIND_PASSWORD } from '../harness/ldap-fixture.js';
+import { slapdDirectoryConfig, startSlapd, type SlapdDirectory } from '../harness/slapd.js';
 
 const BIND_ENV = 'ROSTER_TEST_BIND';
 const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
@@ -118,14 +118,7 @@ describe('output paths are written, not replaced', function () {
     const ldapWorkspace = () => {
       const dir = workspace({
         'config.json': {
-          directory: {
-            url: ldap.ldapsUrl,
-            caFile: ldap.caFile,
-            bindDn: SERVICE_BIND_DN,
-            bindPasswordEnv: BIND_ENV,
-            searchBases: [SEARCH_BASE],
-            filter: FILTER,
-          },
+          directory: slapdDirectoryConfig(ldap, BIND_ENV),
           fields: 'fields.json',
           csv: { path: 'people.csv' },
         },

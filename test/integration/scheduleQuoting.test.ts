@@ -4,23 +4,12 @@
 // word. The sh lines are run through a real sh that prints the words it was given.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoster, workspace } from '../harness/cli.js';
+import { awkwardConfig } from '../harness/scheduleSetup.js';
 
-/** A config (with secrets from variables, so the secret steps are printed) in a folder whose name needs quoting. */
-function awkwardConfig() {
-  const dir = join(workspace({}), "R&D roster's $HOME");
-  mkdirSync(dir);
-  writeFileSync(
-    join(dir, 'config.json'),
-    JSON.stringify({
-      directory: { url: 'ldaps://127.0.0.1:9', bindDn: 'svc', bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'] },
-      ilobby: { tokenUrl: 'https://127.0.0.1:9/token', uploadUrl: 'https://127.0.0.1:9/upload', clientId: 'x', clientSecretEnv: 'ROSTER_CLIENT_SECRET' },
-    }),
-  );
-  return { dir, config: join(dir, 'config.json') };
-}
+/** The folder every config here lives in: a quote, a $ and a space for sh, & and a space for a Command Prompt. */
+const FOLDER = "R&D roster's $HOME";
 
 /** The words sh makes of `command` (its program replaced by printf, a glob left unexpanded). */
 function shWords(command: string): string[] {
@@ -40,7 +29,7 @@ function after(output: string, lead: string, end?: string): string {
 
 describe('printed command lines are quoted for their shell', () => {
   it('--windows: schtasks and icacls for a Command Prompt, with an account that has a space', async () => {
-    const { dir, config } = awkwardConfig();
+    const { dir, config } = awkwardConfig({}, FOLDER);
     const run = await runRoster(['schedule', '--windows', '--config', config, '--user', 'CORP\\svc roster', '--out-dir', join(dir, 'jobs')]);
     expect(run.code, run.all).to.equal(0);
     expect(run.stdout).to.include(
@@ -51,7 +40,7 @@ describe('printed command lines are quoted for their shell', () => {
   });
 
   it('--systemd: the cp and chmod lines give sh exactly the paths', async () => {
-    const { dir, config } = awkwardConfig();
+    const { dir, config } = awkwardConfig({}, FOLDER);
     const run = await runRoster(['schedule', '--systemd', '--config', config, '--user', 'roster', '--out-dir', join(dir, 'jobs')]);
     expect(run.code, run.all).to.equal(0);
     expect(shWords(after(run.stdout, 'install (as root): ', ' && systemctl'))).to.deep.equal([
@@ -63,7 +52,7 @@ describe('printed command lines are quoted for their shell', () => {
   });
 
   it('--cron: crontab -u, chown and chmod give sh exactly the account and the paths', async () => {
-    const { dir, config } = awkwardConfig();
+    const { dir, config } = awkwardConfig({}, FOLDER);
     const run = await runRoster(['schedule', '--cron', '--config', config, '--user', 'svc roster', '--out-dir', join(dir, 'jobs')]);
     expect(run.code, run.all).to.equal(0);
     expect(shWords(after(run.stdout, 'crontab of svc roster: ', ' (as root)'))).to.deep.equal(['-u', 'svc roster', '-e']);
