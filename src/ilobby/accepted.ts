@@ -63,10 +63,10 @@ export function serviceFindings(
   }
   if (answer.disabled !== undefined) {
     if (predictedDisabled === undefined) {
-      if (answer.disabled > 0) findings.notes.push(`${target}: the service says it disabled ${answer.disabled} people (a first push cannot know how many)`);
+      if (answer.disabled > 0) findings.notes.push(`${target}: the service says it disabled ${people(answer.disabled)} (a first push cannot know how many)`);
     } else if (answer.disabled > predictedDisabled) {
       findings.problems.push(
-        `${target}: the service says it disabled ${answer.disabled} people; roster predicted ${predictedDisabled}: it held people who were not in roster's last push (added in the portal by hand, or by another tool), or rejected rows`,
+        `${target}: the service says it disabled ${people(answer.disabled)}; roster predicted ${predictedDisabled}: it held people who were not in roster's last push (added in the portal by hand, or by another tool), or rejected rows`,
       );
       findings.hints.push('Look in the portal for the people disabled that were never in the directory; add those who should stay to the directory.');
     }
@@ -100,4 +100,8 @@ function rowsKept(sent: { rows: RowList; bytes: Uint8Array }, rejected: readonly
     if (!rejectedAt.has(position) && !emails.has(sent.rows.row(position).EMAIL)) kept.push(position);
   }
   return sent.rows.at(kept);
+}
+
+function people(count: number): string {
+  return `${count} ${count === 1 ? 'person' : 'people'}`;
 }

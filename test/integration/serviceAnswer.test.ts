@@ -4,6 +4,7 @@
 // with the service's words, the report lists them, a notification goes out, `status` is not OK,
 // and the last push holds what the service accepted, so the next prediction matches the service.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoster, workspace } from '../harness/cli.js';
@@ -15,6 +16,7 @@ const HEADER = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
 const person = (name: string, site: string) => `${name},Doe,Analyst,R&D,${name}@example.org,,,${site}`;
 const toronto = ['t1', 't2', 't3', 't4', 't5', 't6'].map((name) => person(name, 'Toronto'));
 const ottawa = ['o1', 'o2', 'o3', 'o4'].map((name) => person(name, 'Ottawa'));
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const csv = (lines: string[]) => `${[HEADER, ...[...lines].sort()].join('\n')}\n`;
 
 interface TargetReport {
@@ -75,6 +77,11 @@ describe("the service's answer (roster upload against the iLobby sandbox)", func
       expect(target).to.deep.include({ outcome: 'uploaded', exitCode: 9, rejectedRows: 4, recordedRows: 6 });
       expect(target.rejected?.map((row) => row.email)).to.deep.equal(['o1@example.org', 'o2@example.org', 'o3@example.org', 'o4@example.org']);
       expect(lastPush(dir)).to.equal(csv(toronto));
+      const record = JSON.parse(readFileSync(join(dir, 'state', 'ilobby', 'last-push.record.json'), 'utf8')) as Record<string, unknown>;
+      expect(record).to.deep.include({
+        rows: 6,
+        sent: { rows: 10, bytes: Buffer.byteLength(service.uploads[0]!.csv!), sha256: sha256(service.uploads[0]!.csv!) },
+      });
       const notice = notices().slice(posted);
       expect(notice.map((n) => n.event)).to.deep.equal(['failure']);
       expect(notice[0]!.targets[0]!.reason).to.include('the service rejected 4 of 10 rows');
@@ -119,7 +126,7 @@ describe("the service's answer (roster upload against the iLobby sandbox)", func
     const posted = hook.posts.length;
     const run = await upload(dir, toronto);
     expect(run.code, run.all).to.equal(9);
-    expect(run.stderr).to.include('ilobby: the service says it disabled 1 people; roster predicted 0');
+    expect(run.stderr).to.include('ilobby: the service says it disabled 1 person; roster predicted 0');
     expect(report(dir).targets[0]).to.deep.include({ exitCode: 9, serviceDisabled: 1, rejectedRows: 0 });
     expect(lastPush(dir)).to.equal(csv(toronto));
     expect(

@@ -21,6 +21,13 @@ describe('push records', () => {
     expect(checkRecordedPush(FILE, full, 3, [pushRecordOf(cut, 1), record], none)).to.deep.equal({ record });
   });
 
+  it('accept, after the service took part of a push, the file it accepted and the file as sent', () => {
+    const record = pushRecordOf(cut, 1, 0, pushRecordOf(full, 3));
+    expect(record.sent).to.deep.include({ rows: 3, bytes: full.length });
+    expect(checkRecordedPush(FILE, cut, 1, [record], none)).to.deep.equal({ record });
+    expect(checkRecordedPush(FILE, full, 3, [record], none)).to.deep.equal({ record });
+  });
+
   it('refuse a file cut at a line boundary, or emptied to its header, naming both counts', () => {
     const record = pushRecordOf(full, 3);
     expect(() => checkRecordedPush(FILE, cut, 1, [record], none))

@@ -67,9 +67,12 @@ export function beginPush(target: string, lastPushFile: string, content: PushCon
   inFlight.add(target);
 }
 
-/** The record first: a pending file is never without the record that vouches for it. */
-function writePending(pending: string, content: PushContent): void {
-  writePushRecord(pending, pushRecordOf(content.bytes, content.rows, content.unidentifiedRejections));
+/**
+ * The record first: a pending file is never without the record that vouches for it. `sent`: what
+ * was sent, when the file is what the service accepted of it (the record vouches for both).
+ */
+function writePending(pending: string, content: PushContent, sent?: PushRecord): void {
+  writePushRecord(pending, pushRecordOf(content.bytes, content.rows, content.unidentifiedRejections, sent));
   writeFileAtomic(pending, content.bytes);
 }
 
@@ -80,7 +83,7 @@ function writePending(pending: string, content: PushContent): void {
 export function settlePush(target: string, lastPushFile: string, accepted?: PushContent): void {
   const pending = pendingFileFor(lastPushFile);
   try {
-    if (accepted !== undefined) writePending(pending, accepted);
+    if (accepted !== undefined) writePending(pending, accepted, readPushRecord(pending));
     renameSync(pending, lastPushFile);
     renameSync(recordFileFor(pending), recordFileFor(lastPushFile));
   } catch (error) {

@@ -13,13 +13,22 @@ import { BaselineMismatchError } from '../errors.js';
 import { writeFileAtomic } from '../atomicWrite.js';
 import { readStateFile } from './files.js';
 
-export interface PushRecord {
+/** A file's size, row count and SHA-256. */
+export interface FileDigest {
   /** Rows (iLobby) or users (Officevibe) in the file. */
   rows: number;
   bytes: number;
   sha256: string;
+}
+
+export interface PushRecord extends FileDigest {
   /** Rows the service said it rejected without saying which: the file holds them, the service does not. */
   unidentifiedRejections?: number;
+  /**
+   * When the service rejected rows, the file holds what it accepted; this is what was sent. A
+   * pending file still holding it (the settle was cut short) matches the record too.
+   */
+  sent?: FileDigest;
 }
 
 /** `last-push.csv` → `last-push.record.json`. */
@@ -31,8 +40,14 @@ export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function pushRecordOf(bytes: Uint8Array, rows: number, unidentifiedRejections = 0): PushRecord {
-  return { rows, bytes: bytes.length, sha256: sha256Of(bytes), ...(unidentifiedRejections > 0 ? { unidentifiedRejections } : {}) };
+export function pushRecordOf(bytes: Uint8Array, rows: number, unidentifiedRejections = 0, sent?: FileDigest): PushRecord {
+  return {
+    rows,
+    bytes: bytes.length,
+    sha256: sha256Of(bytes),
+    ...(unidentifiedRejections > 0 ? { unidentifiedRejections } : {}),
+    ...(sent === undefined ? {} : { sent: { rows: sent.rows, bytes: sent.bytes, sha256: sent.sha256 } }),
+  };
 }
 
 export function writePushRecord(pushFile: string, record: PushRecord): void {
@@ -79,7 +94,8 @@ export function checkRecordedPush(
   reported: () => ReportedPush | undefined,
 ): { record?: PushRecord; warning?: string } {
   const sha256 = sha256Of(bytes);
-  const record = records.find((candidate) => candidate !== undefined && candidate.sha256 === sha256 && candidate.bytes === bytes.length);
+  const describes = (digest: FileDigest | undefined) => digest !== undefined && digest.sha256 === sha256 && digest.bytes === bytes.length;
+  const record = records.find((candidate) => candidate !== undefined && (describes(candidate) || describes(candidate.sent)));
   if (record !== undefined) return { record };
   const own = records[0];
   if (own !== undefined) {
