@@ -30,7 +30,7 @@ export function readLastPush(stateDir: string, target: string): LastPush | undef
   if (problems.length > 0) {
     // Without a readable last push the disable checks cannot be evaluated: refuse rather than guess.
     throw new BaselineMismatchError(`the last push's file ${stored.file} is not readable (${problems[0]}), so the safety checks cannot be evaluated`, {
-      hint: 'Restore it from a backup, or delete it to start over (the next push is then a first push, made by hand with --first-push).',
+      hint: 'Restore it from a backup, or delete it and last-push.record.json beside it to start over (the next push is then a first push, made by hand with --first-push).',
     });
   }
   const { record, warning } = checkStoredPush(stored, rows.length, () => lastReportedPush(stateDir, (report) => rowsPushedTo(report, target)));

@@ -35,7 +35,7 @@ export function readLastOfficevibePush(stateDir: string): LastOfficevibePush | u
   if (state === undefined) {
     // Without the last push the deactivation checks cannot be evaluated: refuse rather than guess.
     throw new BaselineMismatchError(`the last push's file ${stored.file} is not a readable sync request, so the safety checks cannot be evaluated`, {
-      hint: 'Restore it from a backup, or delete it to start over (the next push is then a first push, made by hand with --first-push).',
+      hint: 'Restore it from a backup, or delete it and last-push.record.json beside it to start over (the next push is then a first push, made by hand with --first-push).',
     });
   }
   const { warning } = checkStoredPush(stored, state.users.length, () =>

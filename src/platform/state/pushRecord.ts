@@ -72,7 +72,7 @@ export function readPushRecord(pushFile: string): PushRecord | undefined {
 }
 
 const RESTORE_HINT =
-  'Restore the state folder from a backup. If none is left, delete the file and its .record.json to start over: the next push is then a first push, made by hand with --first-push after checking the CSV.';
+  'Restore the state folder from a backup. If none is left, delete the file and the .record.json beside it to start over: the next push is then a first push, made by hand with --first-push after checking the CSV.';
 
 /** What the newest run report says was pushed (for a baseline without a record). */
 export interface ReportedPush {
