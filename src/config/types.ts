@@ -50,7 +50,10 @@ export interface IlobbyTarget {
   caFile: string | undefined;
   /** The key that names caFile, as a message should name it: "ilobby.caFile", "ilobby[1].caFile". */
   caFileKey?: string;
-  /** Only rows of these sites go to this target; undefined means all rows. */
+  /**
+   * The portal's site names: a row's SITE must be one of them (or empty, or one the last push had).
+   * With several targets, also which rows go to this one; undefined: all rows, checked against the last push.
+   */
   sites: string[] | undefined;
   /** The most one push (token request and upload, with every retry) may take. */
   timeoutSeconds: number;

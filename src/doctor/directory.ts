@@ -1,7 +1,7 @@
 // `roster check` for one domain controller: DNS, TCP, TLS, bind, then one search per search base
 // with the export's own filter, attributes and mapping, counting the rows the export would write.
 import { InvalidCredentialsError } from 'ldapts';
-import type { DirectoryConfig } from '../config/types.js';
+import type { DirectoryConfig, RosterConfig } from '../config/types.js';
 import { isLoopback } from '../config/parse.js';
 import { connectDirectory, type DirectoryConnection } from '../directory/connect.js';
 import { connectFailure } from '../directory/failures.js';
@@ -13,13 +13,15 @@ import { RowCollector, type RowSummary } from '../rowstore/collector.js';
 import type { SearchPlan } from '../ilobby/extract.js';
 import { describeCertificate, RENEW_WARNING_DAYS, validityOf } from './certificate.js';
 import { connectTcp, endpointOf, peekCertificate, probeTls, resolveHost, type Endpoint } from './probe.js';
-import { checkFill, checkSchema } from './mapping.js';
+import { checkFill, checkSchema, checkSites } from './mapping.js';
 import type { CheckLog } from './steps.js';
 
 const SAMPLE_ROWS = 5;
 
 export interface DirectoryCheck {
   directory: DirectoryConfig;
+  /** For the SITE values: the iLobby targets and their last pushes. */
+  config: RosterConfig;
   /** Undefined when the mapping or filter is wrong: then nothing is searched. */
   plan: SearchPlan | undefined;
   checks: CheckLog;
@@ -128,7 +130,7 @@ async function checkNetwork(endpoint: Endpoint, { directory, checks }: Directory
 }
 
 /** One search per base, as the export searches, and the rows all of them together would give. */
-async function checkSearches(connection: DirectoryConnection, { plan, checks, log }: DirectoryCheck): Promise<void> {
+async function checkSearches(connection: DirectoryConnection, { config, plan, checks, log }: DirectoryCheck): Promise<void> {
   const url = connection.url;
   if (plan === undefined) {
     checks.skip('search', url, 'not run: the field mapping or the filter has errors (see above)');
@@ -170,7 +172,7 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
     }
   }
   if (!complete) return;
-  const { summary } = all.finish();
+  const { rows, summary } = all.finish();
   if (summary.rowsWritten === 0) {
     checks.warn('rows', url, 'the export would write no rows', 'sync refuses to push an empty roster: check directory.searchBases and directory.filter.');
   } else {
@@ -180,6 +182,7 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
       filled: summary.filled,
     });
     fill.warn(url, checks);
+    checkSites(config, rows, url, checks);
   }
 }
 

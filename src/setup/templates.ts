@@ -107,12 +107,14 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences): St
     ilobby: {
       $comment: [
         'The iLobby address book. Its API client id and secret come from iLobby; the secret goes in the file named by clientSecretFile.',
-        'For several address books (one API key per site), make this a list of targets, each with a "name" and "sites": ["Toronto"].',
+        "sites: the portal's site names, exactly as the iLobby portal lists its sites (Settings, Sites). A row whose SITE is none of them is refused before anything is sent: iLobby would reject it and disable that person.",
+        'For several address books (one API key per site), make this a list of targets, each with a "name" and its "sites": ["Toronto"].',
       ],
       tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token',
       uploadUrl: 'https://partnerapi.goilobby.com/addressbook/uploadcsv',
       clientId: 'your-client-id',
       clientSecretFile: SECRET_FILES.clientSecret,
+      sites: ['Replace with the site names of your iLobby portal'],
     },
     safety: {
       $comment: 'iLobby disables everyone missing from an upload: a push that would disable more people than this is refused (exit 4) unless run with --force.',

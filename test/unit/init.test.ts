@@ -32,4 +32,11 @@ describe('roster init templates', () => {
     expect((ldap.config.directory as { filter: string }).filter).to.equal('(objectClass=inetOrgPerson)');
     expect([ad.fields.DIVISION, ad.fields.SITE, ldap.fields.DIVISION, ldap.fields.SITE]).to.deep.equal(['department', 'physicalDeliveryOfficeName', 'ou', 'l']);
   });
+
+  it('writes a sites placeholder, saying where the portal lists its sites', () => {
+    const { config } = starterFiles('ad', { config: '', fields: '' });
+    const ilobby = config.ilobby as { sites: string[]; $comment: string[] };
+    expect(ilobby.sites).to.deep.equal(['Replace with the site names of your iLobby portal']);
+    expect(ilobby.$comment.join(' ')).to.match(/sites: the portal's site names, exactly as the iLobby portal lists its sites \(Settings, Sites\)/);
+  });
 });
