@@ -12,12 +12,14 @@ export const EXECUTABLE_FILE = 'roster.cjs';
 
 /**
  * Libraries that stay in node_modules (dependencies of the npm package), each loaded only by the
- * few runs that need it: libphonenumber-js by a "phone" rule, nodemailer by an email notification.
- * Built in, their code (400 KB and 600 KB) would be parsed at every start: ~60 ms and ~40 ms
- * measured on roster --version. A single executable has no node_modules, so build/package.ts
- * builds them in.
+ * few runs that need it: libphonenumber-js by a "phone" rule, nodemailer by an email notification,
+ * koffi by a Kerberos bind. Built in, the first two's code (400 KB and 600 KB) would be parsed at
+ * every start: ~60 ms and ~40 ms measured on roster --version; koffi's native addon is a file of
+ * its platform package (@koromix/koffi-<platform>), which only its own loader in node_modules
+ * finds. A single executable has no node_modules, so build/package.ts builds them in (koffi with
+ * the addon it carries).
  */
-const LOADED_ON_DEMAND = ['libphonenumber-js', 'nodemailer'];
+export const LOADED_ON_DEMAND = ['libphonenumber-js', 'nodemailer', 'koffi'];
 
 /**
  * Bundles dist/src/cli/main.js under `root` into dist/bin/roster.cjs (or `options.outfile`, with
