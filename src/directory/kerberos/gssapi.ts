@@ -207,7 +207,9 @@ function declare(k: KoffiModule) {
         lines.push(take(output).toString('utf8').trim());
       } while (more[0] !== 0);
     }
-    return lines.filter((line) => line !== '' && !/^unknown error$/i.test(line)).join('; ');
+    // MIT's "Unspecified GSS failure. Minor code may provide more information" says nothing the minor status does not.
+    const said = lines.filter((line) => line !== '' && !/^unknown error$/i.test(line));
+    return (said.length > 1 ? said.filter((line) => !/^Unspecified GSS failure/i.test(line)) : said).join('; ');
   };
   const error = (what: string, major: number, minor: number) => {
     const text = statusText(major, minor);
