@@ -12,7 +12,8 @@ export interface KerberosPlan {
 
 /** ldap/<host of the URL>, unless directory.kerberos.spn names one. */
 export function servicePrincipal(url: string, kerberos: KerberosConfig): string {
-  return kerberos.spn ?? `ldap/${new URL(url).hostname.replace(/^\[|\]$/g, '')}`;
+  // DNS names are case-insensitive; service principals are registered in lower case.
+  return kerberos.spn ?? `ldap/${new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase()}`;
 }
 
 /**
