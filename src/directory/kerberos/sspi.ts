@@ -44,7 +44,7 @@ export function windowsKerberos(): KerberosLibrary {
   const account = sspi.userName();
   return {
     name: 'Windows SSPI (secur32.dll)',
-    source: { kind: 'sspi', text: `the account roster runs as${account ? `, ${account}` : ''}, through SSPI` },
+    source: { kind: 'sspi', text: `account roster runs as${account ? `, ${account},` : ''} through SSPI` },
     async open(request) {
       const credential: Handle = { dwLower: 0, dwUpper: 0 };
       const packageName = request.mechanism === 'GSSAPI' ? 'Kerberos' : 'Negotiate';
@@ -168,7 +168,8 @@ class SspiContext implements SecurityContext {
   principal(): string | undefined {
     const { sspi } = this;
     const names = { sUserName: null as unknown };
-    if (this.handle === null || sspi.f.QueryContextNames(this.handle, SECPKG_ATTR_NAMES, names) !== 0 || !names.sUserName) return sspi.userName();
+    // Wine's Kerberos package cannot name it (and its idea of the logged-on user is not the principal).
+    if (this.handle === null || sspi.f.QueryContextNames(this.handle, SECPKG_ATTR_NAMES, names) !== 0 || !names.sUserName) return undefined;
     const name = sspi.k.decode.string16(names.sUserName);
     sspi.f.FreeContextBuffer(names.sUserName);
     return name;
