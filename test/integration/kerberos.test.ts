@@ -4,7 +4,7 @@
 // each failure a sysadmin meets says what to try (exit 3).
 import { expect } from 'chai';
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAFF_DN } from '../harness/ad-fixture.js';
 import { runRoster, workspace } from '../harness/cli.js';
@@ -78,6 +78,32 @@ describe('directory.auth kerberos against a real KDC (Samba AD DC)', function ()
     expect(result.code, result.all).to.equal(0);
     expect(result.stdout).to.match(new RegExp(`kerberos GSS-SPNEGO to service principal ${krb.spn}; credentials from the keytab ${krb.keytab}`));
     expect(result.stdout).to.match(new RegExp(`bind +Kerberos \\(GSS-SPNEGO\\) as ${krb.principal} in \\d+ ms`));
+  });
+
+  it('a simple bind never loads koffi or any native addon; a Kerberos bind does', async () => {
+    // A preload that records what the run loads: koffi's module, and native addons (process.dlopen).
+    const spy = join(krb.dir, 'spy.cjs');
+    writeFileSync(
+      spy,
+      [
+        "const Module = require('node:module'); const fs = require('node:fs'); const loaded = [];",
+        'const load = Module._load; Module._load = function (request, ...rest) { if (/koffi/.test(request)) loaded.push(request); return load.call(this, request, ...rest); };',
+        'const dlopen = process.dlopen; process.dlopen = function (module, file, ...rest) { loaded.push(file); return dlopen.call(this, module, file, ...rest); };',
+        "process.on('exit', () => fs.writeFileSync(process.env.ROSTER_TEST_LOADED, JSON.stringify(loaded)));",
+      ].join('\n'),
+    );
+    const loadedBy = async (command: string, directory: Record<string, unknown>, env: Record<string, string>) => {
+      const record = join(krb.dir, `loaded-${Date.now()}.json`);
+      const result = await run(command, directory, { NODE_OPTIONS: `--require ${spy}`, ROSTER_TEST_LOADED: record, ...env });
+      expect(result.code, result.all).to.equal(0);
+      return JSON.parse(readFileSync(record, 'utf8')) as string[];
+    };
+    const simple = { url: ad().ldapsUrl, caFile: ad().caFile, bindDn: ad().bindDn, bindPasswordEnv: PASSWORD_ENV, searchBases: [STAFF_DN] };
+    expect(await loadedBy('--version', simple, {})).to.deep.equal([]);
+    expect(await loadedBy('export', simple, { [PASSWORD_ENV]: ad().bindPassword })).to.deep.equal([]);
+    const kerberos = await loadedBy('export', kerberosDirectory({ keytabFile: krb.keytab }), {});
+    expect(kerberos).to.include('koffi');
+    expect(kerberos.some((file) => file.endsWith('koffi.node'))).to.equal(true);
   });
 
   describe('failures, each with what to try (exit 3)', () => {
