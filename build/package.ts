@@ -37,7 +37,10 @@ export async function packageExecutables(root: string): Promise<Packaged> {
   // becomes the executable's own addon (platform/nativeAddon.ts, the asset koffi.node); the other
   // platforms' packages stay outside, never found, as koffi expects of a platform it does not run on.
   const installed = (JSON.parse(readFileSync(join(root, 'node_modules', 'koffi', 'package.json'), 'utf8')) as { version: string }).version;
-  if (installed !== KOFFI_VERSION) throw new Error(`node_modules has koffi ${installed}, but build/nodeBinaries.ts pins its addons at ${KOFFI_VERSION}: update KOFFI_VERSION and the integrities`);
+  if (installed !== KOFFI_VERSION)
+    throw new Error(
+      `node_modules has koffi ${installed}, but build/nodeBinaries.ts pins its addons at ${KOFFI_VERSION}: update KOFFI_VERSION and the integrities`,
+    );
   const addonLoader = join(work, 'koffi-addon.cjs');
   const nativeAddon = join(root, 'dist', 'src', 'platform', 'nativeAddon.js');
   writeFileSync(addonLoader, `module.exports = require(${JSON.stringify(nativeAddon)}).loadEmbeddedAddon('koffi.node');\n`);

@@ -80,7 +80,7 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
       if (config.kerberos !== undefined) {
         kerberos = await kerberosBind({ client, url, idle: watch.idle, certificate: () => watch.peerCertificate() }, config.kerberos);
         log.info(
-          `${url}: Kerberos bind (${kerberos.mechanism}) as ${kerberos.principal ?? 'the process\'s own identity'} in ${kerberos.ms} ms; service principal ${kerberos.spn}, credentials from the ${kerberos.source.text}`,
+          `${url}: Kerberos bind (${kerberos.mechanism}) as ${kerberos.principal ?? "the process's own identity"} in ${kerberos.ms} ms; service principal ${kerberos.spn}, credentials from the ${kerberos.source.text}`,
           { bindMs: kerberos.ms },
         );
       } else if (config.bindDn !== undefined && password !== undefined) await unlessLost(client.bind(config.bindDn, password), watch.idle);

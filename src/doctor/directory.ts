@@ -57,7 +57,8 @@ export async function checkDomainController(url: string, context: DirectoryCheck
     checks.fail('bind', url, error);
     return;
   }
-  if (connection.kerberos !== undefined) checks.pass('bind', url, kerberosBindText(connection.kerberos), { principal: connection.kerberos.principal, bindMs: connection.kerberos.ms });
+  if (connection.kerberos !== undefined)
+    checks.pass('bind', url, kerberosBindText(connection.kerberos), { principal: connection.kerberos.principal, bindMs: connection.kerberos.ms });
   else checks.pass('bind', url, directory.bindDn === undefined ? 'anonymous (config.json names no bindDn)' : `as ${directory.bindDn}`);
   try {
     await checkSearches(connection, context);

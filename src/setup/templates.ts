@@ -92,7 +92,9 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences, opt
   const bind = options.kerberos
     ? { auth: 'kerberos', kerberos: KERBEROS.kerberos }
     : { bindDn: template.directory.bindDn, bindPasswordFile: SECRET_FILES.bindPassword };
-  const directoryComment = options.kerberos ? [...template.directoryComment.filter((line) => !line.startsWith('bindDn:')), ...KERBEROS.comment] : template.directoryComment;
+  const directoryComment = options.kerberos
+    ? [...template.directoryComment.filter((line) => !line.startsWith('bindDn:')), ...KERBEROS.comment]
+    : template.directoryComment;
   const config = {
     $schema: schemas.config,
     $comment: [

@@ -46,7 +46,9 @@ describe('directory.auth kerberos against a real KDC (Samba AD DC)', function ()
     expect(kerberos.csv).to.equal(readFileSync(join(simple, 'adextract.csv'), 'utf8'));
     expect(kerberos.csv).to.equal(expectedCsv);
     expect(JSON.stringify(directory)).not.to.match(/bindDn|password/i);
-    expect(kerberos.all).to.match(new RegExp(`Kerberos bind \\(GSS-SPNEGO\\) as ${krb.principal} in \\d+ ms; service principal ${krb.spn}, credentials from the keytab ${krb.keytab}`));
+    expect(kerberos.all).to.match(
+      new RegExp(`Kerberos bind \\(GSS-SPNEGO\\) as ${krb.principal} in \\d+ ms; service principal ${krb.spn}, credentials from the keytab ${krb.keytab}`),
+    );
   });
 
   it('export from a keytab with GSSAPI (RFC 4752: no security layer)', async () => {
@@ -120,7 +122,7 @@ describe('directory.auth kerberos against a real KDC (Samba AD DC)', function ()
       expect(result.code, result.all).to.equal(3);
       expect(result.all).to.include(`service principal ldap/${ad().host}`);
       expect(result.all).to.include('Server not found in Kerberos database');
-      expect(result.all).to.include("Name the domain controller by its DNS name in directory.url, not by its address or an alias");
+      expect(result.all).to.include('Name the domain controller by its DNS name in directory.url, not by its address or an alias');
       expect(result.all).to.include('setspn -L');
     });
 
@@ -132,12 +134,15 @@ describe('directory.auth kerberos against a real KDC (Samba AD DC)', function ()
       expect(result.all).to.include('port 88 (TCP and UDP) is open to the DCs');
     });
 
-    it("a KDC that never answers: the run fails after directory.idleTimeoutSeconds, the event loop free meanwhile", async function () {
+    it('a KDC that never answers: the run fails after directory.idleTimeoutSeconds, the event loop free meanwhile', async function () {
       this.timeout(90_000);
       const silent: Socket = createSocket('udp4');
       await new Promise<void>((resolve) => silent.bind(0, ad().host, resolve));
       try {
-        const krb5Conf = krb.writeKrb5Conf('krb5-silent.conf', { kdc: `${ad().host}:${silent.address().port}`, libdefaults: ['udp_preference_limit = 100000'] });
+        const krb5Conf = krb.writeKrb5Conf('krb5-silent.conf', {
+          kdc: `${ad().host}:${silent.address().port}`,
+          libdefaults: ['udp_preference_limit = 100000'],
+        });
         const started = Date.now();
         let failedAfter: number | undefined;
         const dir = workspace({ 'config.json': { directory: kerberosDirectory({ keytabFile: krb.keytab }, { idleTimeoutSeconds: 2 }) } });

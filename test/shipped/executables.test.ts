@@ -26,7 +26,11 @@ const BIND_ENV = 'ROSTER_TEST_BIND_PASSWORD';
 /** The folders of extracted addons (platform/nativeAddon.ts) under a Wine prefix: %LOCALAPPDATA%\\roster of each user. */
 function wineAddonFolders(prefix: string): string[] {
   const users = join(prefix, 'drive_c', 'users');
-  return existsSync(users) ? readdirSync(users).map((user) => join(users, user, 'AppData', 'Local', 'roster')).filter((folder) => existsSync(folder)) : [];
+  return existsSync(users)
+    ? readdirSync(users)
+        .map((user) => join(users, user, 'AppData', 'Local', 'roster'))
+        .filter((folder) => existsSync(folder))
+    : [];
 }
 
 /** The path Wine's Z: drive (the whole Linux file system) gives a file. */
@@ -91,7 +95,10 @@ describe('the single executables, as shipped', function () {
       const dir = mkdtempSync(join(tmpdir(), 'roster-sea-krb-'));
       const cache = join(dir, 'cache');
       const write = (name: string, directory: Record<string, unknown>) => {
-        writeFileSync(join(dir, name), JSON.stringify({ directory: { url: ad().ldapsUrl, caFile: ad().caFile, searchBases: [STAFF_DN], ...directory }, csv: { path: `${name}.csv` } }));
+        writeFileSync(
+          join(dir, name),
+          JSON.stringify({ directory: { url: ad().ldapsUrl, caFile: ad().caFile, searchBases: [STAFF_DN], ...directory }, csv: { path: `${name}.csv` } }),
+        );
         return join(dir, name);
       };
       const simple = write('simple.json', { bindDn: ad().bindDn, bindPasswordEnv: BIND_ENV });
@@ -179,14 +186,22 @@ describe('the single executables, as shipped', function () {
       const dir = join(work, 'kerberos');
       mkdirSync(dir);
       const config = {
-        directory: { url: ad().ldapsUrl, caFile: windowsPath(ad().caFile), auth: 'kerberos', kerberos: { mechanism: 'GSSAPI', spn: krb.spn }, searchBases: [STAFF_DN] },
+        directory: {
+          url: ad().ldapsUrl,
+          caFile: windowsPath(ad().caFile),
+          auth: 'kerberos',
+          kerberos: { mechanism: 'GSSAPI', spn: krb.spn },
+          searchBases: [STAFF_DN],
+        },
         stateDir: windowsPath(join(dir, 'state')),
       };
       writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
       // Wine's Kerberos package is MIT underneath: it reads the host's krb5.conf and ticket cache.
       const exported = wine(prefix, ['export', '--config', windowsPath(join(dir, 'config.json'))], { KRB5_CONFIG: krb.krb5Conf, KRB5CCNAME: cache });
       expect(exported.code, exported.stdout + exported.stderr).to.equal(0);
-      expect(exported.stderr).to.match(/Kerberos bind \(GSSAPI\) as .* in \d+ ms; service principal ldap\/dc1\.corp\.example\.com, credentials from the account roster runs as/);
+      expect(exported.stderr).to.match(
+        /Kerberos bind \(GSSAPI\) as .* in \d+ ms; service principal ldap\/dc1\.corp\.example\.com, credentials from the account roster runs as/,
+      );
       expect(readFileSync(join(dir, 'adextract.csv'), 'utf8')).to.equal(expectedCsv);
       expect(wineAddonFolders(prefix)).to.have.length(1);
     });

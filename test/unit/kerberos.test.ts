@@ -66,7 +66,10 @@ describe('Kerberos: what a bind uses', () => {
       kind: 'keytab',
       keytab: '/run/credentials/x/roster.keytab',
     });
-    expect(credentialSource(withKeytab, 'linux', {})).to.deep.include({ kind: 'keytab', text: 'keytab /etc/roster/roster.keytab (directory.kerberos.keytabFile)' });
+    expect(credentialSource(withKeytab, 'linux', {})).to.deep.include({
+      kind: 'keytab',
+      text: 'keytab /etc/roster/roster.keytab (directory.kerberos.keytabFile)',
+    });
     expect(credentialSource(kerberos, 'linux', { KRB5CCNAME: 'FILE:/tmp/cc' }).text).to.equal('ticket cache FILE:/tmp/cc (KRB5CCNAME)');
     expect(credentialSource(withKeytab, 'win32', { KRB5_CLIENT_KTNAME: 'x' }).kind).to.equal('sspi');
   });

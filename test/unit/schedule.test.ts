@@ -213,7 +213,14 @@ describe("schedule: can the job's account read its files", () => {
 });
 
 describe('schedule: a gMSA (Windows) and a keytab (systemd, cron) for directory.auth kerberos', () => {
-  const gmsaJob: ScheduledJob = { ...job, node: "C:\\Program Files\\roster\\roster.exe", cli: undefined, user: 'CORP\\svc-roster$', workingDirectory: "C:\\R&D's roster", secretVariables: [] };
+  const gmsaJob: ScheduledJob = {
+    ...job,
+    node: 'C:\\Program Files\\roster\\roster.exe',
+    cli: undefined,
+    user: 'CORP\\svc-roster$',
+    workingDirectory: "C:\\R&D's roster",
+    secretVariables: [],
+  };
 
   it('registers a gMSA with New-ScheduledTaskPrincipal -LogonType Password and no password, after the one-time steps', () => {
     expect(isGmsa('CORP\\svc-roster$')).to.equal(true);

@@ -52,7 +52,10 @@ function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): 
       `${job.user} must be able to read ${job.workingDirectory} and write its state and log: icacls "${job.workingDirectory}" /grant "${job.user}:(OI)(CI)M"`,
     ];
   }
-  const keytab = job.keytab === undefined ? undefined : `the keytab of the account roster binds as goes in ${job.keytab.path} (docs/kerberos.md: ktpass or samba-tool domain exportkeytab)`;
+  const keytab =
+    job.keytab === undefined
+      ? undefined
+      : `the keytab of the account roster binds as goes in ${job.keytab.path} (docs/kerberos.md: ktpass or samba-tool domain exportkeytab)`;
   if (scheduler === 'systemd') {
     return [
       `install: copy ${file(`${UNIT_NAME}.service`)} and ${file(`${UNIT_NAME}.timer`)} to /etc/systemd/system/, then: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}.timer`,

@@ -92,7 +92,10 @@ async function exchange(connection: BindConnection, internals: LdaptsInternals, 
     }
     const offer = context.unwrap(token);
     if (offer.length < 4 || (offer[0]! & NO_SECURITY_LAYER) === 0) {
-      throw new KerberosError('directory-refused', `${connection.url} insists on a SASL security layer, which roster never uses over TLS; use "mechanism": "GSS-SPNEGO"`);
+      throw new KerberosError(
+        'directory-refused',
+        `${connection.url} insists on a SASL security layer, which roster never uses over TLS; use "mechanism": "GSS-SPNEGO"`,
+      );
     }
     answer = await send(context.wrap(Buffer.from([NO_SECURITY_LAYER, 0, 0, 0])));
   }
@@ -107,8 +110,12 @@ async function askKdc<T>(work: Promise<T>, idle: AbortSignal, spn: string): Prom
     if (!(error instanceof ConnectionIdleError)) throw error;
     // The library's call goes on on its worker thread until the system's Kerberos gives up itself.
     work.catch(() => undefined);
-    throw new KerberosError('kdc-silent', `no answer from the KDC within ${error.idleSeconds} s (directory.idleTimeoutSeconds) while asking for a ticket for ${spn}`, {
-      cause: error,
-    });
+    throw new KerberosError(
+      'kdc-silent',
+      `no answer from the KDC within ${error.idleSeconds} s (directory.idleTimeoutSeconds) while asking for a ticket for ${spn}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -54,7 +54,7 @@ const HINTS: Record<KerberosProblem, () => string> = {
   'kdc-silent': () =>
     "Check that the KDCs in krb5.conf are the domain's DCs and reachable on port 88 (a firewall dropping packets makes them silent); raise directory.idleTimeoutSeconds only for a KDC known to be that slow.",
   'channel-binding': () =>
-    "The domain controller enforces LDAP channel binding and the binding did not match its certificate: something between roster and the DC presents its own certificate (a load balancer or TLS-inspecting proxy). Connect to the DC directly; see docs/kerberos.md.",
+    'The domain controller enforces LDAP channel binding and the binding did not match its certificate: something between roster and the DC presents its own certificate (a load balancer or TLS-inspecting proxy). Connect to the DC directly; see docs/kerberos.md.',
   'directory-refused': () =>
     'Check that the directory accepts SASL binds over TLS (Active Directory does; Samba needs "ldap server require strong auth = allow_sasl_over_tls"), and try the other mechanism (directory.kerberos.mechanism "GSSAPI" or "GSS-SPNEGO").',
   library: () =>
@@ -83,7 +83,10 @@ const MIT_TEXT: Array<[RegExp, KerberosProblem]> = [
   [/cannot (contact any|find) KDC|cannot resolve network address for KDC|realm not local|unreachable/i, 'kdc-unreachable'],
   [/key table|keytab/i, 'keytab'],
   [/client not found|preauthentication failed|password (has )?expired|revoked|bad integrity|decrypt integrity/i, 'client-refused'],
-  [/no credentials|credentials cache|no kerberos credentials|matching credential not found|ticket expired|cannot find mechanisms to negotiate/i, 'no-credentials'],
+  [
+    /no credentials|credentials cache|no kerberos credentials|matching credential not found|ticket expired|cannot find mechanisms to negotiate/i,
+    'no-credentials',
+  ],
 ];
 
 const GSS_S_NO_CRED = 7 << 16;
@@ -106,7 +109,7 @@ const SSPI_STATUS: Record<number, [KerberosProblem, string]> = {
   0x8009030c: ['client-refused', 'the logon attempt failed (SEC_E_LOGON_DENIED)'],
   0x80090303: ['spn-unknown', 'the specified target is unknown or unreachable (SEC_E_TARGET_UNKNOWN)'],
   0x80090322: ['spn-unknown', "the target principal name is incorrect: the SPN belongs to another account than the server's (SEC_E_WRONG_PRINCIPAL)"],
-  0x80090324: ['clock-skew', "the clocks on the client and server machines are skewed (SEC_E_TIME_SKEW)"],
+  0x80090324: ['clock-skew', 'the clocks on the client and server machines are skewed (SEC_E_TIME_SKEW)'],
   0x80090311: ['kdc-unreachable', 'no authority could be contacted for authentication (SEC_E_NO_AUTHENTICATING_AUTHORITY)'],
   0x80090346: ['channel-binding', 'the client supplied channel bindings the server did not accept (SEC_E_BAD_BINDINGS)'],
   0x80090305: ['library', 'the requested security package does not exist (SEC_E_SECPKG_NOT_FOUND)'],
@@ -128,5 +131,8 @@ export function directoryRefusal(url: string, resultCode: number, diagnostic: st
   const status = /\b(8009[0-9a-f]{4})\b/i.exec(diagnostic)?.[1];
   const [problem, reason] = status === undefined ? (['directory-refused', undefined] as const) : sspiProblem(parseInt(status, 16));
   const problemHere: KerberosProblem = problem === 'library' ? 'directory-refused' : problem;
-  return new KerberosError(problemHere, `${url} refused the Kerberos bind (LDAP result ${resultCode}${diagnostic ? `: ${diagnostic}` : ''})${reason ? `: ${reason}` : ''}`);
+  return new KerberosError(
+    problemHere,
+    `${url} refused the Kerberos bind (LDAP result ${resultCode}${diagnostic ? `: ${diagnostic}` : ''})${reason ? `: ${reason}` : ''}`,
+  );
 }

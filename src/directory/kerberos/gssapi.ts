@@ -167,13 +167,19 @@ function declare(k: KoffiModule) {
     init_sec_context: lib.func(
       'uint32_t gss_init_sec_context(_Out_ uint32_t *minor, void *cred, _Inout_ void **context, void *target, gss_OID_desc *mech, uint32_t flags, uint32_t time, gss_channel_bindings_struct *bindings, gss_buffer_desc *input, void *actualMech, _Out_ gss_buffer_desc *output, _Out_ uint32_t *retFlags, void *timeRec)',
     ),
-    wrap: lib.func('uint32_t gss_wrap(_Out_ uint32_t *minor, void *context, int conf, uint32_t qop, gss_buffer_desc *input, void *confState, _Out_ gss_buffer_desc *output)'),
-    unwrap: lib.func('uint32_t gss_unwrap(_Out_ uint32_t *minor, void *context, gss_buffer_desc *input, _Out_ gss_buffer_desc *output, void *confState, void *qop)'),
+    wrap: lib.func(
+      'uint32_t gss_wrap(_Out_ uint32_t *minor, void *context, int conf, uint32_t qop, gss_buffer_desc *input, void *confState, _Out_ gss_buffer_desc *output)',
+    ),
+    unwrap: lib.func(
+      'uint32_t gss_unwrap(_Out_ uint32_t *minor, void *context, gss_buffer_desc *input, _Out_ gss_buffer_desc *output, void *confState, void *qop)',
+    ),
     inquire_context: lib.func(
       'uint32_t gss_inquire_context(_Out_ uint32_t *minor, void *context, _Out_ void **source, void *target, void *life, void *mech, void *flags, void *local, void *open)',
     ),
     display_name: lib.func('uint32_t gss_display_name(_Out_ uint32_t *minor, void *name, _Out_ gss_buffer_desc *output, void *type)'),
-    display_status: lib.func('uint32_t gss_display_status(_Out_ uint32_t *minor, uint32_t status, int type, void *mech, _Inout_ uint32_t *more, _Out_ gss_buffer_desc *output)'),
+    display_status: lib.func(
+      'uint32_t gss_display_status(_Out_ uint32_t *minor, uint32_t status, int type, void *mech, _Inout_ uint32_t *more, _Out_ gss_buffer_desc *output)',
+    ),
     release_buffer: lib.func('uint32_t gss_release_buffer(_Out_ uint32_t *minor, gss_buffer_desc *buffer)'),
     release_name: lib.func('uint32_t gss_release_name(_Out_ uint32_t *minor, _Inout_ void **name)'),
     release_cred: lib.func('uint32_t gss_release_cred(_Out_ uint32_t *minor, _Inout_ void **cred)'),

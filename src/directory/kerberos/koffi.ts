@@ -34,7 +34,8 @@ export function koffi(): KoffiModule {
 export function callAsync<T>(fn: { async: (...args: unknown[]) => void }, ...args: unknown[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     fn.async(...args, (error: unknown, result: T) => {
-      if (error) reject(error instanceof Error ? error : new Error(String(error)));
+      if (error instanceof Error) reject(error);
+      else if (error !== null && error !== undefined) reject(new Error(typeof error === 'string' ? error : 'koffi call failed'));
       else resolve(result);
     });
   });

@@ -24,10 +24,16 @@ export function servicePrincipal(url: string, kerberos: KerberosConfig): string 
 export function credentialSource(kerberos: KerberosConfig, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): KerberosPlan['source'] {
   if (platform === 'win32') return { kind: 'sspi', text: 'account roster runs as, through SSPI' };
   if (env.KRB5_CLIENT_KTNAME) return { kind: 'keytab', keytab: env.KRB5_CLIENT_KTNAME, text: `keytab ${env.KRB5_CLIENT_KTNAME} (KRB5_CLIENT_KTNAME)` };
-  if (kerberos.keytabFile !== undefined) return { kind: 'keytab', keytab: kerberos.keytabFile, text: `keytab ${kerberos.keytabFile} (directory.kerberos.keytabFile)` };
+  if (kerberos.keytabFile !== undefined)
+    return { kind: 'keytab', keytab: kerberos.keytabFile, text: `keytab ${kerberos.keytabFile} (directory.kerberos.keytabFile)` };
   return { kind: 'cache', text: `ticket cache ${env.KRB5CCNAME ? `${env.KRB5CCNAME} (KRB5CCNAME)` : '(the default one, as klist shows it)'}` };
 }
 
-export function kerberosPlan(url: string, kerberos: KerberosConfig, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): KerberosPlan {
+export function kerberosPlan(
+  url: string,
+  kerberos: KerberosConfig,
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): KerberosPlan {
   return { spn: servicePrincipal(url, kerberos), mechanism: kerberos.mechanism, source: credentialSource(kerberos, platform, env) };
 }

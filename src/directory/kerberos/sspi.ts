@@ -48,7 +48,18 @@ export function windowsKerberos(): KerberosLibrary {
     async open(request) {
       const credential: Handle = { dwLower: 0, dwUpper: 0 };
       const packageName = request.mechanism === 'GSSAPI' ? 'Kerberos' : 'Negotiate';
-      const status = await callAsync<number>(sspi.f.AcquireCredentialsHandleW, null, packageName, SECPKG_CRED_OUTBOUND, null, null, null, null, credential, [0]);
+      const status = await callAsync<number>(
+        sspi.f.AcquireCredentialsHandleW,
+        null,
+        packageName,
+        SECPKG_CRED_OUTBOUND,
+        null,
+        null,
+        null,
+        null,
+        credential,
+        [0],
+      );
       if (status !== 0) throw sspi.error(`SSPI (${packageName}) found no credentials to bind with`, status);
       const context = new SspiContext(sspi, credential, request);
       try {
@@ -85,7 +96,10 @@ class SspiContext implements SecurityContext {
     binding.writeUInt32LE(request.channelBinding.length, 24); // cbApplicationDataLength
     binding.writeUInt32LE(CHANNEL_BINDINGS_HEADER, 28); // dwApplicationDataOffset
     request.channelBinding.copy(binding, CHANNEL_BINDINGS_HEADER);
-    const inputs = sspi.buffers([...(input === undefined ? [] : [{ type: SECBUFFER_TOKEN, data: input }]), { type: SECBUFFER_CHANNEL_BINDINGS, data: binding }]);
+    const inputs = sspi.buffers([
+      ...(input === undefined ? [] : [{ type: SECBUFFER_TOKEN, data: input }]),
+      { type: SECBUFFER_CHANNEL_BINDINGS, data: binding },
+    ]);
     const outputs = sspi.buffers([{ type: SECBUFFER_TOKEN, size: MAX_TOKEN }]);
     try {
       const flags = ISC_REQ_MUTUAL_AUTH | (request.mechanism === 'GSSAPI' ? ISC_REQ_INTEGRITY : ISC_REQ_NO_INTEGRITY);

@@ -12,7 +12,8 @@ export function crontabLines(job: ScheduledJob): string {
   const command = `cd ${shellWord(job.workingDirectory)} && ${keytabVariable}${roster} >/dev/null`;
   const secrets =
     job.secretVariables.length > 0 ? `; ${job.secretsDir} holds one file each for ${secretFileNames(job)}, the value as it is, no quotes (chmod 600)` : '';
-  const keytab = job.keytab === undefined ? '' : `; it binds with Kerberos as the principal in the keytab ${job.keytab.path} (readable by ${job.user} only: chmod 600)`;
+  const keytab =
+    job.keytab === undefined ? '' : `; it binds with Kerberos as the principal in the keytab ${job.keytab.path} (readable by ${job.user} only: chmod 600)`;
   return [
     `# roster sync for ${job.configFile}, daily at ${formatTimeOfDay(job.at)}${secrets}${keytab}.`,
     // cron turns an unescaped "%" into a newline.
