@@ -20,7 +20,7 @@ export interface KerberosBinding extends KerberosPlan {
   principal: string | undefined;
   /** The Kerberos implementation used, e.g. "MIT Kerberos (libgssapi_krb5.so.2)". */
   library: string;
-  /** From the first request to the KDC to the directory's success. */
+  /** From the first request to the KDC to the directory's success (loading the libraries left out). */
   ms: number;
 }
 
@@ -41,7 +41,7 @@ const MAX_STEPS = 10;
 export async function kerberosBind(connection: BindConnection, kerberos: KerberosConfig): Promise<KerberosBinding> {
   const { url } = connection;
   const plan = kerberosPlan(url, kerberos);
-  const started = Date.now();
+  let started = Date.now();
   const describe = `${plan.mechanism}, service principal ${plan.spn}, credentials from the ${plan.source.text}`;
   let context: SecurityContext | undefined;
   const internals = ldaptsInternals(connection.client);
@@ -51,6 +51,8 @@ export async function kerberosBind(connection: BindConnection, kerberos: Kerbero
     const certificate = connection.certificate();
     if (certificate === undefined) throw new KerberosError('directory-refused', 'the connection has no TLS certificate to bind the Kerberos exchange to');
     const library: KerberosLibrary = process.platform === 'win32' ? windowsKerberos() : mitKerberos(plan.source);
+    // The bind's time: the KDC and the directory, not loading koffi and the system's library.
+    started = Date.now();
     const request = { spn: plan.spn, mechanism: plan.mechanism, channelBinding: tlsServerEndPoint(certificate) };
     context = await askKdc(library.open(request), connection.idle, plan.spn);
     await exchange(connection, internals, context, plan);

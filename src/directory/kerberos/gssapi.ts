@@ -61,6 +61,7 @@ export function mitKerberos(source: KerberosPlan['source']): KerberosLibrary {
 
 class MitContext implements SecurityContext {
   private handle: Pointer[] = [null];
+  private closed = false;
 
   constructor(
     private readonly gss: Gss,
@@ -127,6 +128,8 @@ class MitContext implements SecurityContext {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     if (this.handle[0] !== null) this.gss.f.delete_sec_context([0], this.handle, null);
     this.handle = [null];
     this.gss.releaseCredential(this.credential);

@@ -76,6 +76,7 @@ export function windowsKerberos(): KerberosLibrary {
 
 class SspiContext implements SecurityContext {
   private handle: Handle | null = null;
+  private closed = false;
   /** The first step, made by open(): handed out by the first call to step(). */
   first: { token: Buffer; complete: boolean } | undefined;
 
@@ -190,6 +191,8 @@ class SspiContext implements SecurityContext {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     if (this.handle !== null) this.sspi.f.DeleteSecurityContext(this.handle);
     this.handle = null;
     this.sspi.f.FreeCredentialsHandle(this.credential);
