@@ -41,7 +41,6 @@ const MAX_STEPS = 10;
 export async function kerberosBind(connection: BindConnection, kerberos: KerberosConfig): Promise<KerberosBinding> {
   const { url } = connection;
   const plan = kerberosPlan(url, kerberos);
-  let started = Date.now();
   const describe = `${plan.mechanism}, service principal ${plan.spn}, credentials from the ${plan.source.text}`;
   let context: SecurityContext | undefined;
   const internals = ldaptsInternals(connection.client);
@@ -52,7 +51,7 @@ export async function kerberosBind(connection: BindConnection, kerberos: Kerbero
     if (certificate === undefined) throw new KerberosError('directory-refused', 'the connection has no TLS certificate to bind the Kerberos exchange to');
     const library: KerberosLibrary = process.platform === 'win32' ? windowsKerberos() : mitKerberos(plan.source);
     // The bind's time: the KDC and the directory, not loading koffi and the system's library.
-    started = Date.now();
+    const started = Date.now();
     const request = { spn: plan.spn, mechanism: plan.mechanism, channelBinding: tlsServerEndPoint(certificate) };
     context = await askKdc(library.open(request), connection.idle, plan.spn);
     await exchange(connection, internals, context, plan);
