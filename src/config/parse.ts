@@ -54,9 +54,11 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
   }
   const startTls = r.boolean('startTls', false);
   const allowInsecure = r.boolean('allowInsecure', false);
+  // A Kerberos bind says itself why plain ldap:// will not do (parseAuth): not a word about a password.
+  const kerberos = r.raw('auth') === 'kerberos';
   urls.forEach((url, index) => {
     const where = urls.length > 1 ? `${r.keyPath('url')}[${index}]` : r.keyPath('url');
-    const problem = urlProblem(url, startTls, allowInsecure);
+    const problem = kerberos && url.startsWith('ldap:') && !startTls ? undefined : urlProblem(url, startTls, allowInsecure);
     if (problem) r.problems.add(where, problem);
   });
   const caFile = r.string('caFile');

@@ -75,6 +75,13 @@ describe('directory.auth kerberos against a real KDC (Samba AD DC)', function ()
     expect(result.all).to.include(`credentials from the keytab ${krb.keytab} (KRB5_CLIENT_KTNAME)`);
   });
 
+  it('plain ldap:// with auth kerberos is refused when the config loads (exit 2), before anything is sent', async () => {
+    const result = await run('export', kerberosDirectory({ keytabFile: krb.keytab }, { url: ad().ldapUrl }));
+    expect(result.code, result.all).to.equal(2);
+    expect(result.all).to.include(`directory.url: "${ad().ldapUrl}": a Kerberos bind goes over TLS only: use ldaps://, or set "startTls": true`);
+    expect(result.all).not.to.include('Kerberos bind (');
+  });
+
   it('check names the principal, where the credentials come from, the service principal and the bind', async () => {
     const result = await run('check', kerberosDirectory({ keytabFile: krb.keytab }));
     expect(result.code, result.all).to.equal(0);

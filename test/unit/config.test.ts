@@ -154,6 +154,9 @@ describe('directory.auth: kerberos', () => {
       'directory.url[1]: "ldap://127.0.0.1:389": a Kerberos bind goes over TLS only: use ldaps://, or set "startTls": true',
     ]);
     expect(problemsOf(kerberos({ url: 'ldap://dc1.corp', allowInsecure: true }))).to.have.length(1);
+    expect(problemsOf(kerberos({ url: 'ldap://dc1.corp' }))).to.deep.equal([
+      'directory.url: "ldap://dc1.corp": a Kerberos bind goes over TLS only: use ldaps://, or set "startTls": true',
+    ]);
     expect(parseConfig(kerberos({ url: 'ldap://dc1.corp', startTls: true }), '/c.json', '/').directory?.auth).to.equal('kerberos');
   });
 
