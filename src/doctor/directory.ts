@@ -5,6 +5,8 @@ import type { DirectoryConfig, RosterConfig } from '../config/types.js';
 import { isLoopback } from '../config/parse.js';
 import { connectDirectory, type DirectoryConnection } from '../directory/connect.js';
 import { connectFailure } from '../directory/failures.js';
+import type { KerberosBinding } from '../directory/kerberos/bind.js';
+import { kerberosPlan } from '../directory/kerberos/plan.js';
 import { searchDirectory } from '../directory/search.js';
 import { DirectoryError, errnoText, RosterError } from '../platform/errors.js';
 import { formatCsv } from '../ilobby/csv/csvFile.js';
@@ -40,6 +42,15 @@ export async function checkDomainController(url: string, context: DirectoryCheck
     checks.skip('bind', url, `not tried: ${context.bindRefusedBy} refused the same credentials, and every refused bind counts toward the account's lockout`);
     return;
   }
+  if (directory.kerberos !== undefined) {
+    // What the bind will use, shown before it is tried: a failed bind then reads against it.
+    const plan = kerberosPlan(url, directory.kerberos);
+    checks.pass('kerberos', url, `${plan.mechanism} to service principal ${plan.spn}; credentials from the ${plan.source.text}`, {
+      mechanism: plan.mechanism,
+      spn: plan.spn,
+      credentials: plan.source.kind,
+    });
+  }
   let connection: DirectoryConnection;
   try {
     connection = await connectDirectory({ ...directory, urls: [url] }, context.log);
@@ -48,12 +59,19 @@ export async function checkDomainController(url: string, context: DirectoryCheck
     checks.fail('bind', url, error);
     return;
   }
-  checks.pass('bind', url, directory.bindDn === undefined ? 'anonymous (config.json names no bindDn)' : `as ${directory.bindDn}`);
+  if (connection.kerberos !== undefined)
+    checks.pass('bind', url, kerberosBindText(connection.kerberos), { principal: connection.kerberos.principal, bindMs: connection.kerberos.ms });
+  else checks.pass('bind', url, directory.bindDn === undefined ? 'anonymous (config.json names no bindDn)' : `as ${directory.bindDn}`);
   try {
     await checkSearches(connection, context);
   } finally {
     await connection.close();
   }
+}
+
+function kerberosBindText(binding: KerberosBinding): string {
+  const who = binding.principal ?? "the process's own identity (the system did not name the principal)";
+  return `Kerberos (${binding.mechanism}) as ${who} in ${binding.ms} ms, through ${binding.library}`;
 }
 
 /** DNS, TCP and TLS; false when one failed (the rest of this DC's steps are then pointless). */

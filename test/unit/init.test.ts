@@ -25,6 +25,15 @@ describe('roster init templates', () => {
     });
   }
 
+  it('--kerberos: binds with Kerberos, with no bind DN or password; parses and validates', () => {
+    const files = starterFiles('ad', { config: 'file:///x/config.schema.json', fields: 'file:///x/fields.schema.json' }, { kerberos: true });
+    const config = parseConfig(files.config as Json, '/etc/roster/config.json', '/etc/roster');
+    expect(config.directory?.auth).to.equal('kerberos');
+    expect(config.directory?.kerberos).to.deep.equal({ mechanism: 'GSS-SPNEGO', spn: undefined, keytabFile: '/etc/roster/roster.keytab' });
+    expect(JSON.stringify(files.config.directory)).not.to.match(/bindDn|bindPassword/);
+    expect(validate(schema('config.schema.json'), files.config)).to.deep.equal([]);
+  });
+
   it('differs where AD and OpenLDAP differ: filter and attributes', () => {
     const ad = starterFiles('ad', { config: '', fields: '' });
     const ldap = starterFiles('openldap', { config: '', fields: '' });
