@@ -123,6 +123,10 @@ async function pushToTarget(
       log.warn(
         `${target.name}: the service rejected ${unidentified} rows of the last push without naming them: the predictions below may be off by that many, and only "sites" says which SITE values are known`,
       );
+    } else if (planned.last?.rejectionsUncounted) {
+      log.warn(
+        `${target.name}: the service reported rows it did not take in the last push without saying which or how many: the predictions below may be off, and only "sites" says which SITE values are known`,
+      );
     }
     Object.assign(result, {
       rows: rows.length,

@@ -74,7 +74,12 @@ export async function sendAndRecord(
     lastPush,
     accepted === undefined
       ? undefined
-      : { bytes: csvBytes(accepted.rows, { bom: config.csv.bom }), rows: accepted.rows.length, unidentifiedRejections: accepted.unidentifiedRejections },
+      : {
+          bytes: csvBytes(accepted.rows, { bom: config.csv.bom }),
+          rows: accepted.rows.length,
+          unidentifiedRejections: accepted.unidentifiedRejections,
+          ...(accepted.uncounted ? { rejectionsUncounted: true as const } : {}),
+        },
   );
   return findings;
 }

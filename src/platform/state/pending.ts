@@ -29,6 +29,8 @@ export interface PushContent {
   rows: number;
   /** Rows the service rejected without saying which (kept in the file, noted in the record). */
   unidentifiedRejections?: number;
+  /** The service said it rejected rows without saying which or how many (noted in the record). */
+  rejectionsUncounted?: true;
 }
 
 export function pendingFileFor(lastPushFile: string): string {
@@ -72,7 +74,7 @@ export function beginPush(target: string, lastPushFile: string, content: PushCon
  * was sent, when the file is what the service accepted of it (the record vouches for both).
  */
 function writePending(pending: string, content: PushContent, sent?: PushRecord): void {
-  writePushRecord(pending, pushRecordOf(content.bytes, content.rows, content.unidentifiedRejections, sent));
+  writePushRecord(pending, pushRecordOf(content.bytes, content.rows, content, sent));
   writeFileAtomic(pending, content.bytes);
 }
 
