@@ -137,6 +137,18 @@ describe("the service's answer (roster upload against the iLobby sandbox)", func
     expect((await status(dir)).code).not.to.equal(0);
   });
 
+  it('a --report that cannot be written after exit 9 is a warning, and the state folder still records the run: status is not OK', async () => {
+    const service = await sandbox();
+    const dir = folder(service);
+    writeFileSync(join(dir, 'hr.csv'), csv([...toronto, ...ottawa]));
+    const run = await uploadIn(dir, 'hr.csv', ['--first-push', '--report', join(dir, 'no-such-folder', 'report.json')]);
+    expect(run.code, run.all).to.equal(9);
+    expect(run.stderr).to.match(/warn: could not write the run report .*no-such-folder\/report\.json/);
+    const judged = await status(dir);
+    expect(judged.code, judged.all).not.to.equal(0);
+    expect(JSON.parse(judged.stdout)).to.deep.nested.include({ 'targets[0].lastRun.exitCode': 9 });
+  });
+
   it('an empty answer is taken as accepted, with a warning that the service said nothing', async () => {
     const service = await sandbox();
     service.answerUploadsAs('empty');
