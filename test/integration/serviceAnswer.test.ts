@@ -5,7 +5,7 @@
 // and the last push holds what the service accepted, so the next prediction matches the service.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoster, workspace } from '../harness/cli.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../harness/notifyReceivers.js';
@@ -147,6 +147,23 @@ describe("the service's answer (roster upload against the iLobby sandbox)", func
     const judged = await status(dir);
     expect(judged.code, judged.all).not.to.equal(0);
     expect(JSON.parse(judged.stdout)).to.deep.nested.include({ 'targets[0].lastRun.exitCode': 9 });
+  });
+
+  it('rows rejected and the push not recorded (exit 8): status does not call the run a success', async () => {
+    const service = await sandbox();
+    const dir = folder(service);
+    expect((await upload(dir, toronto, ['--first-push'])).code).to.equal(0);
+    const file = join(dir, 'state', 'ilobby', 'last-push.csv');
+    service.afterNextUpload(() => {
+      rmSync(file);
+      mkdirSync(join(file, 'in-the-way'), { recursive: true });
+    });
+    const run = await upload(dir, [...toronto, ...ottawa]);
+    expect(run.code, run.all).to.equal(8);
+    expect(run.stderr).to.include('the service rejected 4 of 10 rows');
+    const judged = await status(dir);
+    expect(judged.code, judged.all).not.to.equal(0);
+    expect(JSON.parse(judged.stdout)).to.deep.nested.include({ 'targets[0].lastRun.result': 'failed', 'targets[0].lastRun.exitCode': 8 });
   });
 
   it('an empty answer is taken as accepted, with a warning that the service said nothing', async () => {
