@@ -167,11 +167,14 @@ async function pushToTarget(
     // the result line only says what was not sent, so a refusal is not printed twice.
     const failure = reportFailure(error, log, false);
     if (error instanceof PushNotRecordedError) {
+      // What the service reported of this push (exit 9's problems) still needs saying after it.
       return {
         ...result,
         exitCode: failure.exitCode,
         recorded: false,
         message: `${target.name}: uploaded ${summary}, but not recorded as the last push (see above)`,
+        reason: [failure.message, result.reason].filter((part) => part !== undefined).join('\n'),
+        hint: [failure.hint, result.hint].filter((part) => part !== undefined).join(' '),
       };
     }
     const refused = error instanceof SafetyRefusal;

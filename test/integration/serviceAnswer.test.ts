@@ -158,9 +158,15 @@ describe("the service's answer (roster upload against the iLobby sandbox)", func
       rmSync(file);
       mkdirSync(join(file, 'in-the-way'), { recursive: true });
     });
+    const posted = hook.posts.length;
     const run = await upload(dir, [...toronto, ...ottawa]);
     expect(run.code, run.all).to.equal(8);
     expect(run.stderr).to.include('the service rejected 4 of 10 rows');
+    // The notification says what failed, and what the service said, not only "pushed".
+    const notice = notices().slice(posted);
+    expect(notice.map((n) => n.event)).to.deep.equal(['failure']);
+    expect(notice[0]!.targets[0]!.reason).to.include('the upload went through, but roster could not record it as the last push');
+    expect(notice[0]!.targets[0]!.reason).to.include('the service rejected 4 of 10 rows');
     const judged = await status(dir);
     expect(judged.code, judged.all).not.to.equal(0);
     expect(JSON.parse(judged.stdout)).to.deep.nested.include({ 'targets[0].lastRun.result': 'failed', 'targets[0].lastRun.exitCode': 8 });
