@@ -28,6 +28,11 @@ export function cmdArgument(value: string): string {
   return `"${value.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
 }
 
+/** A PowerShell single-quoted string: nothing in it is expanded; a quote (any of its four forms) is doubled. */
+export function powershellString(value: string): string {
+  return `'${value.replace(/['‘’‚‛]/g, (quote) => quote + quote)}'`;
+}
+
 /** A command line for sh: each word quoted as it needs. */
 export function shellCommand(words: readonly string[]): string {
   return words.map(shellWord).join(' ');

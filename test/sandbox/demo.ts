@@ -39,7 +39,7 @@ writeFileSync(
         clientSecretEnv: 'ROSTER_CLIENT_SECRET',
         caFile: service.caFile,
         // The portal's site names: every row's SITE must be one of them (the sandbox's, here).
-        sites: ['Toronto', 'Montreal'],
+        sites: service.sites,
       },
     },
     null,

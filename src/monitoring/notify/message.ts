@@ -2,6 +2,7 @@
 // seconds, a Teams card, a Slack message, or a JSON summary. Pure: senders only deliver these.
 // The senders pass every message through redact() as a last guard; nothing here reads a secret.
 import type { NotifyEvent } from '../../config/types.js';
+import { UNKNOWN_BEFORE_FIRST_PUSH } from '../../safety/guards.js';
 
 /** A target's part in a run, as the run report records it. */
 export interface TargetNotice {
@@ -12,6 +13,10 @@ export interface TargetNotice {
   added?: number;
   changed?: number;
   disabled?: number;
+  /** After an upload: how many people the service says it disabled, when it says. */
+  serviceDisabled?: number;
+  /** No earlier push to compare with: how many it disables was unknown. */
+  firstPush?: boolean;
   disabledExamples?: string[];
   reason?: string;
   hint?: string;
@@ -36,6 +41,10 @@ export interface Notice {
 }
 
 const PEOPLE_SHOWN = 5;
+/** Exit 8: pushed, but roster could not record the push. */
+const NOT_RECORDED = 8;
+/** Exit 9: pushed, but the service rejected rows or disabled more people than predicted. */
+const SERVICE_PROBLEMS = 9;
 const EVENT_WORDS: Record<Notice['event'], string> = {
   failure: 'FAILED',
   refused: 'REFUSED',
@@ -68,6 +77,8 @@ export function noticeOf(
       added: count(t.added),
       changed: count(t.changed),
       disabled: count(t.disabled),
+      serviceDisabled: count(t.serviceDisabled),
+      ...(t.firstPush === true ? { firstPush: true } : {}),
       disabledExamples: Array.isArray(t.disabledExamples) ? t.disabledExamples.filter((e): e is string => typeof e === 'string') : undefined,
       reason: text(t.reason),
       hint: text(t.hint),
@@ -90,7 +101,8 @@ function officevibeTarget(report: Record<string, unknown>): Array<Record<string,
       rows: report.users,
       added: report.added,
       changed: report.changed,
-      disabled: report.deactivated,
+      disabled: report.deactivated, // null before a first push: unknown
+      firstPush: report.firstPush,
       disabledExamples: report.deactivatedExamples,
     },
   ];
@@ -114,11 +126,25 @@ export function summaryLines(notice: Notice): string[] {
   const lines: string[] = [];
   if (notice.targets.length === 0 && notice.error !== undefined) lines.push(`${notice.interrupted ? 'Stopped' : 'Nothing was sent'}: ${notice.error}`);
   for (const t of notice.targets) {
-    const counts =
-      t.rows === undefined
-        ? ''
-        : `${t.rows} rows (${t.added ?? 0} added, ${t.changed ?? 0} changed, ${t.disabled ?? 0} ${t.outcome === 'uploaded' ? 'disabled' : 'to be disabled'})`;
-    const what = t.outcome === 'uploaded' ? 'pushed' : t.outcome === 'refused' ? 'refused, nothing sent' : `${t.outcome} (exit ${t.exitCode})`;
+    const fate = t.outcome === 'uploaded' ? 'disabled' : 'to be disabled';
+    // After an upload, the service's own count where it gives one: roster's was a prediction.
+    const disabled =
+      t.outcome === 'uploaded' && t.serviceDisabled !== undefined && t.serviceDisabled !== t.disabled
+        ? `${t.serviceDisabled} disabled by the service (roster predicted ${t.firstPush === true ? UNKNOWN_BEFORE_FIRST_PUSH : (t.disabled ?? 0)})`
+        : t.firstPush === true
+          ? `${fate}: ${UNKNOWN_BEFORE_FIRST_PUSH}`
+          : `${t.disabled ?? 0} ${fate}`;
+    const counts = t.rows === undefined ? '' : `${t.rows} rows (${t.added ?? 0} added, ${t.changed ?? 0} changed, ${disabled})`;
+    const what =
+      t.outcome === 'uploaded'
+        ? t.exitCode === SERVICE_PROBLEMS
+          ? `pushed, but the service reported problems (exit ${t.exitCode})`
+          : t.exitCode === NOT_RECORDED
+            ? `pushed, but not recorded as the last push (exit ${t.exitCode})`
+            : 'pushed'
+        : t.outcome === 'refused'
+          ? 'refused, nothing sent'
+          : `${t.outcome} (exit ${t.exitCode})`;
     lines.push(`${t.target}: ${what}${counts ? `: ${counts}` : ''}`);
     const people = t.disabledExamples ?? [];
     if (people.length > 0 && t.outcome !== 'uploaded') {
