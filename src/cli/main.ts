@@ -32,6 +32,9 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   notify: async () => (await import('./commands/notify.js')).notifyCommand,
 };
 
+/** The Nagios convention's UNKNOWN, which `roster status` exits with for its own problems. */
+const STATUS_UNKNOWN = 3;
+
 async function main(): Promise<void> {
   const args = hideBin(process.argv);
   const named = Object.keys(COMMANDS).filter((name) => args.includes(name));
@@ -79,6 +82,11 @@ async function main(): Promise<void> {
       // recommendCommands() says only "Did you mean export?": say what was not understood first.
       if (text.startsWith('Did you mean')) text = `unknown command "${args.find((arg) => !arg.startsWith('-')) ?? ''}". ${text}`;
       process.stderr.write(`${usageErrorLine(text, args)}\n`);
+      // roster status is a monitoring plugin: a problem of its own is UNKNOWN (3), said on stdout.
+      if (named.length === 1 && named[0] === 'status') {
+        process.stdout.write(`ROSTER UNKNOWN - ${text}\n`);
+        process.exit(STATUS_UNKNOWN);
+      }
       process.exit(ExitCode.invalidInput);
     })
     .parseAsync();

@@ -2,12 +2,12 @@
 // exit code. A failure is reported by platform/log/failure.ts, the one place errors become exit codes.
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { errnoText, ExitCode } from '../platform/errors.js';
-import { useSecretsDirectory } from '../config/secrets.js';
-import type { RosterConfig } from '../config/types.js';
-import { writeFileAtomic } from '../platform/atomicWrite.js';
+import { errnoText, ExitCode, InvalidInputError } from '../platform/errors.js';
+import { useSecretsDirectory, warnAboutSecretsWith } from '../config/secrets.js';
+import type { NotifySettings } from '../monitoring/notify/afterRun.js';
+import { checkOutputPath, writeFileAtomic } from '../platform/atomicWrite.js';
 import { failureFields, reportFailure } from '../platform/log/failure.js';
-import { createLogger, type LogFormat, type Logger } from '../platform/log/logger.js';
+import { createLogger, openLogFile, type LogFormat, type Logger } from '../platform/log/logger.js';
 import { redact } from '../platform/log/redact.js';
 import { releaseHeldLocks } from '../platform/state/lock.js';
 import { uploadsInFlight } from '../platform/state/pending.js';
@@ -53,7 +53,7 @@ export interface RunContext {
    * Called by a command that pushes, once its config is read: at the end of the run the config's
    * notification channels are told how it went (a dry run tells nobody).
    */
-  notifyAtEnd: (config: RosterConfig, options: { dryRun: boolean }) => void;
+  notifyAtEnd: (config: NotifySettings, options: { dryRun: boolean }) => void;
 }
 
 /** Runs a command body. It returns an exit code (for partial outcomes) or throws a RosterError. */
@@ -62,72 +62,116 @@ export async function runCommand(
   argv: GlobalOptions & { report?: string },
   body: (context: RunContext) => ExitCode | void | Promise<ExitCode | void>,
 ): Promise<void> {
+  // An output path roster must not write (a folder, a socket, a FIFO nobody reads) stops the run
+  // before it does anything.
+  const { problem: badOutput, logFileFd } = openOutputs(argv);
   const log = createLogger({
     format: argv.logFormat,
     verbosity: argv.verbose ? 'verbose' : argv.quiet ? 'quiet' : 'normal',
-    logFile: argv.logFile,
+    logFile: badOutput === undefined ? argv.logFile : undefined,
+    ...(logFileFd === undefined ? {} : { logFileFd }),
   });
   useSecretsDirectory(argv.secretsDir === undefined ? undefined : resolve(argv.secretsDir));
+  warnAboutSecretsWith((message) => log.warn(message));
   const started = Date.now();
   const report: RunReport = { command, startedAt: new Date(started).toISOString() };
   const finish = (exitCode: ExitCode) => {
     Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
-    saveReport(report, argv.report, log);
+    saveReport(report, badOutput === undefined ? argv.report : undefined, log);
   };
-  const stopListening = onStopSignal((signal, exitCode) => {
-    // Stop now, but say what happened: whether anything may have reached a service is what the
+  let exitCode: ExitCode;
+  let notifyConfig: NotifySettings | undefined;
+  const notifyAtEnd = (config: NotifySettings, options: { dryRun: boolean }) => {
+    report.dryRun = options.dryRun;
+    notifyConfig = options.dryRun ? undefined : config;
+  };
+  /** Tells the config's channels how the run went; what each did goes into the report. */
+  const notify = async (within?: number) => {
+    if (notifyConfig === undefined || notifyConfig.notify.length === 0) return;
+    // Loaded only here: a run with no channels never loads the mail library. notifyRun never
+    // throws, and each channel costs at most its timeout (`within` caps them all).
+    Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
+    const { notifyRun } = await import('../monitoring/notify/afterRun.js');
+    const sent = await notifyRun(notifyConfig, report, argv.logFile === undefined ? undefined : resolve(argv.logFile), log, within);
+    if (sent.length > 0) report.notifications = sent;
+  };
+  let stopping = false;
+  const stopListening = onStopSignal(async (signal, code) => {
+    if (stopping) process.exit(code); // a second signal: no more waiting
+    stopping = true;
+    // Stop, but say what happened: whether anything may have reached a service is what the
     // operator needs to know. Files are written atomically, so none is left half-written.
     const uploads = uploadsInFlight();
     const what =
       uploads.length > 0
         ? `the upload to ${uploads.join(', ')} had started: the service may have it; the next run compares with the file that was sent`
         : 'no upload had started: nothing was sent';
-    log.error(`interrupted by ${signal}: ${what}`, { exitCode, kind: 'interrupted' });
+    log.error(`interrupted by ${signal}: ${what}`, { exitCode: code, kind: 'interrupted' });
     releaseHeldLocks();
-    Object.assign(report, { error: `interrupted by ${signal}`, errorKind: 'interrupted', uploadStarted: uploads.length > 0 });
-    finish(exitCode);
-    process.exit(exitCode);
+    exitCode = code;
+    Object.assign(report, { error: `interrupted by ${signal}: ${what}`, errorKind: 'interrupted', uploadStarted: uploads.length > 0 });
+    finish(code); // on disk before the notification, which a scheduler's kill may cut short
+    // A stopped run is a failure someone must hear of, within a bound a scheduler's grace allows.
+    await notify(STOP_NOTIFY_SECONDS);
+    if (report.notifications !== undefined) finish(code);
+    process.exit(code);
   });
-  let exitCode: ExitCode;
-  let notifyConfig: RosterConfig | undefined;
-  const notifyAtEnd = (config: RosterConfig, options: { dryRun: boolean }) => {
-    report.dryRun = options.dryRun;
-    notifyConfig = options.dryRun ? undefined : config;
-  };
   try {
+    if (badOutput !== undefined) throw badOutput;
     exitCode = (await body({ log, report, notifyAtEnd })) ?? ExitCode.ok;
   } catch (error) {
+    if (stopping) return; // the stop handler reports and exits
     const failure = reportFailure(error, log, argv.verbose === true);
     exitCode = failure.exitCode;
     Object.assign(report, failureFields(failure));
   } finally {
     stopListening();
   }
+  if (stopping) return;
   process.exitCode = exitCode;
-  if (notifyConfig !== undefined && notifyConfig.notify.length > 0) {
-    // Loaded only here: a run with no channels never loads the mail library. notifyRun never
-    // throws, and each channel costs at most its timeout; what each did goes into the report.
-    Object.assign(report, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started, exitCode });
-    const { notifyRun } = await import('../monitoring/notify/afterRun.js');
-    const sent = await notifyRun(notifyConfig, report, argv.logFile === undefined ? undefined : resolve(argv.logFile), log);
-    if (sent.length > 0) report.notifications = sent;
-  }
+  await notify();
   finish(exitCode);
 }
 
+/**
+ * The longest the notification of a stopped run may take: systemd sends SIGKILL 90 s after
+ * SIGTERM by default, and a person pressing Ctrl-C waits for the prompt.
+ */
+const STOP_NOTIFY_SECONDS = 10;
+
 /** Ctrl-C (SIGINT; SIGBREAK for Ctrl-Break on Windows) and SIGTERM (a scheduler stopping the task). */
-function onStopSignal(stop: (signal: NodeJS.Signals, exitCode: ExitCode) => void): () => void {
+function onStopSignal(stop: (signal: NodeJS.Signals, exitCode: ExitCode) => Promise<void>): () => void {
   const signals: [NodeJS.Signals, ExitCode][] = [
     ['SIGINT', ExitCode.interrupted],
     ['SIGTERM', ExitCode.terminated],
   ];
   if (process.platform === 'win32') signals.push(['SIGBREAK', ExitCode.interrupted]);
   const handlers = signals.map(([signal, exitCode]) => {
-    const handler = () => stop(signal, exitCode);
+    const handler = () => void stop(signal, exitCode);
     process.on(signal, handler);
     return () => process.off(signal, handler);
   });
   return () => handlers.forEach((off) => off());
+}
+
+/**
+ * The log file opened, and the first of --log-file and --report that cannot be written at all, as
+ * the error to report (exit 2). A log file that fails otherwise (no such folder, no permission)
+ * is a warning from the logger, which then logs to the terminal only.
+ */
+function openOutputs(argv: GlobalOptions & { report?: string }): { problem?: Error; logFileFd?: number } {
+  try {
+    checkOutputPath(argv.report, '--report');
+    if (argv.logFile === undefined) return {};
+    try {
+      return { logFileFd: openLogFile(argv.logFile) };
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw error;
+      return {};
+    }
+  } catch (error) {
+    return { problem: error instanceof Error ? error : new Error(String(error)) };
+  }
 }
 
 function saveReport(report: RunReport, reportFile: string | undefined, log: Logger): void {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, InvalidInputError } from '../platform/errors.js';
 import { parseConfig } from './parse.js';
+import { BACKSLASH_HINT, findJsonSyntaxError } from './jsonSyntax.js';
 import type { Json } from './reader.js';
 import type { RosterConfig } from './types.js';
 import { proxyEnvironmentProblems } from './urls.js';
@@ -41,11 +42,17 @@ export function readJsonFile(file: string, what: string): Json {
       cause: error,
     });
   }
+  const body = text.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, '')) as Json;
+    return JSON.parse(body) as Json;
   } catch (error) {
-    throw new ConfigError(file, [`is not valid JSON: ${(error as Error).message}`], {
-      hint: 'JSON allows no comments and no trailing commas; check quotes and braces near the position given.',
+    // Node.js's message gives no position for some mistakes: find the line and column ourselves.
+    const found = findJsonSyntaxError(body);
+    const where = found === undefined ? (error as Error).message : `line ${found.line}, column ${found.column}: ${found.problem}`;
+    throw new ConfigError(file, [`is not valid JSON: ${where}`], {
+      hint: found?.badEscape
+        ? BACKSLASH_HINT
+        : 'JSON allows no comments and no trailing commas, and takes text in double quotes; look at that line in an editor.',
     });
   }
 }

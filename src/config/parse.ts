@@ -42,7 +42,9 @@ export function parseConfig(json: Json, configFile: string, configDir: string): 
   top.rejectUnknown();
 
   if (problems.list.length > 0) {
-    throw new ConfigError(configFile, problems.list, { hint: 'Fix these keys in the config file (see README, "config.json") and run again.' });
+    throw new ConfigError(configFile, problems.list, {
+      hint: 'Fix these keys in the config file (every key is described in docs/configuration.md) and run again.',
+    });
   }
   return { file: configFile, directory, fieldsFile: fields === undefined ? undefined : path(fields), csv, ilobby, safety, stateDir, notify };
 }
@@ -167,6 +169,17 @@ export function secretSource(r: ObjectReader, base: string, path: (p: string) =>
   return undefined;
 }
 
+/** Folders of the state folder that are not targets': the run reports, the Officevibe push. */
+const RESERVED_FOLDERS = ['reports', 'officevibe'];
+
+/**
+ * A target's name as a file name: its state folder, and its CSV file beside csv.path when there
+ * are several targets. Characters that are not safe in a file name on every system become "_".
+ */
+export function targetFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
 function parseIlobby(value: Json | undefined, problems: Problems, path: (p: string) => string): IlobbyTarget[] {
   if (value === undefined || value === null) return [];
   const list = Array.isArray(value) ? value : [value];
@@ -210,9 +223,18 @@ function parseIlobby(value: Json | undefined, problems: Problems, path: (p: stri
     r.rejectUnknown({ clientSecret: `${SECRET_IN_CONFIG} clientSecretEnv or a file with clientSecretFile` });
     return target;
   });
-  const names = targets.map((t) => t.name);
-  names.forEach((name, index) => {
-    if (names.indexOf(name) !== index) problems.add(`ilobby[${index}].name`, `"${name}" is used by two targets; names must be unique`);
+  // Two names that give one folder on disk would share a state folder (and CSV file): the second
+  // target would be compared with the first one's push. Windows and macOS ignore the case.
+  const folders = new Map<string, { name: string; index: number }>();
+  targets.forEach(({ name }, index) => {
+    const folder = targetFileName(name).toLowerCase();
+    const other = folders.get(folder) ?? (RESERVED_FOLDERS.includes(folder) ? { name: folder, index: -1 } : undefined);
+    if (other === undefined) folders.set(folder, { name, index });
+    else if (other.index < 0) problems.add(`ilobby[${index}].name`, `"${name}" is the state folder's own ${folder} folder; choose another name`);
+    else {
+      const same = other.name === name ? 'is also the name of' : `would share the state folder "${targetFileName(name)}" with`;
+      problems.add(`ilobby[${index}].name`, `"${name}" ${same} ilobby[${other.index}] ("${other.name}"); give each target a name of its own`);
+    }
   });
   return targets;
 }

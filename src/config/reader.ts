@@ -3,6 +3,11 @@
 // (e.g. `directory.searchBases[1]`). Problems are collected, not thrown one at a time, so a
 // sysadmin fixes a config file in one pass.
 
+import { BACKSLASH_HINT } from './jsonSyntax.js';
+
+/** How JSON writes the control characters a backslash in a Windows path turns into. */
+const ESCAPES: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
@@ -67,7 +72,7 @@ export class ObjectReader {
   string(key: string): string | undefined {
     const value = this.raw(key);
     if (value === undefined || value === null) return undefined;
-    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (typeof value === 'string' && value.trim() !== '') return this.withoutControls(this.keyPath(key), value);
     this.problems.add(this.keyPath(key), `must be a non-empty string, found ${describe(value)}`);
     return undefined;
   }
@@ -108,17 +113,30 @@ export class ObjectReader {
   stringList(key: string, options: { allowSingle?: boolean } = {}): string[] | undefined {
     const value = this.raw(key);
     if (value === undefined || value === null) return undefined;
-    if (options.allowSingle && typeof value === 'string' && value.trim() !== '') return [value];
+    if (options.allowSingle && typeof value === 'string' && value.trim() !== '') return [this.withoutControls(this.keyPath(key), value)];
     if (Array.isArray(value) && value.length > 0) {
       const strings: string[] = [];
       value.forEach((item, index) => {
-        if (typeof item === 'string' && item.trim() !== '') strings.push(item);
+        if (typeof item === 'string' && item.trim() !== '') strings.push(this.withoutControls(`${this.keyPath(key)}[${index}]`, item));
         else this.problems.add(`${this.keyPath(key)}[${index}]`, `must be a non-empty string, found ${describe(item)}`);
       });
       return strings;
     }
     this.problems.add(this.keyPath(key), `must be ${options.allowSingle ? 'a string or ' : ''}a non-empty list of strings, found ${describe(value)}`);
     return undefined;
+  }
+
+  /**
+   * A setting never holds a control character: one there came from a JSON escape, almost always a
+   * Windows path whose backslashes JSON read as escapes ("C:\roster\temp" holds \r and \t).
+   */
+  private withoutControls(path: string, value: string): string {
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+    const control = /[\u0000-\u001f\u007f]/.exec(value);
+    if (control === null) return value;
+    const shown = ESCAPES[control[0]] ?? `\\u${control[0].charCodeAt(0).toString(16).padStart(4, '0')}`;
+    this.problems.add(path, `holds a control character (${shown}, from a backslash in the file): ${BACKSLASH_HINT}`);
+    return value;
   }
 
   /** The keys never read so far (a "$comment" counts as read). */

@@ -1,7 +1,8 @@
 // Reads a secret from the environment variable or file that config.json names.
 // Secret values never go into errors or logs; only where they were looked for does.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { shellCommand } from '../platform/commandLine.js';
 import { errnoText, InvalidInputError } from '../platform/errors.js';
 import { registerSecret } from '../platform/log/redact.js';
 import type { SecretSource } from './types.js';
@@ -17,11 +18,27 @@ export function useSecretsDirectory(folder: string | undefined): void {
   secretsDirectory = folder;
 }
 
+/** Where a warning about a secret goes (a file others can read): the run's log. */
+let warn: (message: string) => void = () => {};
+const warned = new Set<string>();
+
+export function warnAboutSecretsWith(sink: (message: string) => void): void {
+  warn = sink;
+}
+
 export function readSecret(source: SecretSource): string {
   if (source.kind === 'env') {
     const value = process.env[source.name];
     if (value !== undefined && value !== '') {
       registerSecret(value);
+      // The same rule as a file's: a control character (a CR from a file edited on Windows, a
+      // line break) is never part of a secret, and sending it would fail and count toward a lockout.
+      const problem = secretProblem(value);
+      if (problem !== undefined) {
+        throw new InvalidInputError(`the environment variable ${source.name} (named by ${source.configKey}) ${problem}`, {
+          hint: `Set ${source.name} to the secret alone, with no line break or tab (a file saved on Windows ends its lines with a carriage return); nothing was sent.`,
+        });
+      }
       return value;
     }
     const folder = secretsDirectory ?? process.env.CREDENTIALS_DIRECTORY;
@@ -51,7 +68,29 @@ function readSecretFile(path: string, configKey: string): string {
     });
   }
   registerSecret(secret.value);
+  warnIfOthersCanRead(path, configKey);
   return secret.value;
+}
+
+/**
+ * As ssh does with a private key: a secret file the group or others may read is said, with the
+ * command that fixes it. Windows keeps who may read a file in its ACL, which these bits do not
+ * show: there the docs give the icacls command instead.
+ */
+function warnIfOthersCanRead(path: string, configKey: string): void {
+  if (process.platform === 'win32' || warned.has(path)) return;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return;
+  }
+  if ((mode & 0o077) === 0) return;
+  warned.add(path);
+  const who = [(mode & 0o070) !== 0 ? 'its group' : '', (mode & 0o007) !== 0 ? 'every account' : ''].filter(Boolean).join(' and ');
+  warn(
+    `the secret file ${path} (named by ${configKey}) can be read by ${who} (mode ${mode.toString(8).padStart(3, '0')}); let only its owner read it: ${shellCommand(['chmod', '600', path])}`,
+  );
 }
 
 /**
@@ -74,6 +113,12 @@ export function secretFromFile(bytes: Uint8Array): { value: string } | { problem
   }
   const value = text.replace(/^\uFEFF/, '').replace(/[\r\n\t ]+$/, '');
   if (value === '') return { problem: 'is empty' };
-  if (/\p{Cc}/u.test(value)) return { problem: 'holds a control character (such as a tab, or a line break between two lines); a secret is one line of text' };
-  return { value };
+  const problem = secretProblem(value);
+  return problem === undefined ? { value } : { problem };
+}
+
+/** Why a secret's text cannot be a secret: a control character inside it. Pure. */
+export function secretProblem(value: string): string | undefined {
+  if (/\p{Cc}/u.test(value)) return 'holds a control character (such as a tab, or a line break between two lines); a secret is one line of text';
+  return undefined;
 }

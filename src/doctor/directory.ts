@@ -11,6 +11,8 @@ import { searchDirectory } from '../directory/search.js';
 import { DirectoryError, errnoText, RosterError } from '../platform/errors.js';
 import { formatCsv } from '../ilobby/csv/csvFile.js';
 import type { Logger } from '../platform/log/logger.js';
+import { inline } from '../platform/log/printable.js';
+import type { Row } from '../mapping/mapRecord.js';
 import { RowCollector, type RowSummary } from '../rowstore/collector.js';
 import type { SearchPlan } from '../ilobby/extract.js';
 import { describeCertificate, RENEW_WARNING_DAYS, validityOf } from './certificate.js';
@@ -181,7 +183,11 @@ async function checkSearches(connection: DirectoryConnection, { config, plan, ch
           details,
         );
       } else {
-        const sample = formatCsv(rows.first(SAMPLE_ROWS), { bom: false }).trimEnd();
+        // Each value made printable: a line break inside one must not start a line of the output.
+        const printableRows = rows
+          .first(SAMPLE_ROWS)
+          .map((row) => Object.fromEntries(Object.entries(row).map(([column, value]) => [column, inline(value)])) as Row);
+        const sample = formatCsv(printableRows, { bom: false }).trimEnd();
         checks.pass('search', url, `${text}; the first ${Math.min(SAMPLE_ROWS, rows.length)} as the CSV would have them:\n${sample}`, details);
       }
     } catch (error) {

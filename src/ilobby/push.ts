@@ -3,6 +3,7 @@
 // are the bytes sent and recorded: the CSV file is a copy for people, never read back.
 import { dirname, extname, join, basename } from 'node:path';
 import type { IlobbyTarget, RosterConfig } from '../config/types.js';
+import { targetFileName } from '../config/parse.js';
 import { firstPushWarning, NAMES_SHOWN, UNKNOWN_BEFORE_FIRST_PUSH } from '../safety/guards.js';
 import { ConfigError, ExitCode, PushNotRecordedError, RosterError, SafetyRefusal } from '../platform/errors.js';
 import { csvBytes, writeCsvFile } from './csv/csvFile.js';
@@ -68,7 +69,7 @@ export function csvFileFor(config: RosterConfig, target: IlobbyTarget): string {
   if (config.ilobby.length <= 1) return config.csv.path;
   const path = config.csv.path;
   const extension = extname(path) || '.csv';
-  return join(dirname(path), `${basename(path, extname(path))}-${target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}${extension}`);
+  return join(dirname(path), `${basename(path, extname(path))}-${targetFileName(target.name)}${extension}`);
 }
 
 export async function pushToTargets(config: RosterConfig, rows: RowList, options: PushOptions, log: Logger): Promise<TargetResult[]> {

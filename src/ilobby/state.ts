@@ -1,6 +1,7 @@
 // iLobby's part of the state folder: the last successfully pushed file per target, checked
 // against its record (row count and checksum) before any run trusts it.
 import { join } from 'node:path';
+import { targetFileName } from '../config/parse.js';
 import { BaselineMismatchError } from '../platform/errors.js';
 import { checkIlobbyCsv } from './csv/readCsv.js';
 import type { RowList } from '../rowstore/rowStore.js';
@@ -8,7 +9,7 @@ import { checkStoredPush, readStoredPush } from '../platform/state/pending.js';
 import { lastReportedPush } from '../platform/state/reports.js';
 
 export function lastPushFile(stateDir: string, target: string): string {
-  return join(stateDir, safeName(target), 'last-push.csv');
+  return join(stateDir, targetFileName(target), 'last-push.csv');
 }
 
 export interface LastPush {
@@ -53,8 +54,4 @@ function rowsPushedTo(report: Record<string, unknown>, target: string): number |
   if (entry === undefined) return undefined;
   const recorded = entry.recordedRows ?? entry.rows;
   return typeof recorded === 'number' ? recorded : undefined;
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
 }

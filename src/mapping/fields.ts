@@ -57,7 +57,7 @@ export function parseFieldMapping(json: Json, file: string): FieldMapping {
     if (rule) rules.push(rule);
   }
   if (problems.list.length > 0) {
-    throw new ConfigError(file, problems.list, { hint: 'See README, "fields.config.json", for the forms a column can take.' });
+    throw new ConfigError(file, problems.list, { hint: 'docs/mapping.md describes the forms a column can take.' });
   }
   return rules;
 }

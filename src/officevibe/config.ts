@@ -4,12 +4,12 @@
 // ApiUrl, UsersFile, GroupsFile, GroupsMappingFile) and, like the original (PowerShell reads
 // JSON properties case-insensitively), in any letter case. roster adds ApiKeyEnv/ApiKeyFile (so the
 // key need not sit in the file), and the sections of its own config.json, with their own names and
-// checks: `directory`, `safety`, `stateDir`, plus `caFile` and `export` (what `officevibe export` reads).
+// checks: `directory`, `safety`, `stateDir`, `notify`, plus `caFile` and `export` (what `officevibe export` reads).
 // Other top-level keys are left alone and listed in `ignoredKeys`.
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_SAFETY, parseConfig } from '../config/parse.js';
 import { ObjectReader, Problems, describe, isObject, type Json } from '../config/reader.js';
-import type { DirectoryConfig, SafetyConfig, SecretSource } from '../config/types.js';
+import type { DirectoryConfig, NotifyChannel, SafetyConfig, SecretSource } from '../config/types.js';
 import { isBinaryAttribute } from '../directory/binary.js';
 import { ConfigError } from '../platform/errors.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
@@ -44,6 +44,8 @@ export interface OfficevibeConfig {
   caFile: string | undefined;
   stateDir: string;
   safety: SafetyConfig;
+  /** roster's own `notify` section: who hears how an `officevibe push` went. */
+  notify: NotifyChannel[];
   directory: DirectoryConfig | undefined;
   export: OfficevibeExportConfig;
   /** Top-level keys roster does not use (the original tool had more): a warning each, not an error. */
@@ -65,6 +67,7 @@ const KEYS = [
   'export',
   'safety',
   'stateDir',
+  'notify',
   'caFile',
   '$schema',
 ] as const;
@@ -106,7 +109,7 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
 
   // directory, safety and stateDir are roster's own sections: roster's own parser checks them.
   const shared: Record<string, Json> = {};
-  for (const key of ['directory', 'safety', 'stateDir'] as const) {
+  for (const key of ['directory', 'safety', 'stateDir', 'notify'] as const) {
     const value = top.raw(key);
     if (value !== undefined) shared[key] = value;
   }
@@ -124,7 +127,9 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
   const ignoredKeys = top.unreadKeys();
 
   if (problems.list.length > 0) {
-    throw new ConfigError(configFile, problems.list, { hint: 'Fix these keys in the Officevibe config file (see README, "Officevibe") and run again.' });
+    throw new ConfigError(configFile, problems.list, {
+      hint: 'Fix these keys in the Officevibe config file (every key is described in docs/officevibe.md) and run again.',
+    });
   }
   return {
     file: configFile,
@@ -136,10 +141,20 @@ export function parseOfficevibeConfig(json: Json, configFile: string, configDir:
     caFile: caFile === undefined ? undefined : path(caFile),
     stateDir: sharedConfig?.stateDir ?? path('state'),
     safety: sharedConfig?.safety ?? { ...DEFAULT_SAFETY },
+    notify: sharedConfig?.notify ?? [],
     directory: sharedConfig?.directory,
     export: exportConfig,
     ignoredKeys,
   };
+}
+
+/**
+ * Whether a config.json is the Officevibe tool's rather than roster's own: it has one of the keys
+ * only the original tool's config has (any case). `roster status` reads either. Pure.
+ */
+export function isOfficevibeConfig(json: Json): boolean {
+  const own = new Set(['apikey', 'apikeyenv', 'apikeyfile', 'apiurl', 'syncmanageremail', 'usersfile', 'groupsfile', 'groupsmappingfile']);
+  return isObject(json) && Object.keys(json).some((key) => own.has(key.toLowerCase()));
 }
 
 /** What `officevibe push` needs beyond the files; every missing key is listed at once. */
@@ -149,7 +164,7 @@ export function requirePushSettings(config: OfficevibeConfig): { apiKey: ApiKeyS
   if (config.syncManagerEmail === undefined) problems.push('SyncManagerEmail: is required: the Officevibe administrator the sync acts as');
   if (config.syncUrl === undefined) problems.push('ApiUrl: is required, e.g. "https://app.officevibe.com"');
   if (problems.length > 0 || config.apiKey === undefined || config.syncManagerEmail === undefined || config.syncUrl === undefined) {
-    throw new ConfigError(config.file, problems, { hint: 'Add these keys to the Officevibe config file (see README, "Officevibe").' });
+    throw new ConfigError(config.file, problems, { hint: 'Add these keys to the Officevibe config file (every key is described in docs/officevibe.md).' });
   }
   return { apiKey: config.apiKey, syncManagerEmail: config.syncManagerEmail, syncUrl: config.syncUrl };
 }
@@ -161,7 +176,7 @@ export function requireExportSettings(config: OfficevibeConfig): { directory: Di
     problems.push("directory: is required to read people from Active Directory or LDAP (the same section as roster's config.json)");
   if (config.export.groups === undefined) problems.push('export.groups: is required: {"dns": ["CN=…"]} or {"filter": "(cn=OV-*)", "searchBases": ["OU=…"]}');
   if (config.directory === undefined || config.export.groups === undefined) {
-    throw new ConfigError(config.file, problems, { hint: 'Add these sections to the Officevibe config file (see README, "Officevibe").' });
+    throw new ConfigError(config.file, problems, { hint: 'Add these sections to the Officevibe config file (every key is described in docs/officevibe.md).' });
   }
   return { directory: config.directory, groups: config.export.groups };
 }

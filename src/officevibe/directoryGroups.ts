@@ -9,6 +9,7 @@ import type { DirectoryGroup } from '../directory/groups.js';
 import { findNestingCycles, type NestingCycle } from './cycles.js';
 import type { DirectoryUser } from './directoryUsers.js';
 import type { SyncGroup, SyncMapping } from './request.js';
+import { inline } from '../platform/log/printable.js';
 
 export interface GroupReport {
   name: string;
@@ -50,7 +51,7 @@ export function buildGroupExport(read: readonly DirectoryGroup[], users: readonl
       else if (subGroup !== undefined && subGroup.id !== group.id) subGroups.push(subGroup);
       else {
         report.notExported += 1;
-        if (report.notExportedExamples.length < EXAMPLES) report.notExportedExamples.push(member);
+        if (report.notExportedExamples.length < EXAMPLES) report.notExportedExamples.push(inline(member)); // shown in the log
       }
     }
     if (group.managedBy !== undefined) {

@@ -1,7 +1,7 @@
 // users.csv from directory records: one user per id and per email, with roster's email rules
 // (trimmed, lower-cased, must look like an address). Every record left out is counted by reason.
 // Pure; the search itself is the same as roster's directory export.
-import { quoted } from '../platform/log/printable.js';
+import { inline, quoted } from '../platform/log/printable.js';
 import { firstValue, type DirectoryRecord } from '../mapping/record.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { USER_COLUMNS, type UserColumn } from './config.js';
@@ -77,7 +77,7 @@ export class OfficevibeUserCollector {
 
   private skip(reason: UserSkipReason, example: string): void {
     this.skipped[reason] += 1;
-    if (this.examples[reason].length < EXAMPLES_PER_REASON) this.examples[reason].push(example);
+    if (this.examples[reason].length < EXAMPLES_PER_REASON) this.examples[reason].push(inline(example)); // shown in the log
   }
 }
 

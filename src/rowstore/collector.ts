@@ -2,7 +2,7 @@
 // email and counts every skipped record by reason. Pure; the CSV writer gets `finish()`'s rows,
 // kept compactly in a RowStore.
 import { COLUMNS, type Column, type FieldMapping } from '../mapping/fields.js';
-import { quoted } from '../platform/log/printable.js';
+import { inline, quoted } from '../platform/log/printable.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
 import { mapRecord, type Row } from '../mapping/mapRecord.js';
 import type { DirectoryRecord } from '../mapping/record.js';
@@ -106,13 +106,14 @@ export class RowCollector {
     for (let i = 0; i < COLUMNS.length; i++) if (row[COLUMNS[i]!] !== '') this.filled[i] = this.filled[i]! + by;
   }
 
+  // An example is a DN and a value from the directory: shown in the log, so made printable here.
   private warn(reason: WarningReason, example: string): void {
     this.warnings[reason] += 1;
-    if (this.warningExamples[reason].length < EXAMPLES_PER_REASON) this.warningExamples[reason].push(example);
+    if (this.warningExamples[reason].length < EXAMPLES_PER_REASON) this.warningExamples[reason].push(inline(example));
   }
 
   private skip(reason: SkipReason, example: string): void {
     this.skipped[reason] += 1;
-    if (this.examples[reason].length < EXAMPLES_PER_REASON) this.examples[reason].push(example);
+    if (this.examples[reason].length < EXAMPLES_PER_REASON) this.examples[reason].push(inline(example));
   }
 }

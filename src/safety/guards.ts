@@ -5,6 +5,7 @@
 // and groups are all guarded by the same rules. Changes are guarded as well as disables: a
 // mapping that moves or blanks a column for everyone disables nobody, yet it is just as wrong.
 import type { SafetyConfig } from '../config/types.js';
+import { inline, quoted } from '../platform/log/printable.js';
 
 /** Things a push would take away from the service: how many, and the first few by name. */
 export interface Removal {
@@ -130,7 +131,8 @@ export function columnChanges<T>(
       const [old, now] = [String(before[column as keyof T] ?? ''), String(after[column as keyof T] ?? '')];
       entry.changed += 1;
       if (old !== '' && now === '') entry.emptied += 1;
-      if (entry.examples.length < CHANGE_EXAMPLES) entry.examples.push(`${name(after)}: "${old}" → "${now}"`);
+      // Values from the directory, shown in the log and the notifications: quoted, every control character escaped.
+      if (entry.examples.length < CHANGE_EXAMPLES) entry.examples.push(`${inline(name(after))}: ${quoted(old)} → ${quoted(now)}`);
       counted = true;
     }
     if (counted) people += 1;
@@ -146,7 +148,7 @@ export function columnChanges<T>(
 export function removalThresholds(what: { noun: string; fate: string }, removed: Removal, previousCount: number | undefined, safety: SafetyConfig): string[] {
   const { count } = removed;
   if (previousCount === undefined || previousCount === 0 || count === 0) return [];
-  const shown = removed.examples.slice(0, NAMES_SHOWN);
+  const shown = removed.examples.slice(0, NAMES_SHOWN).map(inline); // an email, or a group's name from groups.csv
   const names = `${shown.join(', ')}${count > shown.length ? `, … (${count - shown.length} more)` : ''}`;
   const thresholds: string[] = [];
   if (count > safety.maxDisableCount) {

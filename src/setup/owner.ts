@@ -3,6 +3,7 @@
 // root). Windows: icacls grants. When that is not allowed, the commands to run are returned.
 import { execFileSync } from 'node:child_process';
 import { chownSync } from 'node:fs';
+import { cmdCommand, shellCommand } from '../platform/commandLine.js';
 import { InvalidInputError } from '../platform/errors.js';
 import { lookUpAccount } from './schedule/access.js';
 
@@ -27,7 +28,7 @@ export function handOver(paths: readonly string[], user: string, platform: NodeJ
       chownSync(path, account.uid, account.gids[0] ?? -1);
       done.push(path);
     } catch {
-      todo.push(`sudo chown ${user} '${path.replace(/'/g, `'\\''`)}'`);
+      todo.push(shellCommand(['sudo', 'chown', user, path]));
     }
   }
   return { done, todo };
@@ -43,7 +44,7 @@ function grantOnWindows(paths: readonly string[], user: string): Handover {
       execFileSync('icacls', args, { stdio: 'ignore' });
       done.push(path);
     } catch {
-      todo.push(`icacls "${path}" /grant "${user}:(OI)(CI)M"`);
+      todo.push(cmdCommand(['icacls', ...args]));
     }
   }
   return { done, todo };

@@ -99,7 +99,7 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences, opt
     $schema: schemas.config,
     $comment: [
       `roster configuration for ${template.description}, written by "roster init". Replace the example values, then run "roster check".`,
-      'Relative paths are relative to this file\'s folder. Every key is described in the README ("config.json"); an editor that reads "$schema" completes and checks them.',
+      'Relative paths are relative to this file\'s folder. Every key is described in docs/configuration.md; an editor that reads "$schema" completes and checks them.',
       SECRETS,
     ],
     directory: {
@@ -141,7 +141,7 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences, opt
   const fields = {
     $schema: schemas.fields,
     $comment: [
-      `How each CSV column is made from ${template.description} attributes (README, "fields.config.json").`,
+      `How each CSV column is made from ${template.description} attributes (docs/mapping.md describes the forms).`,
       'A column is an attribute name, a list of them (the first non-empty wins), or an object such as',
       '{ "attribute": "distinguishedName", "match": "OU=([^,]+),OU=Staff", "map": { "TOR": "Toronto" }, "default": "Head Office" }.',
       'SITE must match a site name in the iLobby portal exactly.',

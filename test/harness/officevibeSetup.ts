@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runRoster, type CliRun } from './cli.js';
+import { runRoster, type CliRun, type RunOptions } from './cli.js';
 import type { OfficevibeSandbox } from '../sandbox/officevibe.js';
 
 export const OFFICEVIBE_FIXTURE = fileURLToPath(new URL('../../../fixtures/officevibe/', import.meta.url));
@@ -40,10 +40,18 @@ export function editDataFile(dir: string, name: string, edit: (text: string) => 
  * (NODE_EXTRA_CA_CERTS). With --first-push unless `args` say --no-first-push: most tests start
  * from an empty state folder and are about something else.
  */
-export function officevibePush(service: OfficevibeSandbox, dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, cwd = dir): Promise<CliRun> {
+export function officevibePush(
+  service: OfficevibeSandbox,
+  dir: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  cwd = dir,
+  options: Pick<RunOptions, 'onOutput'> = {},
+): Promise<CliRun> {
   const firstPush = args.includes('--no-first-push') ? [] : ['--first-push'];
   return runRoster(['officevibe', 'push', '--config', join(dir, 'config.json'), ...firstPush, ...args], {
     cwd,
     env: { NODE_EXTRA_CA_CERTS: service.caFile, ...env },
+    ...options,
   });
 }

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCa, makeServerCert } from './certs.js';
 import { freePort, startDaemon, stopProcess, waitForPort, type Daemon } from './daemon.js';
-import { BASE_DN, PEOPLE_LDIF_FILE, SERVICE_BIND_DN, SERVICE_BIND_PASSWORD } from './ldap-fixture.js';
+import { BASE_DN, FILTER, PEOPLE_LDIF_FILE, SEARCH_BASE, SERVICE_BIND_DN, SERVICE_BIND_PASSWORD } from './ldap-fixture.js';
 
 export const SLAPD = '/usr/sbin/slapd';
 export const SLAPADD = '/usr/sbin/slapadd';
@@ -68,6 +68,14 @@ export interface SlapdOptions {
   timeLimit?: number | 'unlimited';
   /** slapd's -d level. Default 'stats'. */
   logLevel?: string;
+}
+
+/**
+ * config.json's `directory` section for this server: LDAPS with its CA, the fixture's service
+ * account (its password from the variable `bindPasswordEnv`), search base and filter.
+ */
+export function slapdDirectoryConfig(ldap: SlapdDirectory, bindPasswordEnv: string): Record<string, unknown> {
+  return { url: ldap.ldapsUrl, caFile: ldap.caFile, bindDn: SERVICE_BIND_DN, bindPasswordEnv, searchBases: [SEARCH_BASE], filter: FILTER };
 }
 
 export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdDirectory> {

@@ -127,13 +127,13 @@ describe('notifications and roster status', function () {
     expect(slack.posts).to.have.length(1);
     const card = teams.posts[0]!.body as {
       type: string;
-      attachments: Array<{ contentType: string; content: { type: string; body: Array<{ type: string; text?: string }> } }>;
+      attachments: Array<{ contentType: string; content: { type: string; body: Array<{ type: string; inlines: Array<{ text: string }> }> } }>;
     };
     expect(teams.posts[0]!.contentType).to.equal('application/json; charset=utf-8');
     expect(card.type).to.equal('message');
     expect(card.attachments[0]!.contentType).to.equal('application/vnd.microsoft.card.adaptive');
     expect(card.attachments[0]!.content.type).to.equal('AdaptiveCard');
-    const texts = card.attachments[0]!.content.body.map((block) => block.text ?? '').join('\n');
+    const texts = card.attachments[0]!.content.body.map((block) => block.inlines.map((run) => run.text).join('')).join('\n');
     expect(texts).to.match(/^roster sync FAILED on \S+ \(exit 5\)\n/);
     expect(texts).to.include(
       `ilobby: failed (exit 5): ${expectedRecords.length} rows (${expectedRecords.length} added, 0 changed, to be disabled: unknown (no earlier push))`,
@@ -142,7 +142,7 @@ describe('notifications and roster status', function () {
     expect(message.text).to.match(/^roster sync FAILED on \S+ \(exit 5\)$/);
     expect(message.blocks.map((block) => [block.type, block.text.type])).to.deep.equal([
       ['header', 'plain_text'],
-      ['section', 'mrkdwn'],
+      ['section', 'plain_text'],
     ]);
     expect(message.blocks[1]!.text.text).to.include('ilobby: failed (exit 5)');
     for (const secret of [...secrets(), wrongSecret]) expect(JSON.stringify([teams.posts, slack.posts])).not.to.include(secret);

@@ -4,23 +4,9 @@ import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, runRoster, workspace } from '../harness/cli.js';
+import { CLI, runRoster } from '../harness/cli.js';
+import { awkwardConfig } from '../harness/scheduleSetup.js';
 import { child, parseXml } from '../harness/xml.js';
-
-/** A config in a folder whose name needs quoting and escaping everywhere. */
-function awkwardConfig(config: Record<string, unknown> = {}) {
-  const dir = join(workspace({}), 'R&D roster');
-  mkdirSync(dir);
-  writeFileSync(
-    join(dir, 'config.json'),
-    JSON.stringify({
-      directory: { url: 'ldaps://127.0.0.1:9', bindDn: 'svc', bindPasswordEnv: 'ROSTER_BIND_PASSWORD', searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'] },
-      ilobby: { tokenUrl: 'https://127.0.0.1:9/token', uploadUrl: 'https://127.0.0.1:9/upload', clientId: 'x', clientSecretEnv: 'ROSTER_CLIENT_SECRET' },
-      ...config,
-    }),
-  );
-  return { dir, config: join(dir, 'config.json') };
-}
 
 /** "[Section]" and "Key=Value" lines of a unit file; comments and blank lines skipped. */
 function unitFile(text: string): Record<string, Record<string, string>> {
@@ -58,7 +44,7 @@ describe('roster schedule', () => {
       `${CLI} sync --config "${config}" --log-file "${join(dir, 'roster.log')}" --secrets-dir "${join(dir, 'secrets')}"`,
     );
     expect(child(task, 'Actions/Exec/WorkingDirectory').text).to.equal(dir);
-    expect(run.stderr).to.include('schtasks /Create /TN "roster sync" /XML "roster-sync.xml" /RU CORP\\svc-roster /RP *');
+    expect(run.stderr).to.include('schtasks /Create /TN "roster sync" /XML roster-sync.xml /RU CORP\\svc-roster /RP *');
     expect(run.stderr).to.include('Task Scheduler has no per-task environment');
 
     const out = await runRoster([

@@ -3,6 +3,7 @@
 // run as its scheduler would run it: cron's line by sh, systemd's ExecStart with the credentials
 // LoadCredential= hands over, the Task Scheduler action with Windows' command-line rules.
 import { expect } from 'chai';
+import { cmdArgument } from '../../src/platform/commandLine.js';
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -192,7 +193,7 @@ describe('scheduled jobs with secrets that hold " $ \' and spaces', function () 
     const [program] = windowsWords(child(task, 'Actions/Exec/Command').text);
     const args = windowsWords(child(task, 'Actions/Exec/Arguments').text);
     expect(args).to.include('--secrets-dir');
-    expect(run.stderr).to.include(`icacls "${join(dir, 'secrets')}" /inheritance:r /grant:r "CORP\\svc-roster:(OI)(CI)R"`);
+    expect(run.stderr).to.include(`icacls ${cmdArgument(join(dir, 'secrets'))} /inheritance:r /grant:r "CORP\\svc-roster:(OI)(CI)R"`);
     const before = service.uploads.length;
     const job = await runJob(program!, args, { cwd: child(task, 'Actions/Exec/WorkingDirectory').text, env: bareEnvironment() });
     expectPushed(job.status, job.stderr, before);

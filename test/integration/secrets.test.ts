@@ -4,7 +4,7 @@
 // excerpt; a short password does not blank ordinary words; secret files with a BOM, CRLF and
 // blank lines work, and a control character inside one is refused with exit 2.
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -194,6 +194,30 @@ describe('secrets', function () {
       expect(run.stderr).to.include(`the secret file ${join(dir, 'bind-password.txt')} (named by directory.bindPasswordFile) holds a control character`);
       expect(run.all).not.to.include(SERVICE_BIND_PASSWORD);
       expect(run.all).not.to.include('second-line-Qz7');
+      expect(binds()).to.equal(bindsBefore);
+    });
+    it('a secret file the group or others can read is warned about with the chmod that fixes it, as ssh does; one that only its owner reads is not', async () => {
+      const { run, dir } = await exportWith({ file: `${SERVICE_BIND_PASSWORD}\n` });
+      chmodSync(join(dir, 'bind-password.txt'), 0o644);
+      const loose = await runRoster(['export', '--config', join(dir, 'config.json')]);
+      expect(run.code, run.all).to.equal(0);
+      expect(loose.code, loose.all).to.equal(0);
+      expect(loose.stderr).to.include(
+        `warn: the secret file ${join(dir, 'bind-password.txt')} (named by directory.bindPasswordFile) can be read by its group and every account (mode 644); let only its owner read it: chmod 600 ${join(dir, 'bind-password.txt')}`,
+      );
+      chmodSync(join(dir, 'bind-password.txt'), 0o600);
+      const tight = await runRoster(['export', '--config', join(dir, 'config.json')]);
+      expect(tight.code, tight.all).to.equal(0);
+      expect(tight.stderr).not.to.include('can be read by');
+    });
+
+    it('a control character in a secret from an environment variable: exit 2 naming the variable, never the secret, before any bind', async () => {
+      const binds = () => (ldap.output().match(/BIND dn="cn=roster/g) ?? []).length;
+      const bindsBefore = binds();
+      const { run } = await exportWith({ env: `${SERVICE_BIND_PASSWORD}\r` });
+      expect(run.code, run.all).to.equal(2);
+      expect(run.stderr).to.include('the environment variable ROSTER_TEST_BIND (named by directory.bindPasswordEnv) holds a control character');
+      expect(run.all).not.to.include(SERVICE_BIND_PASSWORD);
       expect(binds()).to.equal(bindsBefore);
     });
   });

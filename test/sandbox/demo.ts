@@ -38,6 +38,7 @@ writeFileSync(
         clientId: DEFAULT_CLIENT_ID,
         clientSecretEnv: 'ROSTER_CLIENT_SECRET',
         caFile: service.caFile,
+        // The portal's site names: every row's SITE must be one of them (the sandbox's, here).
         sites: service.sites,
       },
     },
@@ -45,9 +46,12 @@ writeFileSync(
     2,
   )}\n`,
 );
-console.log(`$ roster sync --config ${join(dir, 'config.json')}`);
+// The command as it really runs: the sandbox's address book is not empty, and a push with no
+// earlier one to compare with is made by hand, with --first-push.
+const args = ['sync', '--first-push', '--config', join(dir, 'config.json')];
+console.log(`$ roster ${args.join(' ')}`);
 const code = await new Promise<number | null>((resolve) => {
-  spawn(process.execPath, [CLI, 'sync', '--first-push', '--config', join(dir, 'config.json')], {
+  spawn(process.execPath, [CLI, ...args], {
     stdio: 'inherit',
     env: { ...process.env, ROSTER_BIND_PASSWORD: ad.bindPassword, ROSTER_CLIENT_SECRET: DEFAULT_CLIENT_SECRET },
   }).on('close', resolve);

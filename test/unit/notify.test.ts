@@ -218,19 +218,24 @@ describe('notification messages', () => {
       type: string;
       attachments: Array<{
         contentType: string;
-        content: { type: string; version: string; body: Array<{ type: string; text?: string; facts?: Array<{ title: string; value: string }> }> };
+        content: { type: string; version: string; body: Array<{ type: string; inlines: Array<{ type: string; text: string }> }> };
       }>;
     };
     expect(card.type).to.equal('message');
     expect(card.attachments[0]!.contentType).to.equal('application/vnd.microsoft.card.adaptive');
     expect(card.attachments[0]!.content).to.deep.include({ type: 'AdaptiveCard', version: '1.4' });
-    expect(card.attachments[0]!.content.body[0]!.text).to.equal('roster sync REFUSED on sync01 (exit 4)');
-    expect(card.attachments[0]!.content.body.at(-1)!.facts).to.deep.include({ title: 'Host', value: 'sync01' });
+    // Only RichTextBlocks of TextRuns: Adaptive Cards read no Markdown in them.
+    const lines = card.attachments[0]!.content.body.map((block) => block.inlines.map((run) => run.text).join(''));
+    expect(card.attachments[0]!.content.body.flatMap((block) => [block.type, ...block.inlines.map((run) => run.type)])).to.satisfy((types: string[]) =>
+      types.every((type) => type === 'RichTextBlock' || type === 'TextRun'),
+    );
+    expect(lines[0]).to.equal('roster sync REFUSED on sync01 (exit 4)');
+    expect(lines).to.include('Host: sync01');
     const slack = slackMessage(notice) as { text: string; blocks: Array<{ type: string; text: { text: string } }> };
     expect(slack.text).to.equal('roster sync REFUSED on sync01 (exit 4)');
     expect(slack.blocks.map((b) => b.type)).to.deep.equal(['header', 'section']);
     expect(slack.blocks[1]!.text.text).to.include('583 rows (0 added, 1 changed, 583 to be disabled)');
-    expect(slack.blocks[1]!.text.text).to.include('*Config:* /etc/roster/config.json');
+    expect(slack.blocks[1]!.text.text).to.include('Config: /etc/roster/config.json');
   });
 
   it("a push the service reported problems with says so, with the service's words; a first push says whom it disables is unknown", () => {

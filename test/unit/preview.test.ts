@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { diffRows } from '../../src/ilobby/diff.js';
-import { CHANGES_HEADER, formatChangesCsv } from '../../src/ilobby/csv/changesCsv.js';
+import { CHANGES_HEADER, formatChangesCsv, spreadsheetCell } from '../../src/ilobby/csv/changesCsv.js';
 import type { Row } from '../../src/mapping/mapRecord.js';
 import { RowList } from '../../src/rowstore/rowStore.js';
 import { changeLines, describeTargetChanges } from '../../src/ilobby/preview.js';
@@ -72,5 +72,17 @@ describe('change preview', () => {
 
   it('writes only the header when nothing changes', () => {
     expect(formatChangesCsv([{ target: 'ilobby', changes: diffRows(RowList.of(previous), RowList.of(previous)) }])).to.equal(`${CHANGES_HEADER.join(',')}\n`);
+  });
+
+  it('a --diff-out cell a spreadsheet would read as a formula gets a leading quote; others stay as they are', () => {
+    expect(['=1+1', '+1 416 555 0100', '-2', '@SUM(A1)', '\tx', '\rx'].map(spreadsheetCell)).to.deep.equal([
+      "'=1+1",
+      "'+1 416 555 0100",
+      "'-2",
+      "'@SUM(A1)",
+      "'\tx",
+      "'\rx",
+    ]);
+    expect(['Ada', 'a=b', '', '1+1', "'quoted"].map(spreadsheetCell)).to.deep.equal(['Ada', 'a=b', '', '1+1', "'quoted"]);
   });
 });

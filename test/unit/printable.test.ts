@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type LogStreams } from '../../src/platform/log/logger.js';
-import { printable, printableLines, quoted } from '../../src/platform/log/printable.js';
+import { inline, printable, printableLines, quoted } from '../../src/platform/log/printable.js';
 
 describe('printable log text', () => {
   it('escapes C0, DEL, C1, zero-width, bidi and line-separator characters, keeping ordinary text', () => {
@@ -20,6 +20,11 @@ describe('printable log text', () => {
   it('quotes a value from outside with every control character escaped, line breaks too, and cuts a long one', () => {
     expect(quoted('a@b.ca\n2026-01-01T00:00:00.000Z ERROR "x"')).to.equal('"a@b.ca\\n2026-01-01T00:00:00.000Z ERROR \\"x\\""');
     expect(quoted(`${'x'.repeat(100_000)}@b.ca`)).to.match(/^"x{120}"… \(100005 characters\)$/);
+  });
+
+  it('shows a value inside a message unquoted, with line breaks escaped too, leaving escapes already made alone', () => {
+    expect(inline('CN=Doe\\, Jane\n2026 ERROR x\u001b[2K')).to.equal('CN=Doe\\, Jane\\n2026 ERROR x\\u001b[2K');
+    expect(inline(quoted('a\nb'))).to.equal(quoted('a\nb'));
   });
 
   it('the logger: a value with a line break forges no entry in the log file or on the terminal', () => {

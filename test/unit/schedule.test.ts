@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { permits, unreadablePaths, type Account } from '../../src/setup/schedule/access.js';
 import { parseConfig } from '../../src/config/parse.js';
-import { crontabLines, shellWord } from '../../src/setup/schedule/cron.js';
+import { crontabLines } from '../../src/setup/schedule/cron.js';
+import { cmdArgument, powershellString, shellWord, windowsArgument } from '../../src/platform/commandLine.js';
 import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../../src/setup/schedule/job.js';
 import { sandboxLines, systemdUnits, systemdWord } from '../../src/setup/schedule/systemd.js';
-import { windowsArgument, windowsTaskXml } from '../../src/setup/schedule/windows.js';
-import { gmsaRegistration, isGmsa, powershellString } from '../../src/setup/schedule/gmsa.js';
+import { windowsTaskXml } from '../../src/setup/schedule/windows.js';
+import { gmsaRegistration, isGmsa } from '../../src/setup/schedule/gmsa.js';
 import { child, parseXml } from '../harness/xml.js';
 
 const awkward = '/srv/R&D <roster> 100% "it\'s" $HOME';
@@ -68,6 +69,11 @@ describe('schedule: Windows Task Scheduler XML', () => {
     expect(windowsArgument('C:\\Program Files\\nodejs\\node.exe')).to.equal('"C:\\Program Files\\nodejs\\node.exe"');
     expect(windowsArgument('C:\\a b\\')).to.equal('"C:\\a b\\\\"');
     expect(windowsArgument('say "hi"')).to.equal('"say \\"hi\\""');
+    // For a Command Prompt, also what cmd.exe would act on outside quotes.
+    expect(cmdArgument('CORP\\svc roster')).to.equal('"CORP\\svc roster"');
+    expect(cmdArgument('CORP\\svc-roster$')).to.equal('CORP\\svc-roster$');
+    expect(cmdArgument('CORP\\svc-roster:(OI)(CI)R')).to.equal('"CORP\\svc-roster:(OI)(CI)R"');
+    expect(cmdArgument('R&D')).to.equal('"R&D"');
   });
 });
 

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import { writeChangesCsv } from '../../ilobby/csv/changesCsv.js';
 import { writeCsvFile } from '../../ilobby/csv/csvFile.js';
+import { checkOutputPath } from '../../platform/atomicWrite.js';
 import { describeExtract, extractRows, extractWarnings } from '../../ilobby/extract.js';
 import { changeCounts, changesPerTarget, describeTargetChanges, siteLines } from '../../ilobby/preview.js';
 import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
@@ -21,6 +22,8 @@ export const exportCommand = defineCommand({
       .example('$0 export --diff-out changes.csv', 'and list who would be added, changed and disabled'),
   handler: (argv) =>
     runCommand('export', argv, async ({ log, report }) => {
+      checkOutputPath(argv.out, '--out');
+      checkOutputPath(argv.diffOut, '--diff-out');
       const config = loadConfig(argv.config);
       report.stateDir = config.stateDir;
       const out = argv.out === undefined ? config.csv.path : resolve(argv.out);

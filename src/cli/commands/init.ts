@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Argv } from 'yargs';
 import { InvalidInputError, errnoText } from '../../platform/errors.js';
 import { writeFileAtomic } from '../../platform/atomicWrite.js';
+import { cmdCommand, shellCommand, shellWord } from '../../platform/commandLine.js';
 import { handOver } from '../../setup/owner.js';
 import { SECRET_FILES, starterFiles } from '../../setup/templates.js';
 import { packageRoot, shippedText, singleExecutable } from '../../platform/paths.js';
@@ -65,12 +66,13 @@ export const initCommand = defineCommand({
       }
       // The folder too when init made it: the job writes its CSV, state and log there.
       const owned = argv.user === undefined ? undefined : handOver([...(created === undefined ? [] : [dir]), files.config, files.fields, secrets], argv.user);
-      const configArg = files.config.includes(' ') ? `"${files.config}"` : files.config;
+      // Commands to paste: quoted for a Command Prompt on Windows, for sh elsewhere.
+      const command = platform() === 'win32' ? cmdCommand : shellCommand;
       const secretFile = (name: string) => join(dir, ...name.split('/'));
       const protect =
         platform() === 'win32'
-          ? `icacls "${secrets}" /inheritance:r /grant:r "${argv.user ?? '<the account>'}:(OI)(CI)R" "BUILTIN\\Administrators:(OI)(CI)F"`
-          : `chmod 600 ${secrets}/*${argv.user === undefined ? '' : ` && chown ${argv.user} ${secrets}/*`}`;
+          ? cmdCommand(['icacls', secrets, '/inheritance:r', '/grant:r', `${argv.user ?? '<the account>'}:(OI)(CI)R`, 'BUILTIN\\Administrators:(OI)(CI)F'])
+          : `chmod 600 ${shellWord(secrets)}/*${argv.user === undefined ? '' : ` && ${shellCommand(['chown', argv.user])} ${shellWord(secrets)}/*`}`;
       log.result(
         [
           `wrote ${files.config} and ${files.fields} (${kind === 'ad' ? 'Active Directory' : 'OpenLDAP'})${existing.length > 0 ? ', replacing the old files' : ''}`,
@@ -88,9 +90,9 @@ export const initCommand = defineCommand({
           'next:',
           `  1. in config.json replace the example values: directory.url, caFile, ${argv.kerberos ? 'kerberos.keytabFile' : 'bindDn'}, searchBases; ilobby.clientId`,
           argv.kerberos
-            ? `  2. Kerberos: ${platform() === 'win32' ? 'run roster as the gMSA or service account it binds as (roster schedule --windows --user DOMAIN\\name$)' : `put the service account's keytab in ${join(dir, 'roster.keytab')} (chmod 600)`}, see docs/kerberos.md; put the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone (no quotes), then: ${protect}`
+            ? `  2. Kerberos: ${platform() === 'win32' ? 'run roster as the gMSA or service account it binds as (roster schedule --windows --user DOMAIN\\name$)' : `put the service account's keytab in ${join(dir, 'roster.keytab')} (${shellCommand(['chmod', '600', join(dir, 'roster.keytab')])})`}, see docs/kerberos.md; put the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone (no quotes), then: ${protect}`
             : `  2. put the bind password in ${secretFile(SECRET_FILES.bindPassword)} and the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone, as it is (no quotes), then: ${protect}`,
-          `  3. roster check --config ${configArg}`,
+          `  3. ${command(['roster', 'check', '--config', files.config])}`,
         ].join('\n'),
         {
           command: 'init',

@@ -6,6 +6,7 @@ import { loadOfficevibeConfig } from '../../officevibe/load.js';
 import { exportOfficevibeFiles } from '../../officevibe/export.js';
 import { pushToOfficevibe } from '../../officevibe/push.js';
 import { withLock } from '../../platform/state/lock.js';
+import { checkOutputPath } from '../../platform/atomicWrite.js';
 import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
 const pushCommand = defineCommand({
@@ -30,10 +31,13 @@ const pushCommand = defineCommand({
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --dry-run --dump-request', 'check everything, write dump.json, send nothing')
       .example('$0 officevibe push --config C:\\OV_Sync\\config.json --log-file C:\\OV_Sync\\roster.log', 'the scheduled job'),
   handler: (argv) =>
-    runCommand('officevibe-push', argv, async ({ log, report }) => {
+    runCommand('officevibe-push', argv, async ({ log, report, notifyAtEnd }) => {
+      if (argv.dumpRequest) checkOutputPath(argv.dumpRequest, '--dump-request');
       const config = loadOfficevibeConfig(argv.config, log);
       report.stateDir = config.stateDir;
       Object.assign(report, { files: config.files });
+      // roster's own notify section in the Officevibe config.json: told as a sync's would be.
+      notifyAtEnd({ file: config.file, stateDir: config.stateDir, notify: config.notify, ilobby: [] }, { dryRun: argv.dryRun });
       await withLock(config.stateDir, log, async () => {
         const result = await pushToOfficevibe(
           config,

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadConfig } from '../../config/load.js';
 import { InvalidInputError, errnoText } from '../../platform/errors.js';
+import { cmdCommand, shellCommand, shellWord } from '../../platform/commandLine.js';
 import { writeFileAtomic } from '../../platform/atomicWrite.js';
 import type { Logger } from '../../platform/log/logger.js';
 import { singleExecutable } from '../../platform/paths.js';
@@ -35,21 +36,23 @@ function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): 
   const file = (name: string) => join(folder, name);
   const secrets = job.secretVariables.length > 0;
   const secretFiles = `put ${secretFileNames(job)} in ${job.secretsDir}, one file each named after the variable, holding the value as it is (no quotes, no NAME=)`;
+  // Each command line is quoted for the shell it is pasted into: a Command Prompt on Windows, sh elsewhere.
+  const secretFilesIn = `${shellWord(job.secretsDir)}/*`;
   if (scheduler === 'windows' && isGmsa(job.user)) {
     return [
-      `first the one-time steps in its comments, then register it (as an administrator; no password is asked): powershell -ExecutionPolicy Bypass -File "${file(`${UNIT_NAME}.ps1`)}"`,
+      `first the one-time steps in its comments, then register it (as an administrator; no password is asked): ${cmdCommand(['powershell', '-ExecutionPolicy', 'Bypass', '-File', file(`${UNIT_NAME}.ps1`)])}`,
     ];
   }
   if (scheduler === 'windows') {
     return [
-      `install (as an administrator): schtasks /Create /TN "roster sync" /XML "${file(`${UNIT_NAME}.xml`)}" /RU ${job.user} /RP *`,
+      `install (in a Command Prompt, as an administrator): ${cmdCommand(['schtasks', '/Create', '/TN', 'roster sync', '/XML', file(`${UNIT_NAME}.xml`), '/RU', job.user, '/RP', '*'])}`,
       ...(secrets
         ? [
             `Task Scheduler has no per-task environment: the task reads the secrets from files. ${secretFiles}`,
-            `then let only ${job.user} and administrators read them: icacls "${job.secretsDir}" /inheritance:r /grant:r "${job.user}:(OI)(CI)R" "BUILTIN\\Administrators:(OI)(CI)F"`,
+            `then let only ${job.user} and administrators read them: ${cmdCommand(['icacls', job.secretsDir, '/inheritance:r', '/grant:r', `${job.user}:(OI)(CI)R`, 'BUILTIN\\Administrators:(OI)(CI)F'])}`,
           ]
         : []),
-      `${job.user} must be able to read ${job.workingDirectory} and write its state and log: icacls "${job.workingDirectory}" /grant "${job.user}:(OI)(CI)M"`,
+      `${job.user} must be able to read ${job.workingDirectory} and write its state and log: ${cmdCommand(['icacls', job.workingDirectory, '/grant', `${job.user}:(OI)(CI)M`])}`,
     ];
   }
   const keytab =
@@ -58,15 +61,19 @@ function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): 
       : `the keytab of the account roster binds as goes in ${job.keytab.path} (docs/kerberos.md: ktpass or samba-tool domain exportkeytab)`;
   if (scheduler === 'systemd') {
     return [
-      `install: copy ${file(`${UNIT_NAME}.service`)} and ${file(`${UNIT_NAME}.timer`)} to /etc/systemd/system/, then: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}.timer`,
-      ...(secrets ? [`${secretFiles}; chmod 600 (root reads them and hands them to the job through LoadCredential=)`] : []),
-      ...(keytab === undefined ? [] : [`${keytab}; chmod 600, owned by root (systemd hands it to the job through LoadCredential=)`]),
+      `install (as root): ${shellCommand(['cp', file(`${UNIT_NAME}.service`), file(`${UNIT_NAME}.timer`), '/etc/systemd/system/'])} && systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}.timer`,
+      ...(secrets ? [`${secretFiles}; then: chmod 600 ${secretFilesIn} (root reads them and hands them to the job through LoadCredential=)`] : []),
+      ...(job.keytab === undefined
+        ? []
+        : [`${keytab}; then: ${shellCommand(['chmod', '600', job.keytab.path])}, owned by root (systemd hands it to the job through LoadCredential=)`]),
     ];
   }
   return [
-    `install: add the line to the crontab of ${job.user} (crontab -e as that account)`,
-    ...(secrets ? [`${secretFiles}; chown ${job.user} and chmod 600 each`] : []),
-    ...(keytab === undefined ? [] : [`${keytab}; chown ${job.user} and chmod 600`]),
+    `install: add the line to the crontab of ${job.user}: ${shellCommand(['crontab', '-u', job.user, '-e'])} (as root), or crontab -e as that account`,
+    ...(secrets ? [`${secretFiles}; then: ${shellCommand(['chown', job.user])} ${secretFilesIn} && chmod 600 ${secretFilesIn}`] : []),
+    ...(job.keytab === undefined
+      ? []
+      : [`${keytab}; then: ${shellCommand(['chown', job.user, job.keytab.path])} && ${shellCommand(['chmod', '600', job.keytab.path])}`]),
   ];
 }
 
@@ -100,7 +107,7 @@ function jobPaths(config: RosterConfig, node: string, cli: string | undefined, l
 /** Warns about every file the job's account cannot read (Linux, macOS); says how to check on Windows. */
 function checkAccess(scheduler: Scheduler, job: ScheduledJob, paths: readonly string[], log: Logger): void {
   if (scheduler === 'windows' || process.platform === 'win32') {
-    log.info(`check that ${job.user} can read these (e.g. icacls "${job.configFile}"): ${paths.join(', ')}`);
+    log.info(`check that ${job.user} can read these (e.g. ${cmdCommand(['icacls', job.configFile])}): ${paths.join(', ')}`);
     return;
   }
   const account = lookUpAccount(job.user);

@@ -8,6 +8,7 @@ import { describeExtract, extractRows, extractWarnings } from '../../ilobby/extr
 import type { TargetChanges } from '../../ilobby/preview.js';
 import { pushAndReport, targetsOf } from '../../ilobby/push.js';
 import { withLock } from '../../platform/state/lock.js';
+import { checkOutputPath } from '../../platform/atomicWrite.js';
 import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
 export const syncCommand = defineCommand({
@@ -30,6 +31,7 @@ export const syncCommand = defineCommand({
       .example('$0 sync --config C:\\roster\\config.json --log-file C:\\roster\\roster.log', 'the scheduled job'),
   handler: (argv) =>
     runCommand('sync', argv, async ({ log, report, notifyAtEnd }) => {
+      checkOutputPath(argv.diffOut, '--diff-out');
       const config = loadConfig(argv.config);
       targetsOf(config); // a config that cannot push fails before the directory is read
       report.stateDir = config.stateDir;

@@ -9,12 +9,19 @@ import { channelsFor, headline, runEvents } from './events.js';
 import { noticeOf } from './message.js';
 import { sendNotice, type ChannelResult } from './send.js';
 
-/** Sends what the run's report calls for; never throws. Returns what each channel did. */
+/** What a run's notifications need from its config: roster's config.json, or the Officevibe tool's (no iLobby targets). */
+export type NotifySettings = Pick<RosterConfig, 'file' | 'stateDir' | 'notify'> & { ilobby: readonly { name: string }[] };
+
+/**
+ * Sends what the run's report calls for; never throws. Returns what each channel did. `withinSeconds`
+ * caps every channel's own timeout (a stopped run has little time left).
+ */
 export async function notifyRun(
-  config: RosterConfig,
+  config: NotifySettings,
   report: Record<string, unknown> & { command: string; startedAt: string },
   logFile: string | undefined,
   log: Logger,
+  withinSeconds?: number,
 ): Promise<ChannelResult[]> {
   try {
     const targetNames = config.ilobby.map((target) => target.name);
@@ -24,7 +31,9 @@ export async function notifyRun(
     const earlier = readTargetRuns(config.stateDir, targetNames).filter((run) => run.startedAt < report.startedAt);
     const exitCode = typeof report.exitCode === 'number' ? report.exitCode : 1;
     const events = runEvents(exitCode, current, earlier);
-    const channels = channelsFor(config.notify, events);
+    const channels = channelsFor(config.notify, events).map((channel) =>
+      withinSeconds === undefined ? channel : { ...channel, timeoutSeconds: Math.min(channel.timeoutSeconds, withinSeconds) },
+    );
     log.debug(`this run is ${[...events].join(' and ')}: ${channels.length} of ${config.notify.length} notification channels want to know`);
     if (channels.length === 0) return [];
     const notice = noticeOf(headline(events), report, {

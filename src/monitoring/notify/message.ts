@@ -33,6 +33,8 @@ export interface Notice {
   targets: TargetNotice[];
   /** Why the run as a whole failed (before any target), and what to try. */
   error?: string;
+  /** Stopped by a signal (Ctrl-C, SIGTERM): `error` says whether an upload had started. */
+  interrupted?: boolean;
   hint?: string;
   reportFile?: string;
   logFile?: string;
@@ -57,9 +59,9 @@ export function noticeOf(
   report: Record<string, unknown>,
   where: { host: string; configFile: string; reportFile?: string; logFile?: string },
 ): Notice {
-  const targets = Array.isArray(report.targets) ? (report.targets as Array<Record<string, unknown>>) : [];
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const count = (value: unknown) => (typeof value === 'number' ? value : undefined);
+  const targets = Array.isArray(report.targets) ? (report.targets as Array<Record<string, unknown>>) : officevibeTarget(report);
   return {
     event,
     command: typeof report.command === 'string' ? report.command : '',
@@ -82,8 +84,28 @@ export function noticeOf(
       hint: text(t.hint),
     })),
     error: text(report.error),
+    ...(report.errorKind === 'interrupted' ? { interrupted: true } : {}),
     hint: text(report.hint),
   };
+}
+
+/** An `officevibe push` report holds its one target's counts at its top level (users, deactivated…). */
+function officevibeTarget(report: Record<string, unknown>): Array<Record<string, unknown>> {
+  if (report.command !== 'officevibe-push' || typeof report.outcome !== 'string') return [];
+  const pushed = report.outcome === 'pushed';
+  return [
+    {
+      target: 'officevibe',
+      outcome: pushed ? 'uploaded' : report.outcome,
+      exitCode: report.exitCode,
+      rows: report.users,
+      added: report.added,
+      changed: report.changed,
+      disabled: report.deactivated, // null before a first push: unknown
+      firstPush: report.firstPush,
+      disabledExamples: report.deactivatedExamples,
+    },
+  ];
 }
 
 /** A test message for `roster notify --test`. */
@@ -102,7 +124,7 @@ export function summaryLines(notice: Notice): string[] {
     return [`This is a test message from roster on ${notice.host}, sent by "roster notify --test".`, 'If you can read it, this channel works.'];
   }
   const lines: string[] = [];
-  if (notice.targets.length === 0 && notice.error !== undefined) lines.push(`Nothing was sent: ${notice.error}`);
+  if (notice.targets.length === 0 && notice.error !== undefined) lines.push(`${notice.interrupted ? 'Stopped' : 'Nothing was sent'}: ${notice.error}`);
   for (const t of notice.targets) {
     const fate = t.outcome === 'uploaded' ? 'disabled' : 'to be disabled';
     // After an upload, the service's own count where it gives one: roster's was a prediction.
@@ -170,9 +192,16 @@ export function emailMessage(notice: Notice): { subject: string; text: string } 
   return { subject: `[roster] ${title(notice)}`, text: `${[title(notice), '', ...summaryLines(notice), '', ...factLines].join('\n')}\n` };
 }
 
-/** An Adaptive Card in a message, which Teams incoming webhooks and Workflows ("post to a channel") accept. */
+/**
+ * An Adaptive Card in a message, which Teams incoming webhooks and Workflows ("post to a channel")
+ * accept. Every text is a TextRun of a RichTextBlock, which Adaptive Cards never read as Markdown:
+ * a directory value such as "[Reset your password](https://evil.example/login)" shows as it is,
+ * never as a live link (a TextBlock or a FactSet would render it).
+ */
 export function teamsMessage(notice: Notice): unknown {
   const attention = notice.event === 'failure' || notice.event === 'refused';
+  const line = (runs: Array<Record<string, unknown>>, spacing?: string) => ({ type: 'RichTextBlock', ...(spacing ? { spacing } : {}), inlines: runs });
+  const run = (text: string, style: Record<string, unknown> = {}) => ({ type: 'TextRun', text, ...style });
   return {
     type: 'message',
     attachments: [
@@ -184,9 +213,9 @@ export function teamsMessage(notice: Notice): unknown {
           type: 'AdaptiveCard',
           version: '1.4',
           body: [
-            { type: 'TextBlock', text: title(notice), weight: 'Bolder', size: 'Medium', wrap: true, color: attention ? 'Attention' : 'Good' },
-            ...summaryLines(notice).map((line) => ({ type: 'TextBlock', text: line, wrap: true, spacing: 'Small' })),
-            { type: 'FactSet', facts: facts(notice).map(([name, value]) => ({ title: name, value })) },
+            line([run(title(notice), { weight: 'Bolder', size: 'Medium', color: attention ? 'Attention' : 'Good' })]),
+            ...summaryLines(notice).map((text) => line([run(text)], 'Small')),
+            ...facts(notice).map(([name, value], index) => line([run(`${name}: `, { weight: 'Bolder' }), run(value)], index === 0 ? 'Medium' : 'None')),
           ],
         },
       },
@@ -194,16 +223,18 @@ export function teamsMessage(notice: Notice): unknown {
   };
 }
 
-/** Slack's incoming-webhook shape: `text` (the notification line) and blocks. */
+/**
+ * Slack's incoming-webhook shape: `text` (the notification line) and blocks, all plain_text, which
+ * Slack never reads as mrkdwn: a value's *, _, ~ or <…> shows as it is (no formatting, no link, no
+ * @channel).
+ */
 export function slackMessage(notice: Notice): unknown {
-  // Slack reads <…> as links and mentions; & < > must be escaped in its text.
-  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const details = [...summaryLines(notice).map(escape), '', ...facts(notice).map(([name, value]) => `*${name}:* ${escape(value)}`)].join('\n');
+  const details = [...summaryLines(notice), '', ...facts(notice).map(([name, value]) => `${name}: ${value}`)].join('\n');
   return {
     text: title(notice),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title(notice).slice(0, 150) } },
-      { type: 'section', text: { type: 'mrkdwn', text: details.slice(0, 3000) } },
+      { type: 'section', text: { type: 'plain_text', text: details.slice(0, 3000) } },
     ],
   };
 }

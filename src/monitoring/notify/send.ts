@@ -3,6 +3,7 @@
 // changes a run's exit code.
 import type { NotifyChannel } from '../../config/types.js';
 import type { Logger } from '../../platform/log/logger.js';
+import { printable } from '../../platform/log/printable.js';
 import { redact } from '../../platform/log/redact.js';
 import { sendEmail } from './email.js';
 import { emailMessage, jsonMessage, slackMessage, teamsMessage, type Notice } from './message.js';
@@ -33,17 +34,18 @@ export async function sendNotice(channels: readonly NotifyChannel[], notice: Not
 }
 
 function deliver(channel: NotifyChannel, unsafe: Notice, deadline: AbortSignal): Promise<string> {
-  // Every text is redacted before it is shaped, so a secret is caught before JSON escapes it.
-  const notice = redactStrings(unsafe);
+  // Every text is redacted before it is shaped, so a secret is caught before JSON escapes it, and
+  // made printable: a control character from a value escaped, whatever the channel shows it in.
+  const notice = mapStrings(unsafe, (text) => printable(redact(text)));
   if (channel.type === 'email') return sendEmail(channel, emailMessage(notice), deadline);
   const shape = channel.format === 'teams' ? teamsMessage(notice) : channel.format === 'slack' ? slackMessage(notice) : jsonMessage(notice);
   return sendWebhook(channel, redact(JSON.stringify(shape)));
 }
 
-function redactStrings<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map(redactStrings) as T;
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)])) as T;
+function mapStrings<T>(value: T, change: (text: string) => string): T {
+  if (typeof value === 'string') return change(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => mapStrings(item, change)) as T;
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, change)])) as T;
   return value;
 }
 

@@ -22,7 +22,8 @@ export interface StatusReport {
   exitCode: number;
   summary: string;
   checkedAt: string;
-  maxAgeSeconds: number;
+  /** null when --max-age could not be read (status "unknown"). */
+  maxAgeSeconds: number | null;
   host: string;
   config: string;
   /** null when the config could not be read (status "unknown"). */

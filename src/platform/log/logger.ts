@@ -1,8 +1,8 @@
 // Logging for people (text on stderr) and for log collectors (one JSON object per line),
 // with an optional log file that is appended to. Results (a command's summary) go to stdout.
-import { appendFileSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import { ExitCode } from '../errors.js';
-import { PRIVATE_FILE_MODE } from '../atomicWrite.js';
+import { openInPlace, outputTarget, PRIVATE_FILE_MODE } from '../atomicWrite.js';
 import { printable, printableLines } from './printable.js';
 import { redact } from './redact.js';
 
@@ -14,6 +14,8 @@ export interface LoggerOptions {
   format: LogFormat;
   verbosity: Verbosity;
   logFile: string | undefined;
+  /** The log file already opened (openLogFile), so that a path that cannot be used is found before the run starts. */
+  logFileFd?: number;
 }
 
 export type Fields = Record<string, unknown>;
@@ -55,11 +57,12 @@ export function createLogger(options: LoggerOptions, streams: LogStreams = proce
   if (tty && streams === process) process.once('exit', clearProgress);
   const jsonLine = (level: Level | 'result', message: string, fields?: Fields) =>
     redact(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
+  let logFd = options.logFileFd;
   const toFile = (line: string) => {
     if (options.logFile === undefined) return;
     try {
-      // Created owner-only: log lines name people. An existing file keeps the mode it has.
-      appendFileSync(options.logFile, `${line}\n`, { mode: PRIVATE_FILE_MODE });
+      logFd ??= openLogFile(options.logFile);
+      writeSync(logFd, `${line}\n`);
     } catch (error) {
       const message = `cannot append to the log file ${options.logFile}: ${(error as Error).message}; logging to the terminal only`;
       options.logFile = undefined;
@@ -103,6 +106,17 @@ export function createLogger(options: LoggerOptions, streams: LogStreams = proce
       progressShown = true;
     },
   };
+}
+
+/**
+ * The log file, opened once for the whole run: a file is appended to (created owner-only, since log
+ * lines name people; an existing one keeps its mode), through a symlink to its target; a FIFO or
+ * a character device (/dev/stderr) is written in place, and a FIFO's reader sees one stream.
+ */
+export function openLogFile(path: string): number {
+  const target = outputTarget(path, '--log-file');
+  if (target.write === 'in place') return target.fd ?? openInPlace(path, '--log-file');
+  return openSync(target.path, 'a', PRIVATE_FILE_MODE);
 }
 
 /**

@@ -1,6 +1,11 @@
-// Text log lines carry values from outside (directory attributes, file contents, service answers).
-// A control character in one must not act on the terminal or the log file: a carriage return or
-// an escape sequence can hide text, and a line break can forge what looks like a new log entry.
+// Text log lines, emails and chat cards carry values from outside (directory attributes, file
+// contents, service answers). A control character in one must not act on the terminal or the log
+// file: a carriage return or an escape sequence can hide text, and a line break can forge what
+// looks like a new log entry ("ERROR What to try: run roster sync --force"). Two layers:
+// - where a value is put into a message (a guard's examples, a skip reason's), inline() or quoted()
+//   escape every unsafe character, line breaks too: only roster's own text breaks lines;
+// - the sinks (the logger, the notifier) pass every message through printable(), which escapes
+//   the rest, so a value that reached a message some other way still cannot act on the reader.
 // Pure.
 
 /** C0 and C1 controls and DEL, invisible format characters (zero-width, bidi), line/paragraph separators, lone surrogates. */
@@ -37,4 +42,12 @@ export function quoted(value: string): string {
   const shown = value.length > QUOTED_LENGTH ? value.slice(0, QUOTED_LENGTH) : value;
   const cut = value.length > QUOTED_LENGTH ? `… (${value.length} characters)` : '';
   return `"${shown.replace(/["\\]/g, '\\$&').replace(UNSAFE, escapeCharacter)}"${cut}`;
+}
+
+/**
+ * A value from outside (a DN, a group's name, an example of a skipped entry) as part of a message,
+ * unquoted: every unsafe character escaped, line breaks too; what is already escaped stays as it is.
+ */
+export function inline(value: string): string {
+  return value.replace(UNSAFE, escapeCharacter);
 }

@@ -33,7 +33,7 @@ export function readRunReports(stateDir: string): RunReportFile[] {
       .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    throw stateFolderError(`cannot read the run reports in ${folder}`, error);
   }
   const reports: RunReportFile[] = [];
   for (const name of names) {

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
+import { shellCommand } from '../../platform/commandLine.js';
 
 export interface Account {
   name: string;
@@ -47,11 +48,11 @@ export function unreadablePaths(paths: readonly string[], account: Account): str
     const blocked = blockingFolder(path, account);
     if (blocked !== undefined) blockedBy.set(blocked, [...(blockedBy.get(blocked) ?? []), path]);
     else if (!permits(statSync(path), account, 4))
-      problems.push(`${account.name} cannot read ${path} (${describeMode(statSync(path))}); e.g. chown ${account.name} ${path}`);
+      problems.push(`${account.name} cannot read ${path} (${describeMode(statSync(path))}); e.g. ${shellCommand(['chown', account.name, path])}`);
   }
   for (const [folder, hidden] of blockedBy) {
     problems.unshift(
-      `${account.name} cannot enter ${folder} (${describeMode(statSync(folder))}), so cannot reach ${hidden.join(', ')}; e.g. chmod o+x ${folder}`,
+      `${account.name} cannot enter ${folder} (${describeMode(statSync(folder))}), so cannot reach ${hidden.join(', ')}; e.g. ${shellCommand(['chmod', 'o+x', folder])}`,
     );
   }
   return problems;

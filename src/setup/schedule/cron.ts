@@ -3,6 +3,7 @@
 // only warnings and errors on stderr, which cron mails to MAILTO. Secrets that config.json takes
 // from variables are read by roster from --secrets-dir: the shell never sees them, so no quoting
 // can break them. Pure.
+import { shellWord } from '../../platform/commandLine.js';
 import { formatTimeOfDay, scriptArguments, secretFileNames, syncArguments, type ScheduledJob } from './job.js';
 
 export function crontabLines(job: ScheduledJob): string {
@@ -20,9 +21,4 @@ export function crontabLines(job: ScheduledJob): string {
     `${job.at.minute} ${job.at.hour} * * * ${command.replace(/%/g, '\\%')}`,
     '',
   ].join('\n');
-}
-
-/** Single-quotes a word for sh when it holds anything but safe characters. */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -4,17 +4,12 @@
 // -LogonType Password registers a gMSA without one. With directory.auth kerberos, roster then binds
 // as the gMSA itself. The one-time steps (the DC allowing this server to fetch the password, the
 // server installing the account, the right to log on as a batch job) come first, as comments. Pure.
+import { powershellString, windowsArgument } from '../../platform/commandLine.js';
 import { formatTimeOfDay, scriptArguments, syncArguments, type ScheduledJob } from './job.js';
-import { windowsArgument } from './windows.js';
 
 /** A group Managed Service Account's name ends in "$" (CORP\svc-roster$). */
 export function isGmsa(user: string): boolean {
   return /\$$/.test(user.trim());
-}
-
-/** A PowerShell single-quoted string: nothing in it is expanded; a quote is doubled. */
-export function powershellString(value: string): string {
-  return `'${value.replace(/['‘’‚‛]/g, (quote) => quote + quote)}'`;
 }
 
 export function gmsaRegistration(job: ScheduledJob, taskName: string): string {

@@ -1,6 +1,7 @@
 // A Windows Task Scheduler task (the XML that `schtasks /Create /XML` and the Task Scheduler
 // console import): daily, as a service account, whether or not anyone is logged on (no
 // interactive session), never two at once, stopped after maxHours. Pure.
+import { windowsArgument } from '../../platform/commandLine.js';
 import { formatTimeOfDay, scriptArguments, syncArguments, type ScheduledJob } from './job.js';
 
 const TASK_NAMESPACE = 'http://schemas.microsoft.com/windows/2004/02/mit/task';
@@ -64,13 +65,6 @@ export function windowsTaskXml(job: ScheduledJob, today: Date): string {
   </Actions>
 </Task>
 `;
-}
-
-/** Quotes an argument for a Windows command line when it needs it (spaces, quotes, empty). */
-export function windowsArgument(value: string): string {
-  if (value !== '' && !/[\s"]/.test(value)) return value;
-  // A backslash before a quote must be doubled, or it would escape the quote.
-  return `"${value.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
 }
 
 export function escapeXml(text: string): string {
