@@ -10,10 +10,13 @@ import { connectFailure } from './failures.js';
 import { isLoopback } from '../config/parse.js';
 import { SocketWatch, unlessLost } from './socketWatch.js';
 import { trustOptions } from '../platform/tls/trust.js';
+import { readRootDse, type DirectoryServer } from './rootDse.js';
 
 export interface DirectoryConnection {
   client: Client;
   url: string;
+  /** The server that answered, from its root DSE (read once, after the bind). */
+  server: DirectoryServer;
   /** Aborted as soon as the connection drops. */
   lost: AbortSignal;
   close(): Promise<void>;
@@ -74,8 +77,9 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
       }
       if (config.bindDn !== undefined && password !== undefined) await unlessLost(client.bind(config.bindDn, password), watch.idle);
       else log.info(`${url}: no bindDn configured, searching anonymously`);
-      log.debug(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}`);
-      return { client, url, lost: watch.lost, close };
+      const server = await unlessLost(readRootDse(client), watch.idle);
+      log.info(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}: ${server.name}`, { server: server.kind });
+      return { client, url, server, lost: watch.lost, close };
     } catch (error) {
       await close();
       const failure = connectFailure(url, error, config.caFile);

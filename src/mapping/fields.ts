@@ -4,6 +4,7 @@ import { ConfigError } from '../platform/errors.js';
 import { COMMENT_KEY, ObjectReader, Problems, commentProblem, describe, isObject, type Json } from '../config/reader.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { TRANSFORMS, phoneLibrary, type Transform } from './shape.js';
+import { parsePick, pickAttribute, type ValuePick } from './pick.js';
 
 export const COLUMNS = ['FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'EMAIL', 'MOBILE', 'DESKPHONE', 'SITE'] as const;
 export type Column = (typeof COLUMNS)[number];
@@ -14,6 +15,8 @@ export interface FieldRule {
   attributes: string[];
   /** A constant instead of an attribute. */
   value: string | undefined;
+  /** Which value of a multi-valued attribute is taken; undefined: the one that sorts first. */
+  pick: ValuePick | undefined;
   /** Keeps the first capture group of the first match (e.g. an OU out of distinguishedName). */
   match: RegExp | undefined;
   /** Replaces a value by another; keys compared case-insensitively. */
@@ -67,6 +70,7 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
     column,
     attributes: [],
     value: undefined,
+    pick: undefined,
     match: undefined,
     map: undefined,
     fallback: undefined,
@@ -97,6 +101,11 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
   const sources = [attribute, attributes, rule.value].filter((s) => s !== undefined).length;
   if (sources !== 1) problems.add(column, 'set exactly one of "attribute", "attributes" or "value"');
   rule.attributes = attribute !== undefined ? [attribute.trim()] : (attributes ?? []).map((a) => a.trim());
+  const pick = r.raw('pick');
+  if (pick !== undefined && pick !== null) {
+    if (rule.value !== undefined) problems.add(`${column}.pick`, 'goes with "attribute" or "attributes", not with a constant "value"');
+    rule.pick = parsePick(pick, `${column}.pick`, problems);
+  }
 
   const match = r.string('match');
   if (match !== undefined) {
@@ -146,7 +155,11 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
 /** The attributes a search must return for this mapping (lower-cased, without duplicates). */
 export function attributesNeeded(mapping: FieldMapping): string[] {
   const names = new Set<string>();
-  for (const rule of mapping) for (const attribute of rule.attributes) names.add(attribute.toLowerCase());
+  for (const rule of mapping) {
+    for (const attribute of rule.attributes) names.add(attribute.toLowerCase());
+    const other = pickAttribute(rule.pick);
+    if (other !== undefined) names.add(other.toLowerCase());
+  }
   names.delete('dn');
   return [...names];
 }

@@ -5,7 +5,9 @@
 // errors) is left to ldapts. No I/O.
 import { isUtf8 } from 'node:buffer';
 import type { AttributeValues, DirectoryRecord } from '../../mapping/record.js';
-import { binaryAsText, isBinaryAttribute } from '../binary.js';
+import { OWN_NAMES, type AttributeSlot } from '../attributeKeys.js';
+import { binaryAsText } from '../binary.js';
+import { DescriptionTable } from './descriptionTable.js';
 
 const SEQUENCE = 0x30;
 const SET = 0x31;
@@ -110,8 +112,11 @@ export function searchEntryId(message: Buffer, start = 0, end = message.length):
   return message[idEnd] === SEARCH_RESULT_ENTRY ? id : undefined;
 }
 
-/** The record in a SearchResultEntry message; throws BerError when it is malformed. */
-export function decodeSearchEntry(message: Buffer, start = 0, end = message.length): DirectoryRecord {
+/**
+ * The record in a SearchResultEntry message; throws BerError when it is malformed. `table` is the
+ * search's: where each attribute's values go (without one, under their own lower-cased names).
+ */
+export function decodeSearchEntry(message: Buffer, start = 0, end = message.length, table = new DescriptionTable(OWN_NAMES)): DirectoryRecord {
   const reader = new Reader(message);
   reader.at = start;
   const messageEnd = reader.enter(SEQUENCE, end);
@@ -122,14 +127,14 @@ export function decodeSearchEntry(message: Buffer, start = 0, end = message.leng
   reader.at = nameEnd;
   const listEnd = reader.enter(SEQUENCE, entryEnd);
   const attributes = new EntryAttributes();
-  while (reader.at < listEnd) {
+  for (let position = 0; reader.at < listEnd; position++) {
     const attributeEnd = reader.enter(SEQUENCE, listEnd);
     const typeEnd = reader.enter(OCTET_STRING, attributeEnd);
-    const key = attributeKey(message, reader.at, typeEnd);
+    const slot = table.find(message, reader.at, typeEnd, position);
     reader.at = typeEnd;
     const setEnd = reader.enter(SET, attributeEnd);
-    const values = readValues(reader, setEnd, key);
-    if (values.length > 0) attributes.add(key, values);
+    const values = readValues(reader, setEnd, slot);
+    if (values.length > 0) for (const key of slot.keys) attributes.add(key, values);
     reader.at = attributeEnd;
   }
   return { dn, attributes };
@@ -160,42 +165,20 @@ class EntryAttributes implements AttributeValues {
   }
 }
 
-// Every entry names the same few attributes, spelled the same way: their lower-cased names are
-// kept with their bytes, so 100,000 entries do not make 1.6 million short-lived strings.
-const keyCache: Array<{ bytes: Buffer; key: string }> = [];
-
-function attributeKey(message: Buffer, start: number, end: number): string {
-  const length = end - start;
-  for (const cached of keyCache) {
-    if (cached.bytes.length !== length) continue;
-    let same = true;
-    for (let i = 0; i < length; i++) {
-      if (cached.bytes[i] !== message[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return cached.key;
-  }
-  const key = message.toString('utf8', start, end).toLowerCase();
-  if (keyCache.length < 64) keyCache.push({ bytes: Buffer.from(message.subarray(start, end)), key });
-  return key;
-}
-
 /**
  * Text values only, as toRecord.ts does it for entries ldapts parsed: a binary attribute gives
  * its standard text form (GUID, SID) or nothing; an attribute with any value that is not UTF-8
  * is left out whole; a value holding U+FFFD (binary in disguise) is left out.
  */
-function readValues(reader: Reader, end: number, key: string): string[] {
+function readValues(reader: Reader, end: number, slot: AttributeSlot): string[] {
   const message = reader.bytes;
-  const binary = isBinaryAttribute(key);
+  const binary = slot.binary;
   let values: string[] | undefined;
   while (reader.at < end) {
     const itemEnd = reader.enter(OCTET_STRING, end);
     let text: string | undefined;
     if (binary) {
-      text = binaryAsText(key, message.subarray(reader.at, itemEnd));
+      text = binaryAsText(slot.binaryName, message.subarray(reader.at, itemEnd));
     } else {
       text = message.toString('utf8', reader.at, itemEnd);
       if (text.includes('\uFFFD')) {
