@@ -7,7 +7,7 @@ import { baseName, describeUnknown, unknownNames, type AttributeTypes, type Unkn
 import type { DirectoryRecord } from '../mapping/record.js';
 import { ConfigError } from '../platform/errors.js';
 import type { Logger } from '../platform/log/logger.js';
-import { AccountStateMismatch, dayNumber, planAccountState, type AccountStatePlan, type StateCheck } from './accountState.js';
+import { AccountStateMismatch, dayNumber, planAccountState, type AccountStatePlan } from './accountState.js';
 import { AttributeKeys } from './attributeKeys.js';
 import type { DirectoryConnection } from './connect.js';
 import { isWithin, normalizeDn } from './dn.js';
@@ -128,16 +128,20 @@ export async function searchPeople(
   log: Logger,
 ): Promise<PeopleResult> {
   const { request, members } = search;
-  const judged = search.state.checks.filter((check) => check.isLeftOut !== undefined);
+  // What roster judges itself, prepared once: the key its attribute's values are kept under.
+  const judged = search.state.checks.flatMap((check) =>
+    check.isLeftOut === undefined || check.attribute === undefined
+      ? []
+      : [{ key: baseName(check.attribute), isLeftOut: check.isLeftOut, counted: { label: check.label, count: 0, examples: [] } }],
+  );
   const day = dayNumber(new Date());
-  const leftOut = new Map<StateCheck, LeftOut>(judged.map((check) => [check, { label: check.label, count: 0, examples: [] }]));
   let accepted = 0;
   const accept = (record: DirectoryRecord) => {
     if (members !== undefined && !members.has(normalizeDn(record.dn))) return;
-    for (const check of judged) {
-      if (!check.isLeftOut!(record.attributes.get(baseName(check.attribute!)) ?? [], day)) continue;
-      const counted = leftOut.get(check)!;
-      counted.count! += 1;
+    for (const { key, isLeftOut, counted } of judged) {
+      const values = record.attributes.get(key);
+      if (values === undefined || !isLeftOut(values, day)) continue;
+      counted.count += 1;
       if (counted.examples.length < 5) counted.examples.push(record.dn);
       return;
     }
@@ -162,7 +166,7 @@ export async function searchPeople(
     }
   }
   const counted = await countLeftOut(connection, search, searched, log);
-  return { bases, leftOut: [...counted, ...leftOut.values()] };
+  return { bases, leftOut: [...counted, ...judged.map((check) => check.counted)] };
 }
 
 /**

@@ -15,6 +15,8 @@ export class DescriptionTable {
   private readonly slots: AttributeSlot[] = [];
   /** Per position in an entry, the index of the description last met there (-1: none yet). */
   private readonly lastAt = new Int16Array(MAX_POSITIONS).fill(-1);
+  /** The most attributes an entry of this search brought: what the decoder makes room for. */
+  attributesPerEntry = 8;
 
   constructor(private readonly keys: AttributeKeys) {}
 
