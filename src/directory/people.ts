@@ -129,11 +129,11 @@ export async function searchPeople(
 ): Promise<PeopleResult> {
   const { request, members } = search;
   // What roster judges itself, prepared once: the key its attribute's values are kept under.
-  const judged = search.state.checks.flatMap((check) =>
-    check.isLeftOut === undefined || check.attribute === undefined
-      ? []
-      : [{ key: baseName(check.attribute), isLeftOut: check.isLeftOut, counted: { label: check.label, count: 0, examples: [] } }],
-  );
+  const judged = search.state.checks.flatMap((check) => {
+    if (check.isLeftOut === undefined || check.attribute === undefined) return [];
+    const counted = { label: check.label, count: 0, examples: [] as string[] };
+    return [{ key: baseName(check.attribute), isLeftOut: check.isLeftOut, counted }];
+  });
   const day = dayNumber(new Date());
   let accepted = 0;
   const accept = (record: DirectoryRecord) => {

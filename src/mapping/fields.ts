@@ -13,6 +13,8 @@ export interface FieldRule {
   column: Column;
   /** Attributes tried in order; the first non-empty value wins. Empty when `value` is set. */
   attributes: string[];
+  /** `attributes` lower-cased, as records key their values: made once, not for every entry. */
+  keys: string[];
   /** A constant instead of an attribute. */
   value: string | undefined;
   /** Which value of a multi-valued attribute is taken; undefined: the one that sorts first. */
@@ -57,7 +59,7 @@ export function parseFieldMapping(json: Json, file: string): FieldMapping {
       continue;
     }
     const rule = parseRule(column, spec, problems);
-    if (rule) rules.push(rule);
+    if (rule) rules.push({ ...rule, keys: rule.attributes.map((attribute) => attribute.toLowerCase()) });
   }
   if (problems.list.length > 0) {
     throw new ConfigError(file, problems.list, { hint: 'See README, "fields.config.json", for the forms a column can take.' });
@@ -69,6 +71,7 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
   const rule: FieldRule = {
     column,
     attributes: [],
+    keys: [],
     value: undefined,
     pick: undefined,
     match: undefined,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError } from 'ldapts';
+import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError, TimeLimitExceededError } from 'ldapts';
 import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
 import { binaryAsText, guidText, isBinaryAttribute, isUndecodable, sidText } from '../../src/directory/binary.js';
 import { connectFailure, describeAdBindFailure, searchFailure } from '../../src/directory/failures.js';
@@ -89,6 +89,14 @@ describe('directory failures', () => {
       'search base "OU=Gone" does not exist on ldaps://dc1',
     );
     expect(searchFailure('ldaps://dc1', 'OU=S', new SizeLimitExceededError('size'), 120).message).to.match(/size limit; the extract would be partial/);
+    // The hint names the fix on the server found: a smaller page lifts none of these limits.
+    const sizeHint = (server: 'openldap' | '389ds' | 'ad' | 'other') =>
+      searchFailure('ldaps://dc1', 'OU=S', new SizeLimitExceededError('size'), 120, server).hint;
+    expect(sizeHint('openldap')).to.include('limits dn.exact="<bind DN>" size.prtotal=unlimited');
+    expect(sizeHint('389ds')).to.include('nsPagedSizeLimit: -1');
+    expect(sizeHint('ad')).to.include('MaxPageSize');
+    expect(sizeHint('other')).not.to.include('pageSize');
+    expect(searchFailure('ldaps://dc1', 'OU=S', new TimeLimitExceededError('time'), 120, 'openldap').hint).to.include('time=unlimited');
     expect(searchFailure('ldaps://dc1', 'OU=S', new Error('SearchRequest: Operation timed out'), 120).message).to.match(/did not finish within 120 s/);
   });
 });
