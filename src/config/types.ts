@@ -10,6 +10,10 @@ export interface DirectoryConfig {
   startTls: boolean;
   caFile: string | undefined;
   allowInsecure: boolean;
+  /** simple: bindDn and a password (or anonymous); kerberos: the process's own identity, over TLS only. */
+  auth: DirectoryAuth;
+  /** How a Kerberos bind is made; set only when auth is kerberos. */
+  kerberos: KerberosConfig | undefined;
   /** Absent for an anonymous bind. */
   bindDn: string | undefined;
   bindPassword: SecretSource | undefined;
@@ -32,6 +36,18 @@ export type AccountStateRule = (typeof ACCOUNT_STATE_RULES)[number];
 /** `auto`: the rules of the server found (its root DSE); `none`: only `filter` decides. */
 export type AccountStateSetting = 'auto' | 'none' | AccountStateRule;
 export const ACCOUNT_STATE_SETTINGS: readonly AccountStateSetting[] = ['auto', ...ACCOUNT_STATE_RULES, 'none'];
+
+export type DirectoryAuth = 'simple' | 'kerberos';
+
+export type SaslMechanism = 'GSS-SPNEGO' | 'GSSAPI';
+
+export interface KerberosConfig {
+  mechanism: SaslMechanism;
+  /** The directory's service principal, e.g. ldap/dc1.corp.example.com; undefined: ldap/<host of each URL>. */
+  spn: string | undefined;
+  /** A client keytab (absolute path); undefined: KRB5_CLIENT_KTNAME, or the ticket cache (SSPI on Windows). */
+  keytabFile: string | undefined;
+}
 
 export interface CsvConfig {
   path: string;
@@ -59,7 +75,10 @@ export interface IlobbyTarget {
   caFile: string | undefined;
   /** The key that names caFile, as a message should name it: "ilobby.caFile", "ilobby[1].caFile". */
   caFileKey?: string;
-  /** Only rows of these sites go to this target; undefined means all rows. */
+  /**
+   * The portal's site names: a row's SITE must be one of them (or empty, or one the last push had).
+   * With several targets, also which rows go to this one; undefined: all rows, checked against the last push.
+   */
   sites: string[] | undefined;
   /** The most one push (token request and upload, with every retry) may take. */
   timeoutSeconds: number;

@@ -11,6 +11,8 @@ import { isLoopback } from '../config/parse.js';
 import { SocketWatch, unlessLost } from './socketWatch.js';
 import { trustOptions } from '../platform/tls/trust.js';
 import { readRootDse, type DirectoryServer } from './rootDse.js';
+import { kerberosBind, type KerberosBinding } from './kerberos/bind.js';
+import { KerberosError } from './kerberos/failures.js';
 
 export interface DirectoryConnection {
   client: Client;
@@ -19,6 +21,8 @@ export interface DirectoryConnection {
   server: DirectoryServer;
   /** Aborted as soon as the connection drops. */
   lost: AbortSignal;
+  /** With directory.auth kerberos: who bound, how, and how long it took. */
+  kerberos?: KerberosBinding;
   close(): Promise<void>;
 }
 
@@ -75,15 +79,23 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
           `${url}: no TLS (${isLoopback(new URL(url).hostname) ? 'loopback server' : 'allowInsecure is set'}); the bind password crosses the network in clear text`,
         );
       }
-      if (config.bindDn !== undefined && password !== undefined) await unlessLost(client.bind(config.bindDn, password), watch.idle);
+      let kerberos: KerberosBinding | undefined;
+      if (config.kerberos !== undefined) {
+        kerberos = await kerberosBind({ client, url, idle: watch.idle, certificate: () => watch.peerCertificate() }, config.kerberos);
+        log.info(
+          `${url}: Kerberos bind (${kerberos.mechanism}) as ${kerberos.principal ?? "the process's own identity"} in ${kerberos.ms} ms; service principal ${kerberos.spn}, credentials from the ${kerberos.source.text}`,
+          { bindMs: kerberos.ms },
+        );
+      } else if (config.bindDn !== undefined && password !== undefined) await unlessLost(client.bind(config.bindDn, password), watch.idle);
       else log.info(`${url}: no bindDn configured, searching anonymously`);
       const server = await unlessLost(readRootDse(client), watch.idle);
       log.info(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}: ${server.name}`, { server: server.kind });
-      return { client, url, server, lost: watch.lost, close };
+      return { client, url, server, lost: watch.lost, kerberos, close };
     } catch (error) {
       await close();
-      const failure = connectFailure(url, error, config.caFile);
-      if (failure.message.startsWith(`bind to ${url} failed`) || config.urls.length === 1) throw failure;
+      const failure = error instanceof KerberosError ? error : connectFailure(url, error, config.caFile);
+      const sameEverywhere = failure instanceof KerberosError ? failure.sameEverywhere : failure.message.startsWith(`bind to ${url} failed`);
+      if (sameEverywhere || config.urls.length === 1) throw failure;
       log.warn(`${failure.message}; trying the next domain controller`);
       failures.push(failure);
     }

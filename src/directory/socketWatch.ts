@@ -3,7 +3,7 @@
 // stops sending bytes (a firewall dropping packets, a hung server) would otherwise be noticed only
 // by the whole-search timeout. roster races every request against `lost`.
 import { connect as netConnect, type Socket } from 'node:net';
-import type { connect as tlsConnect, TLSSocket } from 'node:tls';
+import { TLSSocket, type connect as tlsConnect } from 'node:tls';
 import { errnoText } from '../platform/errors.js';
 import { connectTls } from './tlsReads.js';
 
@@ -52,6 +52,12 @@ export class SocketWatch {
 
   get isLost(): boolean {
     return this.hasLost;
+  }
+
+  /** The certificate the server presented on this connection's TLS (DER), for channel binding. */
+  peerCertificate(): Buffer | undefined {
+    const tls = [...this.sockets].reverse().find((socket): socket is TLSSocket => socket instanceof TLSSocket);
+    return tls?.getPeerCertificate().raw;
   }
 
   /** Call before unbinding, so our own close is not taken for a loss. */

@@ -1,10 +1,12 @@
 // `roster check` for one domain controller: DNS, TCP, TLS, bind, then one search per search base
 // with the export's own filter, attributes and mapping, counting the rows the export would write.
 import { InvalidCredentialsError } from 'ldapts';
-import type { DirectoryConfig } from '../config/types.js';
+import type { DirectoryConfig, RosterConfig } from '../config/types.js';
 import { isLoopback } from '../config/parse.js';
 import { connectDirectory, type DirectoryConnection } from '../directory/connect.js';
 import { connectFailure } from '../directory/failures.js';
+import type { KerberosBinding } from '../directory/kerberos/bind.js';
+import { kerberosPlan } from '../directory/kerberos/plan.js';
 import { describeLeftOut, type LeftOut } from '../directory/leftOut.js';
 import { overlappingBases, preparePeopleSearch, searchPeople, type PeopleSearch } from '../directory/people.js';
 import { ConfigError, DirectoryError, errnoText, RosterError } from '../platform/errors.js';
@@ -14,13 +16,15 @@ import { RowCollector, type RowSummary } from '../rowstore/collector.js';
 import type { SearchPlan } from '../ilobby/extract.js';
 import { describeCertificate, RENEW_WARNING_DAYS, validityOf } from './certificate.js';
 import { connectTcp, endpointOf, peekCertificate, probeTls, resolveHost, type Endpoint } from './probe.js';
-import { checkFill, checkSchema } from './mapping.js';
+import { checkFill, checkSchema, checkSites } from './mapping.js';
 import type { CheckLog } from './steps.js';
 
 const SAMPLE_ROWS = 5;
 
 export interface DirectoryCheck {
   directory: DirectoryConfig;
+  /** For the SITE values: the iLobby targets and their last pushes. */
+  config: RosterConfig;
   /** Undefined when the mapping or filter is wrong: then nothing is searched. */
   plan: SearchPlan | undefined;
   checks: CheckLog;
@@ -39,6 +43,15 @@ export async function checkDomainController(url: string, context: DirectoryCheck
     checks.skip('bind', url, `not tried: ${context.bindRefusedBy} refused the same credentials, and every refused bind counts toward the account's lockout`);
     return;
   }
+  if (directory.kerberos !== undefined) {
+    // What the bind will use, shown before it is tried: a failed bind then reads against it.
+    const plan = kerberosPlan(url, directory.kerberos);
+    checks.pass('kerberos', url, `${plan.mechanism} to service principal ${plan.spn}; credentials from the ${plan.source.text}`, {
+      mechanism: plan.mechanism,
+      spn: plan.spn,
+      credentials: plan.source.kind,
+    });
+  }
   let connection: DirectoryConnection;
   try {
     connection = await connectDirectory({ ...directory, urls: [url] }, context.log);
@@ -48,13 +61,24 @@ export async function checkDomainController(url: string, context: DirectoryCheck
     return;
   }
   // The server found goes on a line of its own, under the bind that let roster read its root DSE.
-  const who = directory.bindDn === undefined ? 'anonymous (config.json names no bindDn)' : `as ${directory.bindDn}`;
-  checks.pass('bind', url, `${who}\nserver: ${connection.server.name} (from its root DSE)`, { server: connection.server.kind });
+  const server = `server: ${connection.server.name} (from its root DSE)`;
+  if (connection.kerberos !== undefined) {
+    const details = { principal: connection.kerberos.principal, bindMs: connection.kerberos.ms, server: connection.server.kind };
+    checks.pass('bind', url, `${kerberosBindText(connection.kerberos)}\n${server}`, details);
+  } else {
+    const who = directory.bindDn === undefined ? 'anonymous (config.json names no bindDn)' : `as ${directory.bindDn}`;
+    checks.pass('bind', url, `${who}\n${server}`, { server: connection.server.kind });
+  }
   try {
     await checkSearches(connection, context);
   } finally {
     await connection.close();
   }
+}
+
+function kerberosBindText(binding: KerberosBinding): string {
+  const who = binding.principal ?? "the process's own identity (the system did not name the principal)";
+  return `Kerberos (${binding.mechanism}) as ${who} in ${binding.ms} ms, through ${binding.library}`;
 }
 
 /** DNS, TCP and TLS; false when one failed (the rest of this DC's steps are then pointless). */
@@ -131,7 +155,7 @@ async function checkNetwork(endpoint: Endpoint, { directory, checks }: Directory
 }
 
 /** One search per base, as the export searches, and the rows all of them together would give. */
-async function checkSearches(connection: DirectoryConnection, { plan, checks, log }: DirectoryCheck): Promise<void> {
+async function checkSearches(connection: DirectoryConnection, { config, plan, checks, log }: DirectoryCheck): Promise<void> {
   const url = connection.url;
   if (plan === undefined) {
     checks.skip('search', url, 'not run: the field mapping or the filter has errors (see above)');
@@ -199,7 +223,7 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
     }
   }
   if (!complete) return;
-  const { summary } = all.finish();
+  const { rows, summary } = all.finish();
   if (summary.rowsWritten === 0) {
     checks.warn('rows', url, 'the export would write no rows', 'sync refuses to push an empty roster: check directory.searchBases and directory.filter.');
   } else {
@@ -209,6 +233,7 @@ async function checkSearches(connection: DirectoryConnection, { plan, checks, lo
       filled: summary.filled,
     });
     fill.warn(url, checks);
+    checkSites(config, rows, url, checks);
   }
 }
 

@@ -1,13 +1,16 @@
 // `roster check` on the mapping, with a directory to hand: is every attribute fields.config.json
-// names in the directory's schema (with the closest real names for those that are not), and
-// which columns the rows would leave empty.
+// names in the directory's schema (with the closest real names for those that are not), which
+// columns the rows would leave empty, and which SITE values the iLobby targets would not know.
+import type { RosterConfig } from '../config/types.js';
 import type { DirectoryConnection } from '../directory/connect.js';
 import { readSchema } from '../directory/schema.js';
 import { ConfigError } from '../platform/errors.js';
 import { describeUnknown, unknownAttributes, unknownNames } from '../mapping/attributeNames.js';
 import { filterAttributes } from '../directory/filter.js';
 import type { SearchPlan } from '../ilobby/extract.js';
+import { planPush, plannedTargets, siteLines } from '../ilobby/preview.js';
 import type { RowSummary } from '../rowstore/collector.js';
+import type { RowList } from '../rowstore/rowStore.js';
 import { columnFill, describeFill, fillWarnings } from '../rowstore/fill.js';
 import type { CheckLog } from './steps.js';
 
@@ -86,4 +89,26 @@ export function checkFill(plan: SearchPlan, summary: RowSummary): { table: strin
       }
     },
   };
+}
+
+/** The distinct SITE values with their row counts; a value a target does not know warns (sync would refuse it). */
+export function checkSites(config: RosterConfig, rows: RowList, url: string, checks: CheckLog): void {
+  let sites: ReturnType<typeof siteLines>;
+  try {
+    sites = siteLines(planPush(config, plannedTargets(config), rows), config.ilobby.length > 0);
+  } catch (error) {
+    checks.fail('sites', url, error);
+    return;
+  }
+  const [counts, ...unknown] = sites.lines;
+  if (!sites.unknown) {
+    checks.pass('sites', url, [counts!, ...unknown].join('\n'));
+    return;
+  }
+  checks.warn(
+    'sites',
+    url,
+    [counts!, ...unknown].join('\n'),
+    'sync refuses these (exit 4, not --force): correct the SITE in the directory or map it in fields.config.json; a site the portal really has goes in the target\'s "sites", spelt as the iLobby portal lists it.',
+  );
 }

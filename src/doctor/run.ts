@@ -40,7 +40,7 @@ export async function checkConnections(config: RosterConfig, checks: CheckLog, l
     } catch (error) {
       checks.fail('fields', config.fieldsFile ?? config.file, error);
     }
-    const context: DirectoryCheck = { directory: config.directory, plan, checks, log };
+    const context: DirectoryCheck = { directory: config.directory, config, plan, checks, log };
     for (const url of config.directory.urls) await checkDomainController(url, context);
   }
   if (config.ilobby.length === 0) {

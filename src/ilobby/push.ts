@@ -1,21 +1,18 @@
-// rows → checks → file → service, for every iLobby target. A target that fails does not stop
-// the others; the run's exit code is the first failing target's.
-import { readFileSync } from 'node:fs';
+// rows → checks → file → service → state, for every iLobby target. A target that fails does not
+// stop the others; the run's exit code is the first failing target's. The bytes the checks judged
+// are the bytes sent and recorded: the CSV file is a copy for people, never read back.
 import { dirname, extname, join, basename } from 'node:path';
 import type { IlobbyTarget, RosterConfig } from '../config/types.js';
-import { columnChanges, evaluateGuards, firstPushWarning, NAMES_SHOWN } from '../safety/guards.js';
-import { COLUMNS } from '../mapping/fields.js';
+import { firstPushWarning, NAMES_SHOWN, UNKNOWN_BEFORE_FIRST_PUSH } from '../safety/guards.js';
 import { ConfigError, ExitCode, PushNotRecordedError, RosterError, SafetyRefusal } from '../platform/errors.js';
-import { writeCsvFile } from './csv/csvFile.js';
+import { csvBytes, writeCsvFile } from './csv/csvFile.js';
 import { reportFailure } from '../platform/log/failure.js';
 import type { Logger } from '../platform/log/logger.js';
 import type { RowList } from '../rowstore/rowStore.js';
-import { pushBudget } from './api/budget.js';
-import { fetchAccessToken } from './api/token.js';
-import { uploadCsv } from './api/upload.js';
-import { abandonPush, beginPush, settlePush } from '../platform/state/pending.js';
-import { lastPushFile } from './state.js';
-import { changeLines, targetChanges, type TargetChanges } from './preview.js';
+import type { RejectedRow } from './api/answer.js';
+import { refuseUnsafePush } from './checks.js';
+import { sendAndRecord } from './send.js';
+import { changeLines, planPush, unroutedEmptyText, type PushPlan, type TargetChanges } from './preview.js';
 
 export interface PushOptions {
   force: boolean;
@@ -40,16 +37,23 @@ export interface TargetResult {
   firstPush: boolean;
   added: number;
   changed: number;
-  disabled: number;
+  /** People the push would disable; null for a first push, which cannot know. */
+  disabled: number | null;
   /** The first people who would be disabled. */
   disabledExamples: string[];
   message: string;
-  /** Why it was refused or failed, and what to try: for the report and the notifications. */
+  /** Why it was refused or failed, or what the service reported (exit 9), and what to try: for the report and the notifications. */
   reason?: string;
   hint?: string;
   serviceAnswer?: string;
   /** After an upload: whether it was recorded as the last push (false: exit 8). */
   recorded?: boolean;
+  /** After an upload: rows the service rejected, those it named, and the people it says it disabled. */
+  rejectedRows?: number;
+  rejected?: RejectedRow[];
+  serviceDisabled?: number;
+  /** After an upload the service took only in part: the rows recorded as the last push. */
+  recordedRows?: number;
 }
 
 export function targetsOf(config: RosterConfig): IlobbyTarget[] {
@@ -68,17 +72,24 @@ export function csvFileFor(config: RosterConfig, target: IlobbyTarget): string {
 }
 
 export async function pushToTargets(config: RosterConfig, rows: RowList, options: PushOptions, log: Logger): Promise<TargetResult[]> {
+  const targets = targetsOf(config);
+  const plan = planPush(config, targets, rows);
+  if (plan.sites.unroutedEmpty > 0) log.warn(unroutedEmptyText(plan.sites.unroutedEmpty));
   const results: TargetResult[] = [];
-  for (const target of targetsOf(config)) {
-    results.push(await pushToTarget(config, target, rows, options, log));
+  for (const [index, target] of targets.entries()) {
+    results.push(await pushToTarget(config, target, index, plan, options, log));
   }
   return results;
 }
 
-/** iLobby's columns a change guard watches: every one but EMAIL, which identifies the person (a change of its case is no change). */
-const GUARDED_COLUMNS = COLUMNS.filter((column) => column !== 'EMAIL');
-
-async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows: RowList, options: PushOptions, log: Logger): Promise<TargetResult> {
+async function pushToTarget(
+  config: RosterConfig,
+  target: IlobbyTarget,
+  index: number,
+  plan: PushPlan,
+  options: PushOptions,
+  log: Logger,
+): Promise<TargetResult> {
   const csv = csvFileFor(config, target);
   const result: TargetResult = {
     target: target.name,
@@ -96,75 +107,55 @@ async function pushToTarget(config: RosterConfig, target: IlobbyTarget, allRows:
   let summary = ''; // the counts, once known
   let refusalPreview = ''; // what a refused push would have changed, for the result line
   try {
-    // Inside the try: an unreadable last push fails this target, not the others.
-    const { rows, preview: targetPreview } = targetChanges(config, target, allRows);
+    const planned = plan.targets[index]!;
+    // Here, not before the loop: an unreadable last push fails this target, not the others.
+    if ('error' in planned) throw planned.error;
+    const { rows, preview: targetPreview } = planned;
     const { changes, previousRows } = targetPreview;
+    const firstPush = previousRows === undefined;
     options.onChanges?.(targetPreview);
     if (targetPreview.unsettledPush !== undefined) {
       log.warn(`${target.name}: an earlier run's push was not recorded as settled; comparing with the file it sent, ${targetPreview.unsettledPush}`);
     }
-    Object.assign(result, {
-      rows: rows.length,
-      firstPush: previousRows === undefined,
-      added: changes.added.length,
-      changed: changes.changed.length,
-      disabled: changes.disabled.length,
-      disabledExamples: changes.disabled.slice(0, NAMES_SHOWN).map((row) => row.EMAIL),
-    });
-    summary = `${rows.length} rows (${changes.added.length} added, ${changes.changed.length} changed, ${changes.disabled.length} to be disabled)`;
-    if (previousRows !== undefined) refusalPreview = `\n${changeLines(changes, { disabledNamedAbove: true }).join('\n')}`;
-    writeCsvFile(csv, rows, { bom: config.csv.bom });
-    const verdict = evaluateGuards({
-      rowCount: rows.length,
-      previousCount: previousRows,
-      safety: config.safety,
-      force: options.force,
-      firstPush: options.firstPush,
-      disabled: { count: changes.disabled.length, examples: result.disabledExamples },
-      changed:
-        previousRows === undefined
-          ? undefined
-          : columnChanges(changes.changed, changes.changed.length + changes.unchanged, GUARDED_COLUMNS, (row) => row.EMAIL),
-    });
-    if (verdict.fatal !== undefined)
-      throw new SafetyRefusal(`${target.name}: refused: ${verdict.fatal}`, {
-        hint: 'Check the search bases and filter with "roster check"; --force does not push an empty roster.',
-      });
-    if (verdict.firstPushRefused) {
-      throw new SafetyRefusal(
-        `${target.name}: refused: this is the first push to ${target.name} from ${config.stateDir}: ${firstPushWarning('address-book entry')}`,
-        {
-          hint: `Look at ${csv}: it is what would be sent. If it is the whole address book, push it once by hand with --first-push ("roster sync --first-push"); later runs compare with that push.`,
-        },
+    if (targetPreview.baselineWarning !== undefined) log.warn(`${target.name}: ${targetPreview.baselineWarning}`);
+    const unidentified = planned.last?.unidentifiedRejections ?? 0;
+    if (unidentified > 0) {
+      log.warn(
+        `${target.name}: the service rejected ${unidentified} rows of the last push without naming them: the predictions below may be off by that many, and only "sites" says which SITE values are known`,
       );
     }
-    if (!verdict.allowed) {
-      throw new SafetyRefusal(`${target.name}: refused:\n  - ${verdict.thresholds.join('\n  - ')}`, {
-        hint: `${options.diffOut === undefined ? 'For every change, run again with --dry-run --diff-out changes.csv' : `Every change is listed in ${options.diffOut}`}. If these changes are intended, run again with --force (or raise the limits under "safety").`,
-      });
-    }
-    for (const threshold of verdict.thresholds) log.warn(`${target.name}: --force overrides: ${threshold}`);
-    const preview =
-      previousRows === undefined ? `\n  first push (--first-push): ${firstPushWarning('address-book entry')}` : `\n${changeLines(changes).join('\n')}`;
-    if (previousRows === undefined) log.warn(`${target.name}: first push: ${firstPushWarning('address-book entry')}`);
+    Object.assign(result, {
+      rows: rows.length,
+      firstPush,
+      added: changes.added.length,
+      changed: changes.changed.length,
+      disabled: firstPush ? null : changes.disabled.length,
+      disabledExamples: changes.disabled.slice(0, NAMES_SHOWN).map((row) => row.EMAIL),
+    });
+    summary = `${rows.length} rows (${changes.added.length} added, ${changes.changed.length} changed, ${firstPush ? `to be disabled: ${UNKNOWN_BEFORE_FIRST_PUSH}` : `${changes.disabled.length} to be disabled`})`;
+    if (!firstPush) refusalPreview = `\n${changeLines(changes, { disabledNamedAbove: true }).join('\n')}`;
+    // What the checks judge is what is sent and recorded; the file at csv.path is a copy to look at.
+    const bytes = csvBytes(rows, { bom: config.csv.bom });
+    writeCsvFile(csv, bytes, { bom: config.csv.bom });
+    refuseUnsafePush(config, { target, index, csv, preview: targetPreview, sites: planned.sites, unrouted: plan.sites.unrouted }, options, log);
+    const preview = firstPush ? `\n  first push (--first-push): ${firstPushWarning('address-book entry')}` : `\n${changeLines(changes).join('\n')}`;
+    if (firstPush) log.warn(`${target.name}: first push: ${firstPushWarning('address-book entry')}`);
     if (options.dryRun) {
       return { ...result, outcome: 'dry-run', exitCode: ExitCode.ok, message: `${target.name}: dry run, nothing sent: ${summary}${preview}` };
     }
-    // One budget for the token and the upload: a stalled network cannot hold the run (and its lock).
-    const budget = pushBudget(target);
-    const token = await fetchAccessToken(target, log, budget);
-    const lastPush = lastPushFile(config.stateDir, target.name);
-    beginPush(target.name, lastPush, readFileSync(csv));
-    let answer: Awaited<ReturnType<typeof uploadCsv>>;
-    try {
-      answer = await uploadCsv(target, csv, token, log, budget);
-    } catch (error) {
-      abandonPush(target.name, lastPush);
-      throw error;
+    const findings = await sendAndRecord(config, target, { rows, bytes, csv }, firstPush ? undefined : changes.disabled.length, log, (fields) =>
+      Object.assign(result, fields),
+    );
+    if (findings.problems.length > 0) {
+      return {
+        ...result,
+        exitCode: ExitCode.pushedWithProblems,
+        recorded: true,
+        message: `${target.name}: uploaded ${summary}, but the service reported problems (see above)${preview}`,
+        reason: findings.problems.join('\n'),
+        hint: findings.hints.join(' '),
+      };
     }
-    log.info(`${target.name}: service answered HTTP ${answer.status}: ${answer.answer}`);
-    Object.assign(result, { outcome: 'uploaded', serviceAnswer: answer.answer });
-    settlePush(target.name, lastPush); // a failure here is exit 8: pushed, but not recorded
     return { ...result, exitCode: ExitCode.ok, recorded: true, message: `${target.name}: uploaded ${summary}${preview}` };
   } catch (error) {
     if (!(error instanceof RosterError)) throw error;

@@ -1,9 +1,8 @@
 // What the run reports in <stateDir>/reports say about each target: every push attempt of
 // `sync`, `upload` and `officevibe push`, oldest first. Read by `roster status` and by the
 // notifications (was the previous run a failure?). Dry runs and previews are not push attempts.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { OFFICEVIBE_TARGET } from '../officevibe/state.js';
+import { readRunReports } from '../platform/state/reports.js';
 
 /** How one push attempt to one target ended. */
 export type RunResult = 'success' | 'refused' | 'failed';
@@ -19,6 +18,8 @@ export interface TargetRun {
   added?: number;
   changed?: number;
   disabled?: number;
+  /** No earlier push to compare with: how many it disables was unknown. */
+  firstPush?: boolean;
   /** Why it was refused or failed. */
   error?: string;
   /** The report it comes from. */
@@ -27,31 +28,8 @@ export interface TargetRun {
 
 const PUSH_COMMANDS = new Set(['sync', 'upload', 'officevibe-push']);
 const EXIT_REFUSED = 4;
-
-/** Every report in the state folder, oldest first; an unreadable one is skipped (it cannot say more). */
-export function readRunReports(stateDir: string): Array<{ file: string; report: Record<string, unknown> }> {
-  const folder = join(stateDir, 'reports');
-  let names: string[];
-  try {
-    names = readdirSync(folder)
-      .filter((name) => name.endsWith('.json'))
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const reports: Array<{ file: string; report: Record<string, unknown> }> = [];
-  for (const name of names) {
-    const file = join(folder, name);
-    try {
-      const report = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      if (typeof report === 'object' && report !== null && !Array.isArray(report)) reports.push({ file, report: report as Record<string, unknown> });
-    } catch {
-      // a report being written by a run right now, or damaged by hand: not evidence either way
-    }
-  }
-  return reports;
-}
+/** Pushed, but the service rejected rows or disabled more people than predicted: not a success. */
+const EXIT_SERVICE_PROBLEMS = 9;
 
 /**
  * The push attempts a report records, one per target. A run that failed before it reached the
@@ -74,6 +52,7 @@ export function targetRunsOf(report: Record<string, unknown>, file: string, ilob
         exitCode,
         result: resultOf(exitCode, exitCode === 0 && report.outcome === 'pushed'),
         ...counts(report.users, report.added, report.changed, report.deactivated),
+        ...(report.firstPush === true ? { firstPush: true } : {}),
         ...(runError === undefined ? {} : { error: runError }),
       },
     ];
@@ -100,6 +79,7 @@ export function targetRunsOf(report: Record<string, unknown>, file: string, ilob
         exitCode: targetExit,
         result: t.outcome === 'refused' ? 'refused' : resultOf(targetExit, t.outcome === 'uploaded'),
         ...counts(t.rows, t.added, t.changed, t.disabled),
+        ...(t.firstPush === true ? { firstPush: true } : {}),
         ...(reason === undefined ? {} : { error: reason }),
       };
     });
@@ -111,7 +91,7 @@ export function readTargetRuns(stateDir: string, ilobbyTargets: readonly string[
 }
 
 function resultOf(exitCode: number, pushed: boolean): RunResult {
-  if (pushed) return 'success';
+  if (pushed && exitCode !== EXIT_SERVICE_PROBLEMS) return 'success';
   return exitCode === EXIT_REFUSED ? 'refused' : 'failed';
 }
 

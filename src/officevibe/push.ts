@@ -1,7 +1,7 @@
 // The Officevibe job: files → checks → request → dump → safety checks → service → state.
 // Nothing is sent unless every file is valid and the safety checks pass.
 import { resolve } from 'node:path';
-import { firstPushWarning, NAMES_SHOWN } from '../safety/guards.js';
+import { firstPushWarning, NAMES_SHOWN, UNKNOWN_BEFORE_FIRST_PUSH } from '../safety/guards.js';
 import { errnoText, InvalidInputError, SafetyRefusal } from '../platform/errors.js';
 import { writeFileAtomic } from '../platform/atomicWrite.js';
 import type { Logger } from '../platform/log/logger.js';
@@ -35,7 +35,10 @@ export interface OfficevibePushResult {
   added: number;
   /** People kept (same email) with another id, name or job title. */
   changed: number;
-  deactivated: number;
+  /** null for a first push, which cannot know. */
+  deactivated: number | null;
+  /** No earlier push to compare with. */
+  firstPush: boolean;
   /** The first people who would be deactivated, by email. */
   deactivatedExamples: string[];
   groupsRemoved: number;
@@ -74,13 +77,13 @@ export async function pushToOfficevibe(config: OfficevibeConfig, options: Office
   const dump = options.dumpFile === undefined ? undefined : writeDump(options.dumpFile, body, log);
   const { counts, preview } = checkSafety(config, request, options, log);
 
-  const summary = `${counts.users} users, ${counts.groups} groups, ${counts.mappings} mappings (${counts.added} new, ${counts.changed} changed, ${counts.deactivated} to be deactivated; new users ${config.inviteNewUsers ? 'are invited' : 'are not invited: InviteNewUsers is false'})${preview}`;
+  const summary = `${counts.users} users, ${counts.groups} groups, ${counts.mappings} mappings (${counts.added} new, ${counts.changed} changed, ${counts.deactivated === null ? `to be deactivated: ${UNKNOWN_BEFORE_FIRST_PUSH}` : `${counts.deactivated} to be deactivated`}; new users ${config.inviteNewUsers ? 'are invited' : 'are not invited: InviteNewUsers is false'})${preview}`;
   if (options.dryRun) {
     return { outcome: 'dry-run', ...counts, dump, serviceErrors: [], message: `officevibe: dry run, nothing sent: ${summary}` };
   }
   const apiKey = readApiKey(settings.apiKey);
   const lastPush = lastOfficevibePushFile(config.stateDir);
-  beginPush(OFFICEVIBE_TARGET, lastPush, body);
+  beginPush(OFFICEVIBE_TARGET, lastPush, { bytes: Buffer.from(body, 'utf8'), rows: request.users.length });
   let answer: SyncAnswer;
   try {
     answer = await postSync({ url: settings.syncUrl, apiKey, keySource, caFile: config.caFile }, body, log);
@@ -113,6 +116,7 @@ function writeDump(file: string, body: string, log: Logger): string {
 function checkSafety(config: OfficevibeConfig, request: SyncRequest, flags: { force: boolean; firstPush: boolean }, log: Logger) {
   const last = readLastOfficevibePush(config.stateDir);
   if (last?.unsettled) log.warn(`officevibe: an earlier run's push was not recorded as settled; comparing with the request it sent, ${last.file}`);
+  if (last?.warning !== undefined) log.warn(`officevibe: ${last.warning}`);
   const previous = last?.state;
   const current = pushedState(request);
   if (current === undefined) throw new Error('a built sync request has no users list'); // a bug: buildSyncRequest always makes one
@@ -151,7 +155,8 @@ function checkSafety(config: OfficevibeConfig, request: SyncRequest, flags: { fo
       mappings: request.mappings.length,
       added: users.added.length,
       changed: users.changed.length,
-      deactivated: users.deactivated.length,
+      deactivated: previous === undefined ? null : users.deactivated.length,
+      firstPush: previous === undefined,
       deactivatedExamples: users.deactivated.slice(0, NAMES_SHOWN).map((user) => user.email),
       groupsRemoved: groups.removed.length,
       groupsRemovedExamples: groups.removed.slice(0, NAMES_SHOWN).map((group) => group.name || group.id),

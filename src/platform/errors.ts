@@ -12,6 +12,8 @@ export const ExitCode = {
   serviceFailure: 6,
   lockHeld: 7,
   pushedNotRecorded: 8,
+  /** The push went through, but the service reported problems: rows it rejected, or more people disabled than predicted. */
+  pushedWithProblems: 9,
   /** 128 + the signal's number, as shells report a run stopped by Ctrl-C (SIGINT) or SIGTERM. */
   interrupted: 130,
   terminated: 143,
@@ -58,6 +60,9 @@ export class ConfigError extends InvalidInputError {
 
 /** The state folder cannot be used: not a folder, not writable, or a file in it unreadable (exit 2). */
 export class StateFolderError extends InvalidInputError {}
+
+/** A recorded push that cannot be the one roster sent: cut short, emptied, or not matching its record (exit 2). */
+export class BaselineMismatchError extends StateFolderError {}
 
 /** Connecting, TLS, binding or searching the directory failed, or the result was partial (exit 3). */
 export class DirectoryError extends RosterError {

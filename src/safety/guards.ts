@@ -62,6 +62,9 @@ export function firstPushWarning(entry: string): string {
   return `there is no earlier push to compare with: the service will disable every ${entry} it holds that is not in this push, and roster cannot know how many that is`;
 }
 
+/** What a first push says instead of a count of people it disables: it cannot know. */
+export const UNKNOWN_BEFORE_FIRST_PUSH = 'unknown (no earlier push)';
+
 /** How many names a refusal shows; the full list is in the preview files. */
 export const NAMES_SHOWN = 10;
 

@@ -102,8 +102,23 @@ const DS389 = {
 
 const TEMPLATES = { ad: AD, openldap: OPENLDAP, '389ds': DS389 } as const;
 
-export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences): StarterFiles {
+/** How the starter config binds without a bind DN or password: directory.auth kerberos. */
+const KERBEROS = {
+  comment: [
+    'auth "kerberos": no bind DN and no password. roster binds as its own identity: on Windows the account it runs as (a gMSA for a scheduled task), on Linux the keytab below (or KRB5_CLIENT_KTNAME, or a ticket cache from kinit). See docs/kerberos.md.',
+    'The URLs must name the domain controllers by their DNS names (the service principal is ldap/<that name>); kerberos.spn overrides it.',
+  ],
+  kerberos: { mechanism: 'GSS-SPNEGO', keytabFile: 'roster.keytab' },
+};
+
+export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences, options: { kerberos?: boolean } = {}): StarterFiles {
   const template = TEMPLATES[kind];
+  const bind = options.kerberos
+    ? { auth: 'kerberos', kerberos: KERBEROS.kerberos }
+    : { bindDn: template.directory.bindDn, bindPasswordFile: SECRET_FILES.bindPassword };
+  const directoryComment = options.kerberos
+    ? [...template.directoryComment.filter((line) => !line.startsWith('bindDn:')), ...KERBEROS.comment]
+    : template.directoryComment;
   const config = {
     $schema: schemas.config,
     $comment: [
@@ -112,11 +127,10 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences): St
       SECRETS,
     ],
     directory: {
-      $comment: template.directoryComment,
+      $comment: directoryComment,
       url: template.directory.url,
       caFile: template.directory.caFile,
-      bindDn: template.directory.bindDn,
-      bindPasswordFile: SECRET_FILES.bindPassword,
+      ...bind,
       searchBases: template.directory.searchBases,
       filter: template.directory.filter,
       accountState: 'auto',
@@ -132,12 +146,14 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences): St
     ilobby: {
       $comment: [
         'The iLobby address book. Its API client id and secret come from iLobby; the secret goes in the file named by clientSecretFile.',
-        'For several address books (one API key per site), make this a list of targets, each with a "name" and "sites": ["Toronto"].',
+        "sites: the portal's site names, exactly as the iLobby portal lists its sites (Settings, Sites). A row whose SITE is none of them is refused before anything is sent: iLobby would reject it and disable that person.",
+        'For several address books (one API key per site), make this a list of targets, each with a "name" and its "sites": ["Toronto"].',
       ],
       tokenUrl: 'https://partnerapi.goilobby.com/auth/connect/token',
       uploadUrl: 'https://partnerapi.goilobby.com/addressbook/uploadcsv',
       clientId: 'your-client-id',
       clientSecretFile: SECRET_FILES.clientSecret,
+      sites: ['Replace with the site names of your iLobby portal'],
     },
     safety: {
       $comment: 'iLobby disables everyone missing from an upload: a push that would disable more people than this is refused (exit 4) unless run with --force.',

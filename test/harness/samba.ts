@@ -46,8 +46,12 @@ export interface SambaDirectory {
   adminPassword: string;
   /** The DC's DNS name (in the certificate; it does not resolve). */
   dcHostname: string;
-  /** How long each step took, in milliseconds. */
-  timings: { provisionMs: number; loadMs: number; startMs: number };
+  /** The Kerberos realm (CORP.EXAMPLE.COM); its KDC is this DC, on `host` port 88. */
+  realm: string;
+  /** The DC's smb.conf, for samba-tool (-s) in tests. */
+  smbConf: string;
+  /** How long each step took, in milliseconds (spnMs: registering the DC's ldap/ service principals). */
+  timings: { provisionMs: number; loadMs: number; startMs: number; spnMs: number };
   /** samba's processes now: the one started and all it forked (the LDAP workers among them). */
   pids(): number[];
   /**
@@ -65,8 +69,8 @@ export const SAMBA_PACKAGES = 'samba-ad-dc samba-ad-provision';
 const HOST = `127.77.${Math.floor(process.pid / 254) % 256}.${(process.pid % 254) + 1}`;
 const LDAP_PORT = 389;
 const LDAPS_PORT = 636;
-/** Samba's LDAP service also opens the global catalog ports; they must be free too. */
-const PORTS = [LDAP_PORT, LDAPS_PORT, 3268, 3269];
+/** Samba's LDAP service also opens the global catalog ports, and its KDC 88 and kpasswd 464; they must be free too. */
+const PORTS = [LDAP_PORT, LDAPS_PORT, 3268, 3269, 88, 464];
 const REALM = DNS_DOMAIN.toUpperCase();
 const NETBIOS_DOMAIN = 'CORP';
 const DC_NAME = 'dc1';
@@ -298,9 +302,9 @@ async function launch(extraLdifFiles: string[]): Promise<SambaDirectory> {
     const options: Record<string, string> = {
       interfaces: `${HOST}/8`,
       'bind interfaces only': 'yes',
-      // Only the LDAP server (389/636 and the global catalog 3268/3269): no SMB, RPC, KDC, DNS,
-      // NBT, replication... Starts in well under a second.
-      'server services': 'ldap',
+      // Only the LDAP server (389/636 and the global catalog 3268/3269) and the KDC (88, for the
+      // Kerberos binds): no SMB, RPC, DNS, NBT, replication... Starts in about a second.
+      'server services': 'ldap kdc',
       'tls enabled': 'yes',
       'tls keyfile': cert.keyFile,
       'tls certfile': cert.certFile,
@@ -311,8 +315,9 @@ async function launch(extraLdifFiles: string[]): Promise<SambaDirectory> {
       'winbindd socket directory': join(dir, 'run', 'winbindd'),
       'ntp signd socket directory': join(dir, 'run', 'ntp_signd'),
       'log file': join(dir, 'samba.log'),
-      // Samba's default is already 'yes' (simple binds need TLS); stated so tests can rely on it.
-      'ldap server require strong auth': 'yes',
+      // Simple binds need TLS (Samba's default 'yes' too), and SASL binds over TLS are allowed
+      // without a security layer, as Active Directory allows them: the Kerberos binds.
+      'ldap server require strong auth': 'allow_sasl_over_tls',
     };
     const env = { ...process.env, LANG: 'C.UTF-8' };
 
@@ -355,6 +360,12 @@ async function launch(extraLdifFiles: string[]): Promise<SambaDirectory> {
     await waitForTls(ca.certFile, 30_000, daemon);
     const startMs = Date.now() - t;
 
+    // Without its DNS updater Samba leaves out the DC's ldap/ service principals, which a
+    // Kerberos bind asks the KDC for: samba_spnupdate adds them (as the DNS updater would).
+    t = Date.now();
+    await run('samba_spnupdate', ['-s', smbConf], env);
+    const spnMs = Date.now() - t;
+
     const started = daemon;
     let stopping: Promise<void> | undefined;
     const directory: SambaDirectory = {
@@ -368,7 +379,9 @@ async function launch(extraLdifFiles: string[]): Promise<SambaDirectory> {
       adminDn: `CN=Administrator,CN=Users,${BASE_DN}`,
       adminPassword: ADMIN_PASSWORD,
       dcHostname: DC_HOSTNAME,
-      timings: { provisionMs, loadMs, startMs },
+      realm: REALM,
+      smbConf,
+      timings: { provisionMs, loadMs, startMs, spnMs },
       pids() {
         const pid = started.process.pid;
         return pid && alive(pid) ? [pid, ...descendants(pid)] : [];

@@ -1,6 +1,7 @@
 // Shared set-up for tests that sync the Samba fixture into an iLobby sandbox.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { STAFF_DN } from './ad-fixture.js';
 import { runRoster, type RunOptions } from './cli.js';
 import type { SambaDirectory } from './samba.js';
@@ -52,6 +53,7 @@ export function syncConfig(
       clientId: DEFAULT_CLIENT_ID,
       clientSecretEnv: SECRET_ENV,
       caFile: service.caFile,
+      sites: fixtureSites,
       ...ilobby,
     },
     ...extra,
@@ -64,5 +66,45 @@ export function rosterIn(ad: SambaDirectory, dir: string, args: string[], env: N
     cwd: dir,
     env: { [BIND_ENV]: ad.bindPassword, [SECRET_ENV]: DEFAULT_CLIENT_SECRET, ...env },
     ...options,
+  });
+}
+
+/**
+ * Writes `csv` as a target's last push, with the record roster keeps beside it (its row count and
+ * checksum), as if roster had pushed it: for tests that start from a given baseline.
+ */
+export function writeLastPush(stateDir: string, target: string, csv: string): void {
+  const file = join(stateDir, target, 'last-push.csv');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, csv);
+  const bytes = Buffer.from(csv, 'utf8');
+  const rows = parseCsv(csv.replace(/^\uFEFF/, '')).length - 1;
+  const record = { rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  writeFileSync(join(dirname(file), 'last-push.record.json'), `${JSON.stringify(record)}\n`);
+}
+
+/** The environment variable `uploadConfig` reads the client secret from. */
+export const UPLOAD_SECRET_ENV = 'SECRET';
+
+/** A config.json for `roster upload` against `service`: no directory, the secret in UPLOAD_SECRET_ENV. */
+export function uploadConfig(service: IlobbySandbox, ilobby: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  return {
+    ilobby: {
+      tokenUrl: service.tokenUrl,
+      uploadUrl: service.uploadUrl,
+      clientId: DEFAULT_CLIENT_ID,
+      clientSecretEnv: UPLOAD_SECRET_ENV,
+      caFile: service.caFile,
+      ...ilobby,
+    },
+    ...extra,
+  };
+}
+
+/** Runs `roster upload FILE` in `dir` with its config.json, the client secret set and no proxy. */
+export function uploadIn(dir: string, file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  return runRoster(['upload', file, ...args, '--config', join(dir, 'config.json')], {
+    cwd: dir,
+    env: { [UPLOAD_SECRET_ENV]: DEFAULT_CLIENT_SECRET, HTTPS_PROXY: '', https_proxy: '', HTTP_PROXY: '', http_proxy: '', ...env },
   });
 }

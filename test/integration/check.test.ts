@@ -51,6 +51,7 @@ describe('roster check', function () {
       'pass search',
       'pass search',
       'pass rows',
+      'pass sites',
       'pass token',
     ]);
     const steps = stepsOf(run.stdout);
@@ -64,6 +65,11 @@ describe('roster check', function () {
     );
     expect(run.stdout).to.include('what to try: The certificate expires in less than 30 days: renew it on the domain controller before then.');
     expect(text('bind')).to.equal(`as ${ad().bindDn}`);
+    // The SITE values with their counts, all of them known to the target's sites.
+    const all = expectedExtract({ bases: [TORONTO_DN, MONTREAL_DN] }).rows;
+    const count = (site: string) => all.filter((row) => row.SITE === site).length;
+    expect(text('sites')).to.match(new RegExp(`^SITE values: .*"Toronto" ${count('Toronto')}`));
+    expect(text('sites')).to.include(`"Montreal" ${count('Montreal')}`);
     for (const [index, base] of [TORONTO_DN, MONTREAL_DN].entries()) {
       const expected = expectedExtract({ bases: [base] });
       expect(text('search', index)).to.match(
@@ -75,7 +81,7 @@ describe('roster check', function () {
     const total = expectedExtract({ bases: [TORONTO_DN, MONTREAL_DN] });
     expect(text('rows')).to.match(new RegExp(`^the export would write ${total.rows.length} rows from ${total.matched.length} entries`));
     expect(text('token')).to.equal(`issued by ${service.tokenUrl} for client roster-test; nothing was uploaded`);
-    expect(run.stdout).to.match(/\ncheck passed: 10 steps ok, 1 warning; nothing was uploaded\n$/);
+    expect(run.stdout).to.match(/\ncheck passed: 11 steps ok, 1 warning; nothing was uploaded\n$/);
     expect([service.tokenRequests - before.tokens, service.uploads.length - before.uploads]).to.deep.equal([1, 0]);
     for (const secret of [ad().bindPassword, DEFAULT_CLIENT_SECRET]) expect(run.all).not.to.include(secret);
   });
@@ -165,7 +171,7 @@ describe('roster check', function () {
   it('exits 5 when the token endpoint refuses the client secret, never printing it', async () => {
     const run = await check(syncConfig(ad(), service), { [SECRET_ENV]: 'not-the-right-secret' });
     expect(run.code, run.all).to.equal(5);
-    expect(statuses(run.stdout).slice(-2)).to.deep.equal(['pass rows', 'fail token']);
+    expect(statuses(run.stdout).slice(-2)).to.deep.equal(['pass sites', 'fail token']);
     expect(run.stdout).to.match(/✘ token\s+ilobby: the token endpoint \S+ refused our credentials \(HTTP 401, invalid_client/);
     expect(run.stdout).to.include('what to try: Check clientId "roster-test"');
     expect(run.all).not.to.include('not-the-right-secret');

@@ -140,7 +140,7 @@ describe('logs and run reports', function () {
       const report = readReport(dir);
       expect(report).to.deep.include({ command: 'export', exitCode: 0, rowsWritten: rowsExpected });
       expect(report.skipped).to.deep.equal({ noEmail: skippedNoEmail, invalidEmail: skippedInvalidEmail, duplicateEmail: duplicates, notAllowed: 0 });
-      expect(report.changes).to.deep.equal([{ target: 'ilobby', rows: rowsExpected, previousRows: null, added: rowsExpected, changed: 0, disabled: 0 }]);
+      expect(report.changes).to.deep.equal([{ target: 'ilobby', rows: rowsExpected, previousRows: null, added: rowsExpected, changed: 0, disabled: null }]);
       expect(report.durationMs).to.be.a('number');
       expect(stateReports(dir).filter((f) => f.endsWith('-export.json'))).to.have.length(1);
 
@@ -165,7 +165,8 @@ describe('logs and run reports', function () {
           rows: rowsExpected,
           added: rowsExpected,
           changed: 0,
-          disabled: 0,
+          disabled: null, // a first push cannot know how many it disables
+          firstPush: true,
         },
       ]);
       expect((await rosterIn(ad(), dir, ['sync', '--first-push', '--report', 'refused.json'], { [SECRET_ENV]: 'nope-not-it' })).code).to.equal(5);

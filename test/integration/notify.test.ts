@@ -135,7 +135,9 @@ describe('notifications and roster status', function () {
     expect(card.attachments[0]!.content.type).to.equal('AdaptiveCard');
     const texts = card.attachments[0]!.content.body.map((block) => block.text ?? '').join('\n');
     expect(texts).to.match(/^roster sync FAILED on \S+ \(exit 5\)\n/);
-    expect(texts).to.include(`ilobby: failed (exit 5): ${expectedRecords.length} rows (${expectedRecords.length} added, 0 changed, 0 to be disabled)`);
+    expect(texts).to.include(
+      `ilobby: failed (exit 5): ${expectedRecords.length} rows (${expectedRecords.length} added, 0 changed, to be disabled: unknown (no earlier push))`,
+    );
     const message = slack.posts[0]!.body as { text: string; blocks: Array<{ type: string; text: { type: string; text: string } }> };
     expect(message.text).to.match(/^roster sync FAILED on \S+ \(exit 5\)$/);
     expect(message.blocks.map((block) => [block.type, block.text.type])).to.deep.equal([

@@ -37,9 +37,14 @@ describe('the npm package', function () {
     const temp = mkdtempSync(join(tmpdir(), 'roster-npm-'));
     const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', temp])) as Array<{ filename: string }>;
     const prefix = join(temp, 'prefix');
-    // Its two dependencies, loaded on demand (build/bundle.ts), come from npm's cache when there.
+    // Its three dependencies, loaded on demand (build/bundle.ts), come from npm's cache when there.
     npm(['install', '--global', '--prefer-offline', '--prefix', prefix, join(temp, packed!.filename)], temp);
-    expect(readdirSync(join(prefix, 'lib', 'node_modules', 'roster', 'node_modules'))).to.deep.equal(['libphonenumber-js', 'nodemailer']);
+    const modules = join(prefix, 'lib', 'node_modules', 'roster', 'node_modules');
+    expect(readdirSync(modules)).to.deep.equal(['@koromix', 'koffi', 'libphonenumber-js', 'nodemailer']);
+    // koffi's addon for this platform only, as an optional package: it loads with no install script run.
+    expect(readdirSync(join(modules, '@koromix'))).to.deep.equal([`koffi-${process.platform}-${process.arch}`]);
+    const koffi = spawnSync(process.execPath, ['-e', `console.log(typeof require(${JSON.stringify(join(modules, 'koffi'))}).load)`], { encoding: 'utf8' });
+    expect(koffi.stdout.trim(), koffi.stderr).to.equal('function');
     // Only Node.js on PATH (npm's link starts roster through its #! line, /usr/bin/env node).
     const run = spawnSync(join(prefix, 'bin', 'roster'), ['--help'], {
       encoding: 'utf8',

@@ -25,7 +25,9 @@ describe('roster officevibe push (the original files, against the Officevibe san
     const dir = officevibeWorkspace(service);
     const run = await officevibePush(service, dir, ['--log-file', join(dir, 'roster.log')]);
     expect(run.code, run.all).to.equal(0);
-    expect(run.stdout).to.include('officevibe: pushed 9 users, 4 groups, 18 mappings (9 new, 0 changed, 0 to be deactivated; new users are not invited');
+    expect(run.stdout).to.include(
+      'officevibe: pushed 9 users, 4 groups, 18 mappings (9 new, 0 changed, to be deactivated: unknown (no earlier push); new users are not invited',
+    );
     expect(service.requests).to.have.length(1);
     const request = service.requests[0]!;
     expect(JSON.parse(request.body)).to.deep.equal(expectedRequest);

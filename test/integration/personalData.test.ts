@@ -125,6 +125,7 @@ describe('personal data', function () {
             clientId: DEFAULT_CLIENT_ID,
             clientSecretEnv: SECRET_ENV,
             caFile: service.caFile,
+            sites: ['Toronto'],
           },
         }),
       );

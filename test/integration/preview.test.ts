@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CSV_COLUMNS, expectedExtract, toCsv, TORONTO_DN, type Row } from '../harness/ad-fixture.js';
 import { workspace } from '../harness/cli.js';
 import { useSamba } from '../harness/sambaSuite.js';
-import { rosterIn, startSandbox, syncConfig } from '../harness/syncSetup.js';
+import { rosterIn, startSandbox, syncConfig, writeLastPush } from '../harness/syncSetup.js';
 import type { IlobbySandbox } from '../sandbox/ilobby.js';
 import { parseCsv } from '../sandbox/csv.js';
 
@@ -36,7 +36,7 @@ describe('change preview after a shrink', function () {
     dir = workspace({ 'config.json': syncConfig(ad(), service) });
     const first = await rosterIn(ad(), dir, ['sync', '--first-push']);
     expect(first.code, first.all).to.equal(0);
-    writeFileSync(join(dir, 'state', 'ilobby', 'last-push.csv'), toCsv(lastPush));
+    writeLastPush(join(dir, 'state'), 'ilobby', toCsv(lastPush));
     // The shrink: OU=Montreal dropped from the search bases.
     writeFileSync(join(dir, 'config.json'), JSON.stringify(syncConfig(ad(), service, { searchBases: [TORONTO_DN] })));
   });

@@ -173,4 +173,32 @@ describe('--help', () => {
     const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     for (const command of ['export', 'sync', 'upload', 'check', 'init', 'schedule']) expect(help).to.match(new RegExp(`^\\s+roster ${command}`, 'm'));
   });
+
+  describe('with directory.auth kerberos', () => {
+    const kerberos = { url: 'ldaps://dc1.corp.example.com', auth: 'kerberos', searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'] };
+
+    it('--windows --user CORP\\svc-roster$ (a gMSA) prints the PowerShell registration, with no password prompt and the one-time steps', async () => {
+      const { config } = awkwardConfig({ directory: kerberos });
+      const run = await runRoster(['schedule', '--windows', '--config', config, '--user', 'CORP\\svc-roster$']);
+      expect(run.code, run.all).to.equal(0);
+      expect(run.stdout).to.include("New-ScheduledTaskPrincipal -UserId 'CORP\\svc-roster$' -LogonType Password");
+      expect(run.stdout).to.include('Register-ScheduledTask');
+      expect(run.stdout).to.include('Install-ADServiceAccount');
+      expect(run.stdout).to.include('"Log on as a batch job"');
+      expect(run.stderr).to.include('no password is asked');
+      expect(run.all).not.to.include('/RP');
+    });
+
+    it('--systemd hands the keytab to the unit (LoadCredential=, KRB5_CLIENT_KTNAME); --cron names it', async () => {
+      const { dir, config } = awkwardConfig({ directory: { ...kerberos, kerberos: { keytabFile: 'roster.keytab' } } });
+      const systemd = await runRoster(['schedule', '--systemd', '--config', config, '--user', 'root']);
+      expect(systemd.code, systemd.all).to.equal(0);
+      const service = systemd.stdout.split('# ---- roster-sync.timer ----')[0]!;
+      expect(service).to.include(`LoadCredential=roster.keytab:${join(dir, 'roster.keytab').replace(/%/g, '%%')}`);
+      expect(service).to.include('Environment=KRB5_CLIENT_KTNAME=%d/roster.keytab');
+      const cron = await runRoster(['schedule', '--cron', '--config', config, '--user', 'root']);
+      expect(cron.code, cron.all).to.equal(0);
+      expect(cron.stdout).to.include(`binds with Kerberos as the principal in the keytab ${join(dir, 'roster.keytab')}`);
+    });
+  });
 });

@@ -88,6 +88,7 @@ describe('secrets', function () {
             clientSecretEnv: SECRET_ENV,
             caFile,
             authMethod,
+            sites: ['Toronto'],
           },
         },
         'hr.csv': `${HEADER}\nAda,Lovelace,,,ada@example.org,,,Toronto\n`,

@@ -3,11 +3,11 @@
 // (exit 6 within the push's time budget, the lock released), and a 200 answer that is not the
 // service's (exit 6, the last push left as it was). `roster upload FILE` needs no directory.
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runRoster, workspace } from '../harness/cli.js';
-import { useSandboxes } from '../harness/syncSetup.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type IlobbySandbox } from '../sandbox/ilobby.js';
+import { workspace } from '../harness/cli.js';
+import { uploadConfig, uploadIn, useSandboxes, writeLastPush } from '../harness/syncSetup.js';
+import type { IlobbySandbox } from '../sandbox/ilobby.js';
 import { startConnectProxy } from '../sandbox/proxy.js';
 
 const HEADER = 'FIRSTNAME,LASTNAME,TITLE,DIVISION,EMAIL,MOBILE,DESKPHONE,SITE';
@@ -21,27 +21,13 @@ describe('service faults (roster upload against the iLobby sandbox)', function (
   /** A folder with config.json, hr.csv (NEXT) and a last push (BASELINE), so this is not a first push. */
   function folder(service: IlobbySandbox, ilobby: Record<string, unknown> = {}): string {
     const dir = workspace({
-      'config.json': {
-        ilobby: {
-          tokenUrl: service.tokenUrl,
-          uploadUrl: service.uploadUrl,
-          clientId: DEFAULT_CLIENT_ID,
-          clientSecretEnv: 'SECRET',
-          caFile: service.caFile,
-          ...ilobby,
-        },
-      },
+      'config.json': uploadConfig(service, { sites: ['Toronto', 'Montreal'], ...ilobby }),
       'hr.csv': NEXT,
     });
-    mkdirSync(join(dir, 'state', 'ilobby'), { recursive: true });
-    writeFileSync(join(dir, 'state', 'ilobby', 'last-push.csv'), BASELINE);
+    writeLastPush(join(dir, 'state'), 'ilobby', BASELINE);
     return dir;
   }
-  const upload = (dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
-    runRoster(['upload', 'hr.csv', ...args, '--config', join(dir, 'config.json')], {
-      cwd: dir,
-      env: { SECRET: DEFAULT_CLIENT_SECRET, HTTPS_PROXY: '', https_proxy: '', HTTP_PROXY: '', http_proxy: '', ...env },
-    });
+  const upload = (dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) => uploadIn(dir, 'hr.csv', args, env);
   const lastPush = (dir: string) => readFileSync(join(dir, 'state', 'ilobby', 'last-push.csv'), 'utf8');
 
   describe('URLs are checked when the config loads', () => {

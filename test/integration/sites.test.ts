@@ -1,5 +1,6 @@
 // One iLobby API key per site: several targets, each getting exactly its site's rows, and one
-// target's failure not stopping the others.
+// target's failure not stopping the others. A SITE no target's sites name would go nowhere: every
+// push is refused, and export and check show it with its rows and the nearest known name.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,5 +72,32 @@ describe('per-site iLobby targets', function () {
       ['toronto', 'failed', 5],
       ['montreal', 'uploaded', 0],
     ]);
+  });
+
+  it("refuses every push when a SITE is in no target's sites (its people would be disabled), and export and check show it", async () => {
+    const base = config();
+    // The admin spelt the site as the portal might, not as the directory has it.
+    const misspelt = { ...base, ilobby: [base.ilobby[0]!, { ...base.ilobby[1]!, sites: ['Montréal'] }] };
+    const dir = workspace({ 'config.json': misspelt });
+    const env = { TORONTO_SECRET: 'toronto-secret-1', MONTREAL_SECRET: 'montreal-secret-2' };
+    const montreal = rowsOf('Montreal').length;
+    const shown = `in no target's sites: "Montreal" (${montreal} rows; nearest known name: Montréal)`;
+
+    const exported = await rosterIn(ad(), dir, ['export'], env);
+    expect(exported.code, exported.all).to.equal(0);
+    expect(exported.stdout).to.match(new RegExp(`SITE values: "Toronto" ${rowsOf('Toronto').length}, "Montreal" ${montreal}, \\(empty\\) 1`));
+    expect(exported.stdout).to.include(shown);
+    expect(exported.stdout).to.include('1 row has an empty SITE and goes to no target');
+
+    const checked = await rosterIn(ad(), dir, ['check'], env);
+    expect(checked.stdout).to.include(shown);
+    expect(checked.stdout).to.match(/⚠ sites|WARN sites/);
+
+    const asked = service.tokenRequests; // check asked for each target's token
+    const run = await rosterIn(ad(), dir, ['sync', '--first-push', '--force'], env);
+    expect(run.code, run.all).to.equal(4);
+    expect(run.stderr).to.include(`toronto: refused: SITE values no target's sites name, so their rows would go to no address book`);
+    expect(run.stderr).to.include(`montreal: refused: SITE values no target's sites name`);
+    expect([service.tokenRequests, service.uploads.length]).to.deep.equal([asked, 0]);
   });
 });

@@ -35,7 +35,7 @@ describe('roster sync and upload against the iLobby sandbox', function () {
     expect(asRecords).to.deep.equal(expectedRecords);
     // The state now holds what was pushed, for the next run's safety checks.
     expect(readFileSync(join(dir, 'state', 'ilobby', 'last-push.csv'), 'utf8')).to.equal(expectedCsv);
-    expect(run.stdout).to.match(/ilobby: uploaded 1166 rows \(1166 added, 0 changed, 0 to be disabled\)/);
+    expect(run.stdout).to.match(/ilobby: uploaded 1166 rows \(1166 added, 0 changed, to be disabled: unknown \(no earlier push\)\)/);
   });
 
   it('finds the token endpoint by OpenID discovery and can use client_secret_basic', async () => {

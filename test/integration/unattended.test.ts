@@ -1,14 +1,17 @@
 // What an unattended run reports when the machine around it misbehaves: a state folder that
-// cannot be written after the upload went through (exit 8), state-folder faults (exit 2), a
-// stale lock whose pid was reused, a --diff-out that fails after a push, and signals (130/143).
-// Each ends with an exit code, log and report that say what really happened.
+// cannot be written after the upload went through (exit 8, whatever else then fails), a CSV
+// file rewritten by another process during the push, state-folder faults (exit 2), a stale lock
+// whose pid was reused, a --diff-out that fails after a push, and signals (130/143). Each ends
+// with an exit code, log and report that say what really happened.
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { workspace } from '../harness/cli.js';
+import { freezeFolder } from '../harness/readOnly.js';
 import { useSamba } from '../harness/sambaSuite.js';
-import { rosterIn, syncConfig, useSandboxes } from '../harness/syncSetup.js';
+import { expectedCsv, expectedRecords, rosterIn, syncConfig, useSandboxes } from '../harness/syncSetup.js';
 
 describe('unattended runs tell what happened', function () {
   const ad = useSamba();
@@ -48,6 +51,57 @@ describe('unattended runs tell what happened', function () {
     expect(next.stderr).to.include(`ilobby: an earlier run's push was not recorded as settled; comparing with the file it sent, ${pending}`);
     expect(existsSync(pending)).to.equal(false);
     expect(readFileSync(lastPush, 'utf8')).to.equal(baseline);
+  });
+
+  it('a state folder turned read-only during the upload: exit 8, and the lock and report it cannot write are warnings', async () => {
+    const service = await sandbox();
+    const dir = workspace({ 'config.json': syncConfig(ad(), service) });
+    expect((await roster(dir, ['sync', '--first-push'])).code).to.equal(0);
+    const state = join(dir, 'state');
+    let thaw: (() => void) | undefined;
+    service.afterNextUpload(() => {
+      thaw = freezeFolder(state);
+    });
+    let run: Awaited<ReturnType<typeof roster>>;
+    try {
+      run = await roster(dir, ['sync', '--report', join(dir, 'report.json')]);
+    } finally {
+      thaw?.();
+    }
+    expect(run.code, run.all).to.equal(8);
+    expect(run.stderr).to.include('ilobby: the upload went through, but roster could not record it as the last push');
+    expect(run.stderr).to.match(/warn: could not remove the lock .*roster\.lock .*the next run takes it over/);
+    expect(run.stderr).to.match(/warn: could not write the run report: cannot write the run report/);
+    expect(run.all).not.to.include('bug in roster');
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, unknown>;
+    expect(report).to.include({ exitCode: 8 });
+    // The next run takes the lock over and settles the push that was sent.
+    const next = await roster(dir, ['sync']);
+    expect(next.code, next.all).to.equal(0);
+    expect(next.stderr).to.match(/taking over a stale lock .* \(no longer running\)/);
+    expect(next.stderr).to.include("an earlier run's push was not recorded as settled");
+  });
+
+  it('uploads the rows the checks judged even when another process rewrites the CSV file during the push', async () => {
+    const service = await sandbox();
+    const dir = workspace({ 'config.json': syncConfig(ad(), service) });
+    const held = service.holdNextTokenRequest();
+    const running = roster(dir, ['sync', '--first-push', '--report', join(dir, 'report.json')]);
+    await held.arrived;
+    // While roster waits for its token, a second job (another export, an editor) writes the same path.
+    const partial = `${expectedCsv.split('\n').slice(0, 961).join('\n')}\n`;
+    execFileSync(process.execPath, ['-e', `require('fs').writeFileSync(process.argv[1], process.argv[2])`, join(dir, 'adextract.csv'), partial]);
+    expect(readFileSync(join(dir, 'adextract.csv'), 'utf8')).to.equal(partial);
+    held.release();
+    const run = await running;
+    expect(run.code, run.all).to.equal(0);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { targets: Array<{ rows: number }> };
+    expect(report.targets[0]!.rows).to.equal(expectedRecords.length);
+    expect(run.stdout).to.include(`ilobby: uploaded ${expectedRecords.length} rows`);
+    // What the service received is what roster reported and recorded, row for row.
+    expect(service.uploads.map((upload) => upload.csv)).to.deep.equal([expectedCsv]);
+    expect(readFileSync(join(stateOf(dir), 'last-push.csv'), 'utf8')).to.equal(expectedCsv);
+    expect(service.addressBook().filter((person) => person.enabled)).to.have.length(expectedRecords.length);
   });
 
   it('state-folder faults exit 2 naming the path: stateDir is a file, last-push.csv is a folder', async () => {

@@ -38,6 +38,7 @@ writeFileSync(
         clientId: DEFAULT_CLIENT_ID,
         clientSecretEnv: 'ROSTER_CLIENT_SECRET',
         caFile: service.caFile,
+        sites: service.sites,
       },
     },
     null,

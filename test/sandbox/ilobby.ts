@@ -8,13 +8,17 @@
 // One HTTPS server with a certificate from a throwaway CA (`caFile`), so clients verify TLS exactly
 // as in production. The address book lives in memory and follows the real service's rules: upsert
 // by EMAIL (case-insensitive), everyone missing from the file is disabled, empty fields do not
-// overwrite, SITE must be one of the portal's sites, a site-scoped API key only touches its sites.
-// Every upload attempt (refused ones too) and every token request is recorded, so tests can prove
-// that nothing was uploaded; faults can be injected into both endpoints.
+// overwrite, SITE must be one of the portal's sites (a row with another is rejected, and its person
+// disabled like anyone not imported), a site-scoped API key only touches its sites. The answer
+// lists rejected rows and the disable count, in one of several shapes (answers.ts), since the real
+// service's format is unpublished. Every upload attempt (refused ones too) and every token request
+// is recorded, so tests can prove that nothing was uploaded; faults can be injected into both
+// endpoints, and a token request can be held until the test lets it go.
 //
 // This file wires the pieces together and is the one tests import; they live under ./ilobby/:
 // types.ts (public types and constants, re-exported here), addressBook.ts (the upsert rules),
-// oauth.ts (oidc-provider and the token endpoint), upload.ts (the upload endpoint), http.ts.
+// oauth.ts (oidc-provider and the token endpoint), upload.ts (the upload endpoint), answers.ts
+// (the answer's shapes), http.ts.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as https from 'node:https';
@@ -35,8 +39,10 @@ import {
   type UploadRecord,
 } from './ilobby/types.js';
 import { UPLOAD_PATH, uploadHandler } from './ilobby/upload.js';
+import { SERVICESTACK_ERROR, shapeAnswer, type AnswerShape } from './ilobby/answers.js';
 
 export * from './ilobby/types.js';
+export { SERVICESTACK_ERROR, type AnswerShape } from './ilobby/answers.js';
 
 const BOOK_PATH = '/sandbox/addressbook';
 
@@ -97,6 +103,7 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
   const uploads: UploadRecord[] = [];
   const uploadFaults = new FaultSlot();
   let afterUpload: (() => void) | undefined;
+  let answerShape: AnswerShape = 'flat';
   const tokens = new TokenEndpoint({
     clients,
     clientById,
@@ -114,7 +121,7 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
       const then = afterUpload;
       afterUpload = undefined;
       then?.();
-      return result;
+      return shapeAnswer(result, answerShape);
     },
   });
   const addressBook = (): AddressBookEntry[] => listAddressBook(book);
@@ -193,6 +200,15 @@ export async function startIlobbySandbox(options: SandboxOptions = {}): Promise<
     },
     answerNextUploadsWithHtml(count: number, status = 200) {
       uploadFaults.set(count, status, undefined, true);
+    },
+    answerNextUploadsWith(count: number, body: unknown = SERVICESTACK_ERROR) {
+      uploadFaults.set(count, 200, undefined, false, body);
+    },
+    answerUploadsAs(shape: AnswerShape) {
+      answerShape = shape;
+    },
+    holdNextTokenRequest() {
+      return tokens.holdNext();
     },
     failNextTokens(count: number, status: number, retryAfterSeconds?: number) {
       tokens.faults.set(count, status, retryAfterSeconds);

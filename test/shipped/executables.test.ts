@@ -5,13 +5,14 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE_VERSION } from '../../build/nodeBinaries.js';
 import { STAFF_DN } from '../harness/ad-fixture.js';
 import { requireBinary } from '../harness/daemon.js';
+import { KERBEROS_PACKAGES, KINIT, kerberosFor, type KerberosSetup } from '../harness/kerberos.js';
 import { useSamba } from '../harness/sambaSuite.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,6 +22,16 @@ const linux = join(packaged, `roster-${version}-linux-x64`);
 const windows = join(packaged, `roster-${version}-win-x64.exe`);
 const expectedCsv = readFileSync(join(root, 'fixtures', 'ad-expected.csv'), 'utf8');
 const BIND_ENV = 'ROSTER_TEST_BIND_PASSWORD';
+
+/** The folders of extracted addons (platform/nativeAddon.ts) under a Wine prefix: %LOCALAPPDATA%\\roster of each user. */
+function wineAddonFolders(prefix: string): string[] {
+  const users = join(prefix, 'drive_c', 'users');
+  return existsSync(users)
+    ? readdirSync(users)
+        .map((user) => join(users, user, 'AppData', 'Local', 'roster'))
+        .filter((folder) => existsSync(folder))
+    : [];
+}
 
 /** The path Wine's Z: drive (the whole Linux file system) gives a file. */
 const windowsPath = (path: string) => `Z:${path.replace(/\//g, '\\')}`;
@@ -70,6 +81,44 @@ describe('the single executables, as shipped', function () {
     const run = spawnSync(linux, ['--version'], { encoding: 'utf8', env: {} });
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stdout).to.equal(`${version} (Node.js v${NODE_VERSION}, linux-x64)\n`);
+  });
+
+  describe('Linux, Kerberos (koffi and its addon inside)', () => {
+    const ad = useSamba();
+    let krb: KerberosSetup;
+    before(async function () {
+      requireBinary(this, KINIT, KERBEROS_PACKAGES);
+      krb = await kerberosFor(ad());
+    });
+
+    it("a simple bind never extracts or loads the addon; a Kerberos bind from a keytab writes the simple bind's rows", () => {
+      const dir = mkdtempSync(join(tmpdir(), 'roster-sea-krb-'));
+      const cache = join(dir, 'cache');
+      const write = (name: string, directory: Record<string, unknown>) => {
+        writeFileSync(
+          join(dir, name),
+          JSON.stringify({ directory: { url: ad().ldapsUrl, caFile: ad().caFile, searchBases: [STAFF_DN], ...directory }, csv: { path: `${name}.csv` } }),
+        );
+        return join(dir, name);
+      };
+      const simple = write('simple.json', { bindDn: ad().bindDn, bindPasswordEnv: BIND_ENV });
+      const kerberos = write('kerberos.json', { auth: 'kerberos', kerberos: { keytabFile: krb.keytab, spn: krb.spn } });
+      const env = { ...krb.env, XDG_CACHE_HOME: cache };
+      for (const args of [['--version'], ['export', '--config', simple]]) {
+        const run = spawnSync(linux, args, { encoding: 'utf8', env: { ...env, [BIND_ENV]: ad().bindPassword } });
+        expect(run.status, run.stderr).to.equal(0);
+      }
+      expect(existsSync(cache), 'the addon folder after simple runs').to.equal(false);
+      for (let time = 1; time <= 2; time++) {
+        const run = spawnSync(linux, ['export', '--config', kerberos], { encoding: 'utf8', env });
+        expect(run.status, run.stdout + run.stderr).to.equal(0);
+        expect(run.stderr).to.include(`Kerberos bind (GSS-SPNEGO) as ${krb.principal}`);
+      }
+      expect(readFileSync(join(dir, 'kerberos.json.csv'), 'utf8')).to.equal(readFileSync(join(dir, 'simple.json.csv'), 'utf8'));
+      expect(readFileSync(join(dir, 'kerberos.json.csv'), 'utf8')).to.equal(expectedCsv);
+      // Written once, under its content hash, and reused by the second run.
+      expect(readdirSync(join(cache, 'roster', 'addons'))).to.match(/^koffi-[0-9a-f]{16}\.node$/);
+    });
   });
 
   describe('Windows, under Wine', () => {
@@ -126,6 +175,35 @@ describe('the single executables, as shipped', function () {
       const csv = readFileSync(join(onWindows!, 'adextract.csv'));
       expect(csv.equals(readFileSync(join(onLinux!, 'adextract.csv')))).to.equal(true);
       expect(csv.toString('utf8')).to.equal(expectedCsv);
+    });
+
+    it("a Kerberos bind through SSPI's Kerberos package (GSSAPI) after a host kinit: the same rows; the addon only now extracted", async function () {
+      requireBinary(this, KINIT, KERBEROS_PACKAGES);
+      // The runs above bound with a password: none of them wrote koffi's addon out.
+      expect(wineAddonFolders(prefix)).to.deep.equal([]);
+      const krb = await kerberosFor(ad());
+      const cache = await krb.kinit();
+      const dir = join(work, 'kerberos');
+      mkdirSync(dir);
+      const config = {
+        directory: {
+          url: ad().ldapsUrl,
+          caFile: windowsPath(ad().caFile),
+          auth: 'kerberos',
+          kerberos: { mechanism: 'GSSAPI', spn: krb.spn },
+          searchBases: [STAFF_DN],
+        },
+        stateDir: windowsPath(join(dir, 'state')),
+      };
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+      // Wine's Kerberos package is MIT underneath: it reads the host's krb5.conf and ticket cache.
+      const exported = wine(prefix, ['export', '--config', windowsPath(join(dir, 'config.json'))], { KRB5_CONFIG: krb.krb5Conf, KRB5CCNAME: cache });
+      expect(exported.code, exported.stdout + exported.stderr).to.equal(0);
+      expect(exported.stderr).to.match(
+        /Kerberos bind \(GSSAPI\) as .* in \d+ ms; service principal ldap\/dc1\.corp\.example\.com, credentials from the account roster runs as/,
+      );
+      expect(readFileSync(join(dir, 'adextract.csv'), 'utf8')).to.equal(expectedCsv);
+      expect(wineAddonFolders(prefix)).to.have.length(1);
     });
 
     it('schedule --windows writes a task that runs the executable itself', () => {

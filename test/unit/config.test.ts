@@ -46,6 +46,8 @@ describe('config.json parsing', () => {
           ...minimal.directory,
           startTls: false,
           caFile: 'corp-root-ca.pem',
+          auth: 'simple',
+          kerberos: { mechanism: 'GSS-SPNEGO', spn: 'ldap/dc1.corp.example.com', keytabFile: null },
           filter: DEFAULT_AD_FILTER,
           memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp,DC=example,DC=com'],
           pageSize: 1000,
@@ -71,6 +73,8 @@ describe('config.json parsing', () => {
     expect(config.ilobby[0]?.name).to.equal('ilobby');
     expect(config.ilobby[0]?.caFile).to.equal(undefined);
     expect(config.directory?.memberOf).to.have.length(1);
+    expect(config.directory?.auth).to.equal('simple');
+    expect(config.directory?.kerberos).to.equal(undefined);
   });
 
   it('names every unknown key with its full path', () => {
@@ -117,6 +121,54 @@ describe('config.json parsing', () => {
   it('accepts a list of domain controllers', () => {
     const config = parseConfig({ ...minimal, directory: { ...minimal.directory, url: ['ldaps://dc1.corp', 'ldaps://dc2.corp'] } }, '/c.json', '/');
     expect(config.directory?.urls).to.deep.equal(['ldaps://dc1.corp', 'ldaps://dc2.corp']);
+  });
+});
+
+describe('directory.auth: kerberos', () => {
+  const kerberos = (directory: Record<string, unknown>) => ({
+    directory: { url: 'ldaps://dc1.corp.example.com', searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'], auth: 'kerberos', ...directory },
+  });
+
+  it('needs no bind DN and no password; GSS-SPNEGO by default, the SPN from each URL, the keytab path resolved', () => {
+    const config = parseConfig(kerberos({}), '/etc/roster/config.json', '/etc/roster');
+    expect(config.directory?.auth).to.equal('kerberos');
+    expect(config.directory?.kerberos).to.deep.equal({ mechanism: 'GSS-SPNEGO', spn: undefined, keytabFile: undefined });
+    expect(config.directory?.bindDn).to.equal(undefined);
+    const set = parseConfig(
+      kerberos({ kerberos: { mechanism: 'GSSAPI', spn: 'ldap/dc1.corp.example.com', keytabFile: 'roster.keytab' } }),
+      '/etc/roster/config.json',
+      '/etc/roster',
+    );
+    expect(set.directory?.kerberos).to.deep.equal({ mechanism: 'GSSAPI', spn: 'ldap/dc1.corp.example.com', keytabFile: '/etc/roster/roster.keytab' });
+  });
+
+  it('refuses a bind DN or password beside it, naming each key', () => {
+    expect(problemsOf(kerberos({ bindDn: 'svc@corp', bindPasswordEnv: 'X' }))).to.deep.equal([
+      'directory.bindDn: is not used with "auth": "kerberos" (the process\'s own Kerberos identity binds): remove it',
+      'directory.bindPasswordEnv: is not used with "auth": "kerberos" (the process\'s own Kerberos identity binds): remove it',
+    ]);
+  });
+
+  it('refuses plain ldap:// (even on loopback or with allowInsecure), accepts StartTLS', () => {
+    expect(problemsOf(kerberos({ url: ['ldaps://dc1.corp', 'ldap://127.0.0.1:389'] }))).to.deep.equal([
+      'directory.url[1]: "ldap://127.0.0.1:389": a Kerberos bind goes over TLS only: use ldaps://, or set "startTls": true',
+    ]);
+    expect(problemsOf(kerberos({ url: 'ldap://dc1.corp', allowInsecure: true }))).to.have.length(1);
+    expect(problemsOf(kerberos({ url: 'ldap://dc1.corp' }))).to.deep.equal([
+      'directory.url: "ldap://dc1.corp": a Kerberos bind goes over TLS only: use ldaps://, or set "startTls": true',
+    ]);
+    expect(parseConfig(kerberos({ url: 'ldap://dc1.corp', startTls: true }), '/c.json', '/').directory?.auth).to.equal('kerberos');
+  });
+
+  it('names a wrong auth, mechanism, SPN or unknown Kerberos key', () => {
+    expect(problemsOf(kerberos({ auth: 'ntlm' }))).to.deep.equal([
+      'directory.auth: must be "simple" (bindDn and a password) or "kerberos" (the process\'s own identity), found "ntlm"',
+    ]);
+    expect(problemsOf(kerberos({ kerberos: { mechanism: 'NTLM', spn: 'dc1.corp.example.com', keytab: 'x' } }))).to.deep.equal([
+      'directory.kerberos.mechanism: must be "GSS-SPNEGO" or "GSSAPI", found "NTLM"',
+      'directory.kerberos.spn: "dc1.corp.example.com" is not a service principal name: write it as ldap/<the DC\'s DNS name>, e.g. "ldap/dc1.corp.example.com"',
+      'directory.kerberos.keytab: unknown key (check its spelling and case)',
+    ]);
   });
 });
 

@@ -141,6 +141,7 @@ describe('diverting entries past ldapts', () => {
       },
       messageDetailsByMessageId: new Map(),
       _send: () => Promise.reject(new Error('not sent in this test')),
+      _connect: () => Promise.resolve(),
       _nextMessageId: () => 5,
     };
     return { client: ldaptsInternals(client as unknown as Client), toLdapts, parser: client.messageParser };

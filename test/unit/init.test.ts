@@ -27,6 +27,15 @@ describe('roster init templates', () => {
     });
   }
 
+  it('--kerberos: binds with Kerberos, with no bind DN or password; parses and validates', () => {
+    const files = starterFiles('ad', { config: 'file:///x/config.schema.json', fields: 'file:///x/fields.schema.json' }, { kerberos: true });
+    const config = parseConfig(files.config as Json, '/etc/roster/config.json', '/etc/roster');
+    expect(config.directory?.auth).to.equal('kerberos');
+    expect(config.directory?.kerberos).to.deep.equal({ mechanism: 'GSS-SPNEGO', spn: undefined, keytabFile: '/etc/roster/roster.keytab' });
+    expect(JSON.stringify(files.config.directory)).not.to.match(/bindDn|bindPassword/);
+    expect(validate(schema('config.schema.json'), files.config)).to.deep.equal([]);
+  });
+
   it('differs where AD and OpenLDAP differ: filter and attributes', () => {
     const ad = starterFiles('ad', { config: '', fields: '' });
     const ldap = starterFiles('openldap', { config: '', fields: '' });
@@ -41,5 +50,12 @@ describe('roster init templates', () => {
     expect(directory.filter).to.equal('(objectClass=inetOrgPerson)');
     const comment = directory.$comment.join('\n');
     for (const word of ['nsAccountLock', 'nsPagedSizeLimit', 'ca.crt', 'cn=sysaccounts']) expect(comment).to.include(word);
+  });
+
+  it('writes a sites placeholder, saying where the portal lists its sites', () => {
+    const { config } = starterFiles('ad', { config: '', fields: '' });
+    const ilobby = config.ilobby as { sites: string[]; $comment: string[] };
+    expect(ilobby.sites).to.deep.equal(['Replace with the site names of your iLobby portal']);
+    expect(ilobby.$comment.join(' ')).to.match(/sites: the portal's site names, exactly as the iLobby portal lists its sites \(Settings, Sites\)/);
   });
 });

@@ -232,4 +232,36 @@ describe('notification messages', () => {
     expect(slack.blocks[1]!.text.text).to.include('583 rows (0 added, 1 changed, 583 to be disabled)');
     expect(slack.blocks[1]!.text.text).to.include('*Config:* /etc/roster/config.json');
   });
+
+  it("a push the service reported problems with says so, with the service's words; a first push says whom it disables is unknown", () => {
+    const pushed = {
+      command: 'sync',
+      startedAt: report.startedAt,
+      exitCode: 9,
+      targets: [
+        {
+          target: 'ilobby',
+          outcome: 'uploaded',
+          exitCode: 9,
+          rows: 10,
+          added: 10,
+          changed: 0,
+          disabled: null,
+          firstPush: true,
+          reason: 'ilobby: the service rejected 4 of 10 rows: it did not take those people\n    line 2, "o1@x.org": "unknown SITE"',
+          hint: 'Correct the rows the service rejected.',
+        },
+      ],
+    };
+    const { subject, text } = emailMessage(noticeOf('failure', pushed, where));
+    expect(subject).to.equal('[roster] roster sync FAILED on sync01 (exit 9)');
+    expect(text).to.include(
+      [
+        'ilobby: pushed, but the service reported problems (exit 9): 10 rows (10 added, 0 changed, disabled: unknown (no earlier push))',
+        '  why: ilobby: the service rejected 4 of 10 rows: it did not take those people',
+        '  line 2, "o1@x.org": "unknown SITE"',
+        '  what to try: Correct the rows the service rejected.',
+      ].join('\n'),
+    );
+  });
 });

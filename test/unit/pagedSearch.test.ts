@@ -16,6 +16,7 @@ function scriptedClient(answers: Answer[]): { client: Client; cookiesSent: (stri
     messageParser: { read: () => undefined },
     messageDetailsByMessageId: new Map(),
     _nextMessageId: () => ++messageId,
+    _connect: () => Promise.resolve(),
     _send: (request: SearchRequest) => {
       const control = request.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
       cookiesSent.push(control?.value?.cookie?.toString());

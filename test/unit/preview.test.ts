@@ -33,8 +33,12 @@ describe('change preview', () => {
       `ilobby, against the last push (7 rows):\n${changeLines(changes).join('\n')}`,
     );
     expect(describeTargetChanges({ target: 'ilobby', rows: 3, previousRows: undefined, changes })).to.equal(
-      'ilobby: no previous push to compare with (3 rows would be sent)',
+      'ilobby: no previous push to compare with (3 rows would be sent; to be disabled: unknown (no earlier push))',
     );
+  });
+
+  it('says a first push cannot know how many it disables, never 0', () => {
+    expect(changeLines(diffRows(undefined, RowList.of(current)), { firstPush: true }).at(-1)).to.equal('  to be disabled: unknown (no earlier push)');
   });
 
   it('lists every change in the CSV: new values, the changed columns and their old values', () => {

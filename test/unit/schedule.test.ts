@@ -11,6 +11,7 @@ import { crontabLines, shellWord } from '../../src/setup/schedule/cron.js';
 import { parseTimeOfDay, secretVariablesOf, type ScheduledJob } from '../../src/setup/schedule/job.js';
 import { sandboxLines, systemdUnits, systemdWord } from '../../src/setup/schedule/systemd.js';
 import { windowsArgument, windowsTaskXml } from '../../src/setup/schedule/windows.js';
+import { gmsaRegistration, isGmsa, powershellString } from '../../src/setup/schedule/gmsa.js';
 import { child, parseXml } from '../harness/xml.js';
 
 const awkward = '/srv/R&D <roster> 100% "it\'s" $HOME';
@@ -208,5 +209,47 @@ describe("schedule: can the job's account read its files", () => {
     expect(unreadablePaths([open, closed], stranger)).to.deep.equal([
       `nobody cannot enter ${root} (owner uid ${owner}, group gid ${statSync(root).gid}, mode 700), so cannot reach ${open}, ${closed}; e.g. chmod o+x ${root}`,
     ]);
+  });
+});
+
+describe('schedule: a gMSA (Windows) and a keytab (systemd, cron) for directory.auth kerberos', () => {
+  const gmsaJob: ScheduledJob = {
+    ...job,
+    node: 'C:\\Program Files\\roster\\roster.exe',
+    cli: undefined,
+    user: 'CORP\\svc-roster$',
+    workingDirectory: "C:\\R&D's roster",
+    secretVariables: [],
+  };
+
+  it('registers a gMSA with New-ScheduledTaskPrincipal -LogonType Password and no password, after the one-time steps', () => {
+    expect(isGmsa('CORP\\svc-roster$')).to.equal(true);
+    expect(isGmsa('CORP\\svc-roster')).to.equal(false);
+    const script = gmsaRegistration(gmsaJob, 'roster sync');
+    expect(script).to.include("$principal = New-ScheduledTaskPrincipal -UserId 'CORP\\svc-roster$' -LogonType Password -RunLevel Limited");
+    expect(script).to.include("Install-ADServiceAccount -Identity 'svc-roster'");
+    expect(script).to.include('Log on as a batch job');
+    expect(script).to.include("-Execute 'C:\\Program Files\\roster\\roster.exe'");
+    // A quote in a path is doubled inside PowerShell's single quotes, so nothing is expanded or cut.
+    expect(script).to.include("-WorkingDirectory 'C:\\R&D''s roster'");
+    expect(script).to.include('-MultipleInstances IgnoreNew');
+    expect(script).to.include('-ExecutionTimeLimit (New-TimeSpan -Hours 3)');
+    expect(script).not.to.match(/-Password|Read-Host|Get-Credential|\/RP/);
+    expect(powershellString("it's $HOME")).to.equal("'it''s $HOME'");
+  });
+
+  it('systemd hands the keytab over with LoadCredential= and names it in KRB5_CLIENT_KTNAME', () => {
+    const { service } = systemdUnits({ ...job, keytab: { path: '/etc/roster/roster.keytab', inConfig: true } });
+    expect(service).to.include('LoadCredential=roster.keytab:/etc/roster/roster.keytab\nEnvironment=KRB5_CLIENT_KTNAME=%d/roster.keytab\n');
+    expect(systemdUnits(job).service).not.to.include('KRB5_CLIENT_KTNAME');
+  });
+
+  it('cron names the keytab, and hands it to roster when config.json does not', () => {
+    const named = crontabLines({ ...job, secretVariables: [], keytab: { path: '/etc/roster/roster.keytab', inConfig: false } });
+    expect(named).to.include('binds with Kerberos as the principal in the keytab /etc/roster/roster.keytab');
+    expect(named).to.include('&& KRB5_CLIENT_KTNAME=/etc/roster/roster.keytab /usr/bin/node');
+    const inConfig = crontabLines({ ...job, secretVariables: [], keytab: { path: '/etc/roster/roster.keytab', inConfig: true } });
+    expect(inConfig).to.include('the keytab /etc/roster/roster.keytab');
+    expect(inConfig).not.to.include('KRB5_CLIENT_KTNAME=');
   });
 });

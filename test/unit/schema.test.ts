@@ -23,6 +23,7 @@ const propertiesOf = (node: JsonObject) => node.properties as Record<string, Jso
 const CONFIG_OBJECTS: Record<string, JsonObject> = {
   '': configSchema,
   directory: definitions(configSchema).directory!,
+  'directory.kerberos': definitions(configSchema).kerberos!,
   csv: propertiesOf(configSchema).csv!,
   safety: propertiesOf(configSchema).safety!,
   ilobby: definitions(configSchema).ilobbyTarget!,
@@ -47,6 +48,15 @@ function minimalConfig(): JsonObject {
     },
   };
 }
+/** The minimal config with a Kerberos bind: no bind DN, no password. */
+function kerberosConfig(): JsonObject {
+  const config = minimalConfig();
+  config.directory = { url: 'ldaps://dc1.corp.example.com', auth: 'kerberos', kerberos: {}, searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'] };
+  return config;
+}
+/** The minimal document whose `path` object exists: the Kerberos one for directory.kerberos and its key. */
+const baseFor = (path: string, key = ''): JsonObject =>
+  path.startsWith('directory.kerberos') || (path === 'directory' && key === 'kerberos') ? kerberosConfig() : minimalConfig();
 const minimalFields = (): JsonObject => ({ EMAIL: { attribute: 'mail' } });
 
 function configProblems(json: unknown): string[] {
@@ -98,7 +108,7 @@ function sampleValue(property: JsonObject, name: string): unknown {
 
 function withKey(document: JsonObject, path: string, key: string, value: unknown): JsonObject {
   const copy = structuredClone(document);
-  const target = path === '' ? copy : (copy[path] as JsonObject);
+  const target = path === '' ? copy : path.split('.').reduce((object, part) => object[part] as JsonObject, copy);
   target[key] = value;
   return copy;
 }
@@ -106,10 +116,16 @@ function withKey(document: JsonObject, path: string, key: string, value: unknown
 describe('JSON Schemas agree with the parsers', () => {
   it('config.schema.json lists exactly the keys parseConfig reads, in every object', () => {
     const seen = new Map<string, Set<string>>();
-    const document = minimalConfig();
-    document.$schema = 'file:///opt/roster/schema/config.schema.json';
-    for (const path of Object.keys(CONFIG_OBJECTS)) (path === '' ? document : (document[path] as JsonObject)).$comment = `comment in ${path || 'top'}`;
-    expect(configProblems(probed(document, '', seen))).to.deep.equal([]);
+    for (const document of [minimalConfig(), kerberosConfig()]) {
+      document.$schema = 'file:///opt/roster/schema/config.schema.json';
+      for (const path of Object.keys(CONFIG_OBJECTS)) {
+        const object = path
+          .split('.')
+          .reduce<JsonObject | undefined>((parent, part) => (part === '' ? parent : (parent?.[part] as JsonObject | undefined)), document);
+        if (object !== undefined) object.$comment = `comment in ${path || 'top'}`;
+      }
+      expect(configProblems(probed(document, '', seen))).to.deep.equal([]);
+    }
     for (const [path, node] of Object.entries(CONFIG_OBJECTS)) {
       expect([...(seen.get(path) ?? [])].sort(), `keys of ${path || 'the top level'}`).to.deep.equal(Object.keys(propertiesOf(node)).sort());
     }
@@ -128,7 +144,7 @@ describe('JSON Schemas agree with the parsers', () => {
     expect(validate(configSchema, minimalConfig())).to.deep.equal([]);
     for (const [path, node] of Object.entries(CONFIG_OBJECTS)) {
       for (const [key, property] of Object.entries(propertiesOf(node))) {
-        const minimal = minimalConfig();
+        const minimal = baseFor(path, key);
         // The sections themselves (directory, csv, …) are in the minimal document already.
         const document = Object.hasOwn(minimal, key) && path === '' ? minimal : withKey(minimal, path, key, sampleValue(property, key));
         const where = path ? `${path}.${key}` : key;
@@ -163,7 +179,7 @@ describe('JSON Schemas agree with the parsers', () => {
 
   it('an unknown key is rejected by the parser and by the schema, in every object', () => {
     for (const path of Object.keys(CONFIG_OBJECTS)) {
-      const document = withKey(minimalConfig(), path, 'unknownKey', 1);
+      const document = withKey(baseFor(path), path, 'unknownKey', 1);
       const where = path ? `${path}.unknownKey` : 'unknownKey';
       expect(configProblems(document), where).to.include(`${where}: unknown key (check its spelling and case)`);
       expect(validate(configSchema, document), where).not.to.deep.equal([]);

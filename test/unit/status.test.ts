@@ -78,4 +78,14 @@ describe('roster status', () => {
       '  report:       /state/reports/1.json',
     ]);
   });
+
+  it('is not OK after a push the service reported problems with (exit 9), and says a first push could not count whom it disables', () => {
+    const problems = run('failed', 1, { exitCode: 9, firstPush: true, rows: 10, added: 10, changed: 0, error: 'ilobby: the service rejected 4 of 10 rows' });
+    // The last-push file that run wrote is not a success of its own.
+    const report = judge([{ target: 'ilobby', runs: [problems], lastPushFileAt: new Date(hoursAgo(1)) }], now, MAX, where);
+    expect([report.status, report.summary]).to.deep.equal(['critical', 'ilobby: never pushed successfully; last run failed (exit 9) 1h ago']);
+    expect(statusText(report).split('\n')).to.include(
+      `  last run:     ${hoursAgo(1)} sync: failed, exit 9, 10 rows (10 added, 0 changed, to be disabled: unknown (no earlier push))`,
+    );
+  });
 });

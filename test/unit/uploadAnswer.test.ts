@@ -1,20 +1,92 @@
-// A 2xx from the upload endpoint counts as an upload only when it is the service's own answer.
+// The upload endpoint's 2xx answer, read whole: not the service's answer, an answer naming an
+// error, rows rejected (in the shapes a service may use), the service's own disable count.
 import { expect } from 'chai';
-import { uploadAnswerProblem } from '../../src/ilobby/api/answer.js';
+import { readUploadAnswer, type UploadAnswer } from '../../src/ilobby/api/answer.js';
 
-describe("the upload endpoint's success answer", () => {
-  const json = { 'content-type': 'application/json; charset=utf-8' };
-  it('is a JSON object without an error', () => {
-    expect(uploadAnswerProblem(json, Buffer.from('{"received":2,"created":1,"updated":1,"disabled":0,"errors":[]}'))).to.equal(undefined);
-    expect(uploadAnswerProblem({}, Buffer.from('\uFEFF{"received":2}'))).to.equal(undefined);
+const json = { 'content-type': 'application/json; charset=utf-8' };
+const read = (body: unknown) => readUploadAnswer(json, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
+const problem = (answer: UploadAnswer) => (answer.accepted ? undefined : answer.problem);
+
+describe("the upload endpoint's answer", () => {
+  it('is accepted when it is a JSON object naming no error and no rejected row', () => {
+    expect(read({ received: 2, created: 1, updated: 1, disabled: 0, errors: [] })).to.deep.equal({
+      accepted: true,
+      rejectedCount: 0,
+      rejected: [],
+      disabled: 0,
+      silent: false,
+    });
+    expect(readUploadAnswer({}, Buffer.from('\uFEFF{"received":2}'))).to.include({ accepted: true, rejectedCount: 0, silent: false });
+    expect(read({ responseStatus: null, errorCount: 0, failed: [] })).to.include({ accepted: true, rejectedCount: 0 });
   });
-  it('is not an HTML page, an empty body, text, a list or an error object', () => {
-    expect(uploadAnswerProblem({ 'content-type': 'text/html' }, Buffer.from('<!DOCTYPE html><html></html>'))).to.match(/an HTML page/);
-    expect(uploadAnswerProblem(json, Buffer.from('  <html><body>Sign in</body></html>'))).to.match(/an HTML page/);
-    expect(uploadAnswerProblem(json, Buffer.alloc(0))).to.equal('an empty answer');
-    expect(uploadAnswerProblem({ 'content-type': 'text/plain' }, Buffer.from('OK'))).to.equal('not JSON (text/plain)');
-    expect(uploadAnswerProblem(json, Buffer.from('[1,2]'))).to.match(/not the service's answer object/);
-    expect(uploadAnswerProblem(json, Buffer.from('"done"'))).to.match(/not the service's answer object/);
-    expect(uploadAnswerProblem(json, Buffer.from('{"error":"quota exceeded"}'))).to.equal('an error answer');
+
+  it('is accepted, but said to say nothing, when it is an empty object', () => {
+    expect(read({})).to.include({ accepted: true, silent: true, rejectedCount: 0 });
+  });
+
+  it('is not an upload when it is an HTML page, an empty body, text, a list or a bare value', () => {
+    expect(problem(readUploadAnswer({ 'content-type': 'text/html' }, Buffer.from('<!DOCTYPE html><html></html>')))).to.match(/an HTML page/);
+    expect(problem(read('  <html><body>Sign in</body></html>'))).to.match(/an HTML page/);
+    expect(problem(read(''))).to.equal('an empty answer');
+    expect(problem(readUploadAnswer({ 'content-type': 'text/plain' }, Buffer.from('OK')))).to.equal('not JSON (text/plain)');
+    expect(problem(read([1, 2]))).to.match(/not the service's answer object/);
+    expect(problem(read('"done"'))).to.match(/not the service's answer object/);
+    expect(read('<html></html>')).to.include({ fromService: false });
+  });
+
+  it('is a failed upload when it names an error: error, responseStatus.errorCode, success false, a failed status', () => {
+    expect(read({ error: 'quota exceeded' })).to.deep.equal({ accepted: false, problem: 'an error answer (error)', fromService: true });
+    expect(problem(read({ responseStatus: { errorCode: 'ValidationException', message: 'SITE is invalid', errors: [] } }))).to.equal(
+      'an error answer (responseStatus.errorCode "ValidationException")',
+    );
+    expect(problem(read({ ResponseStatus: { ErrorCode: 'Forbidden' } }))).to.match(/responseStatus\.errorCode "Forbidden"/);
+    expect(problem(read({ success: false, message: 'file refused' }))).to.equal('an answer saying success: false');
+    expect(problem(read({ isSuccess: false }))).to.equal('an answer saying isSuccess: false');
+    expect(problem(read({ status: 'blocked' }))).to.equal('an answer with status "blocked"');
+    expect(problem(read({ result: { status: 'Failed' } }))).to.equal('an answer with status "Failed"');
+    expect(problem(read({ errorCode: 500 }))).to.equal('an error answer (errorCode)');
+    // Not errors: a status that is fine, a success, an empty responseStatus, an error list.
+    expect(read({ status: 'completed', success: true, responseStatus: {}, error: null })).to.include({ accepted: true });
+  });
+
+  it('finds rejected rows under any key with error, fail, reject or invalid, at the top or one level down', () => {
+    const flat = read({ received: 3, errors: [{ line: 5, email: 'Ada@Example.org', message: 'unknown SITE "Montréal"' }] });
+    expect(flat).to.deep.include({ accepted: true, rejectedCount: 1, rejected: [{ line: 5, email: 'ada@example.org', message: 'unknown SITE "Montréal"' }] });
+
+    const nested = read({
+      result: {
+        rejectedCount: 3,
+        failedRows: [
+          { row: '7', reason: 'bad' },
+          { lineNumber: 9, Error: 'worse' },
+        ],
+      },
+    });
+    expect(nested).to.deep.include({
+      rejectedCount: 3,
+      rejected: [
+        { line: 7, message: 'bad' },
+        { line: 9, message: 'worse' },
+      ],
+    });
+
+    expect(read({ summary: { InvalidRows: 4 } })).to.include({ rejectedCount: 4 });
+    expect(read({ invalidEmails: ['x@example.org'], failedLines: [12] })).to.deep.include({
+      rejectedCount: 2,
+      rejected: [
+        { email: 'x@example.org', message: '' },
+        { line: 12, message: '' },
+      ],
+    });
+    // Deeper than one level is not read.
+    expect(read({ a: { b: { errors: [1] } } })).to.include({ rejectedCount: 0 });
+    // An item that says nothing recognisable is kept as its JSON.
+    expect(read({ errors: [{ code: 17 }] })).to.deep.include({ rejected: [{ message: '{"code":17}' }] });
+  });
+
+  it("reads the service's own disable count under a key with disabled or deactivated", () => {
+    expect(read({ disabled: 7 })).to.include({ disabled: 7 });
+    expect(read({ result: { deactivatedCount: 2 } })).to.include({ disabled: 2 });
+    expect(read({ created: 1 })).not.to.have.property('disabled');
   });
 });

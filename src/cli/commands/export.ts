@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { writeChangesCsv } from '../../ilobby/csv/changesCsv.js';
 import { writeCsvFile } from '../../ilobby/csv/csvFile.js';
 import { describeExtract, extractRows, extractWarnings } from '../../ilobby/extract.js';
-import { changeCounts, changesPerTarget, describeTargetChanges } from '../../ilobby/preview.js';
+import { changeCounts, changesPerTarget, describeTargetChanges, siteLines } from '../../ilobby/preview.js';
 import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
 export const exportCommand = defineCommand({
@@ -30,14 +30,23 @@ export const exportCommand = defineCommand({
       writeCsvFile(out, extract.rows, { bom: config.csv.bom });
       if (extract.rows.length === 0) log.warn('no rows: the CSV has only its header; sync would refuse to push it');
       Object.assign(report, { csv: out, directory: extract.url, bases: extract.bases, ...extract.summary });
-      const changes = changesPerTarget(config, extract.rows);
+      const { changes, plan } = changesPerTarget(config, extract.rows);
       report.changes = changes.map(changeCounts);
+      const sites = siteLines(plan, config.ilobby.length > 0);
+      report.sites = Object.fromEntries(plan.siteCounts);
+      if (sites.unknown) log.warn(`SITE values sync would refuse to push (exit 4):\n${sites.lines.slice(1).join('\n')}`);
       const diffOut = argv.diffOut === undefined ? undefined : resolve(argv.diffOut);
       if (diffOut !== undefined) {
         writeChangesCsv(diffOut, changes);
         report.diffOut = diffOut;
       }
-      const text = [describeExtract(extract), `CSV: ${out}`, ...changes.map(describeTargetChanges), ...(diffOut ? [`changes listed in ${diffOut}`] : [])];
+      const text = [
+        describeExtract(extract),
+        `CSV: ${out}`,
+        ...sites.lines,
+        ...changes.map(describeTargetChanges),
+        ...(diffOut ? [`changes listed in ${diffOut}`] : []),
+      ];
       log.result(text.join('\n'), { command: 'export', csv: out, directory: extract.url, ...extract.summary, bases: extract.bases, changes: report.changes });
     }),
 });

@@ -24,6 +24,7 @@ export const initCommand = defineCommand({
       .option('389ds', { type: 'boolean', describe: 'For 389 Directory Server, FreeIPA or Red Hat DS (inetOrgPerson; nsAccountLock)' })
       .conflicts('ad', ['openldap', '389ds'])
       .conflicts('openldap', '389ds')
+      .option('kerberos', { type: 'boolean', default: false, describe: 'Bind with Kerberos as the account roster runs as: no bind DN, no password' })
       .option('dir', { type: 'string', default: '.', describe: 'The folder to write the two files to (created if missing)' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite existing files' })
       .option('user', { type: 'string', describe: 'The account the scheduled job will run as: it is made owner of the files (Windows: granted access)' })
@@ -33,6 +34,7 @@ export const initCommand = defineCommand({
       .example('$0 init --openldap --dir /etc/roster', 'for OpenLDAP, in /etc/roster')
       .example('$0 init --389ds --dir /etc/roster', 'for 389 Directory Server or FreeIPA')
       .example('$0 init --dir C:\\roster --force', 'start over, replacing both files')
+      .example('$0 init --kerberos', 'bind as the gMSA or keytab the job runs with, not with a password')
       .example('$0 init --dir /etc/roster --user roster', 'owned by the account the job runs as'),
   handler: (argv) =>
     runCommand('init', argv, ({ log }) => {
@@ -50,7 +52,7 @@ export const initCommand = defineCommand({
       const schemaNames = ['config.schema.json', 'fields.schema.json'];
       const schemaDir = singleExecutable ? dir : join(packageRoot, 'schema');
       const schema = (name: string) => pathToFileURL(join(schemaDir, name)).href;
-      const starter = starterFiles(kind, { config: schema('config.schema.json'), fields: schema('fields.schema.json') });
+      const starter = starterFiles(kind, { config: schema('config.schema.json'), fields: schema('fields.schema.json') }, { kerberos: argv.kerberos });
       const secrets = join(dir, 'secrets');
       let created: string | undefined;
       try {
@@ -89,8 +91,10 @@ export const initCommand = defineCommand({
                   : []),
               ]),
           'next:',
-          '  1. in config.json replace the example values: directory.url, caFile, bindDn, searchBases; ilobby.clientId',
-          `  2. put the bind password in ${secretFile(SECRET_FILES.bindPassword)} and the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone, as it is (no quotes), then: ${protect}`,
+          `  1. in config.json replace the example values: directory.url, caFile, ${argv.kerberos ? 'kerberos.keytabFile' : 'bindDn'}, searchBases; ilobby.clientId`,
+          argv.kerberos
+            ? `  2. Kerberos: ${platform() === 'win32' ? 'run roster as the gMSA or service account it binds as (roster schedule --windows --user DOMAIN\\name$)' : `put the service account's keytab in ${join(dir, 'roster.keytab')} (chmod 600)`}, see docs/kerberos.md; put the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone (no quotes), then: ${protect}`
+            : `  2. put the bind password in ${secretFile(SECRET_FILES.bindPassword)} and the iLobby client secret in ${secretFile(SECRET_FILES.clientSecret)}: the value alone, as it is (no quotes), then: ${protect}`,
           `  3. roster check --config ${configArg}`,
         ].join('\n'),
         {

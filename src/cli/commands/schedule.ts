@@ -17,12 +17,14 @@ import { crontabLines } from '../../setup/schedule/cron.js';
 import { parseTimeOfDay, secretFileNames, secretVariablesOf, type ScheduledJob } from '../../setup/schedule/job.js';
 import { systemdUnits, UNIT_NAME } from '../../setup/schedule/systemd.js';
 import { windowsTaskXml } from '../../setup/schedule/windows.js';
+import { gmsaRegistration, isGmsa } from '../../setup/schedule/gmsa.js';
 import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
 type Scheduler = 'windows' | 'systemd' | 'cron';
 
 /** The files each scheduler gets, by name, with their content. */
 function jobFiles(scheduler: Scheduler, job: ScheduledJob): Record<string, string> {
+  if (scheduler === 'windows' && isGmsa(job.user)) return { [`${UNIT_NAME}.ps1`]: gmsaRegistration(job, 'roster sync') };
   if (scheduler === 'windows') return { [`${UNIT_NAME}.xml`]: windowsTaskXml(job, new Date()) };
   if (scheduler === 'cron') return { [`${UNIT_NAME}.crontab`]: crontabLines(job) };
   const units = systemdUnits(job);
@@ -33,6 +35,11 @@ function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): 
   const file = (name: string) => join(folder, name);
   const secrets = job.secretVariables.length > 0;
   const secretFiles = `put ${secretFileNames(job)} in ${job.secretsDir}, one file each named after the variable, holding the value as it is (no quotes, no NAME=)`;
+  if (scheduler === 'windows' && isGmsa(job.user)) {
+    return [
+      `first the one-time steps in its comments, then register it (as an administrator; no password is asked): powershell -ExecutionPolicy Bypass -File "${file(`${UNIT_NAME}.ps1`)}"`,
+    ];
+  }
   if (scheduler === 'windows') {
     return [
       `install (as an administrator): schtasks /Create /TN "roster sync" /XML "${file(`${UNIT_NAME}.xml`)}" /RU ${job.user} /RP *`,
@@ -45,15 +52,21 @@ function installSteps(scheduler: Scheduler, job: ScheduledJob, folder: string): 
       `${job.user} must be able to read ${job.workingDirectory} and write its state and log: icacls "${job.workingDirectory}" /grant "${job.user}:(OI)(CI)M"`,
     ];
   }
+  const keytab =
+    job.keytab === undefined
+      ? undefined
+      : `the keytab of the account roster binds as goes in ${job.keytab.path} (docs/kerberos.md: ktpass or samba-tool domain exportkeytab)`;
   if (scheduler === 'systemd') {
     return [
       `install: copy ${file(`${UNIT_NAME}.service`)} and ${file(`${UNIT_NAME}.timer`)} to /etc/systemd/system/, then: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}.timer`,
       ...(secrets ? [`${secretFiles}; chmod 600 (root reads them and hands them to the job through LoadCredential=)`] : []),
+      ...(keytab === undefined ? [] : [`${keytab}; chmod 600, owned by root (systemd hands it to the job through LoadCredential=)`]),
     ];
   }
   return [
     `install: add the line to the crontab of ${job.user} (crontab -e as that account)`,
     ...(secrets ? [`${secretFiles}; chown ${job.user} and chmod 600 each`] : []),
+    ...(keytab === undefined ? [] : [`${keytab}; chown ${job.user} and chmod 600`]),
   ];
 }
 
@@ -151,8 +164,14 @@ export const scheduleCommand = defineCommand({
       const cli = singleExecutable ? undefined : realpathSync(process.argv[1]!);
       const logFile = resolve(argv.syncLog ?? join(folder, 'roster.log'));
       const secretsDir = join(folder, 'secrets');
+      // Kerberos on Linux binds with a client keytab: the job's own (SSPI on Windows needs none).
+      const kerberos = scheduler === 'windows' ? undefined : config.directory?.kerberos;
+      const keytab =
+        kerberos === undefined
+          ? undefined
+          : { path: kerberos.keytabFile ?? process.env.KRB5_CLIENT_KTNAME ?? join(folder, 'roster.keytab'), inConfig: kerberos.keytabFile !== undefined };
       // systemd reads the secret files itself (as root) and hands them over: the job's account need not read them.
-      const paths = jobPaths(config, node, cli, logFile, secretsDir, scheduler !== 'systemd');
+      const paths = [...jobPaths(config, node, cli, logFile, secretsDir, scheduler !== 'systemd'), ...(keytab && scheduler === 'cron' ? [keytab.path] : [])];
       const job: ScheduledJob = {
         node,
         cli,
@@ -165,6 +184,7 @@ export const scheduleCommand = defineCommand({
         secretVariables: secretVariablesOf(config),
         secretsDir,
         paths: jobPaths(config, node, cli, logFile, secretsDir, true),
+        keytab,
       };
       const files = jobFiles(scheduler, job);
       checkAccess(scheduler, job, paths, log);

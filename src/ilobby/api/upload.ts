@@ -1,6 +1,6 @@
-// Uploads the address-book CSV: multipart/form-data, field "file", streamed from disk,
-// bearer token, under the shared TLS policy and retries.
-import { createReadStream } from 'node:fs';
+// Uploads the address-book CSV: multipart/form-data, field "file", bearer token, under the shared
+// TLS policy and retries. The file is sent from the very bytes the safety checks judged, never
+// read again from a path another process could write in the meantime.
 import { basename } from 'node:path';
 import FormData from 'form-data';
 import type { IlobbyTarget } from '../../config/types.js';
@@ -11,7 +11,7 @@ import { attemptTimeoutMs, DEFAULT_RETRY_POLICY, withRetries, type TimeBudget } 
 import { trustOptions } from '../../platform/tls/trust.js';
 import { pushBudget } from './budget.js';
 import { describeTransportFailure } from '../../platform/http/failures.js';
-import { uploadAnswerProblem } from './answer.js';
+import { readUploadAnswer, type AcceptedAnswer } from './answer.js';
 
 const UPLOAD_TIMEOUT_MS = 300_000;
 
@@ -19,27 +19,36 @@ export interface UploadResult {
   status: number;
   /** The service's answer, shortened, for the log and the report. */
   answer: string;
+  /** What the answer says the service did. */
+  reading: AcceptedAnswer;
+}
+
+/** The CSV to send: its bytes, and the name of the file it was written to (the part's filename). */
+export interface CsvUpload {
+  bytes: Uint8Array;
+  file: string;
 }
 
 /** `budget`: what is left of the push's time (the token request spent some of it). */
 export async function uploadCsv(
   target: IlobbyTarget,
-  csvFile: string,
+  csv: CsvUpload,
   token: string,
   log: Logger,
   budget: TimeBudget = pushBudget(target),
 ): Promise<UploadResult> {
   const tls = trustOptions(target.caFile, target.caFileKey ?? 'ilobby.caFile');
-  const filename = basename(csvFile).toLowerCase().endsWith('.csv') ? basename(csvFile) : `${basename(csvFile)}.csv`;
+  const filename = basename(csv.file).toLowerCase().endsWith('.csv') ? basename(csv.file) : `${basename(csv.file)}.csv`;
+  const bytes = Buffer.from(csv.bytes.buffer, csv.bytes.byteOffset, csv.bytes.byteLength);
   const url = new URL(target.uploadUrl);
   let response: HttpsResponse;
   try {
     response = await withRetries(
       `upload to ${target.name}`,
       async (timeLeftMs) => {
-        // A new form (and file stream) per attempt: a stream can be read only once.
+        // A new form per attempt: a form is a stream, read only once.
         const form = new FormData();
-        form.append('file', createReadStream(csvFile), { filename, contentType: 'text/csv' });
+        form.append('file', bytes, { filename, contentType: 'text/csv' });
         const length = await new Promise<number>((resolve, reject) => form.getLength((error, n) => (error ? reject(error) : resolve(n))));
         return sendHttps({
           url,
@@ -62,12 +71,14 @@ export async function uploadCsv(
   }
   const answer = excerpt(response.body);
   if (response.status >= 200 && response.status < 300) {
-    const problem = uploadAnswerProblem(response.headers, response.body);
-    if (problem === undefined) return { status: response.status, answer };
+    const reading = readUploadAnswer(response.headers, response.body);
+    if (reading.accepted) return { status: response.status, answer, reading };
     throw new ServiceError(
-      `${target.name}: the upload endpoint answered HTTP ${response.status} with ${problem}, so the upload is not counted as done: ${answer}`,
+      `${target.name}: the upload endpoint answered HTTP ${response.status} with ${reading.problem}, so the upload is not counted as done: ${answer}`,
       {
-        hint: 'Something other than the service may have answered (a proxy, a captive portal, a sign-in page): check uploadUrl and HTTPS_PROXY. The last push is not updated.',
+        hint: !reading.fromService
+          ? 'Something other than the service may have answered (a proxy, a captive portal, a sign-in page): check uploadUrl and HTTPS_PROXY. The last push is not updated.'
+          : 'The service says the upload failed; its answer above says why. The last push is not updated: run again once the cause is fixed.',
       },
     );
   }

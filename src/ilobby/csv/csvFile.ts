@@ -19,19 +19,24 @@ export function formatCsv(rows: Iterable<Row>, options: { bom: boolean }): strin
   return text;
 }
 
+function* csvPieces(rows: RowList, options: { bom: boolean }): Iterable<string | Uint8Array> {
+  yield headerLine(options);
+  yield* rows.csvLines();
+}
+
+/** The whole file as bytes, built from each row's line as the RowList holds it (never one big string): what a push sends and records. */
+export function csvBytes(rows: RowList, options: { bom: boolean }): Buffer {
+  return Buffer.concat([...csvPieces(rows, options)].map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)));
+}
+
 /**
- * Writes the CSV atomically, copying each row's line as the RowList holds it, so a large extract
- * is never one big string. A path that cannot be written is the config's problem (exit 2).
+ * Writes the CSV atomically: the rows (copying each row's line as the RowList holds it, so a large
+ * extract is never one big string), or the bytes a push is about to send. A path that cannot be
+ * written is the config's problem (exit 2).
  */
-export function writeCsvFile(path: string, rows: RowList, options: { bom: boolean }): void {
+export function writeCsvFile(path: string, content: RowList | Uint8Array, options: { bom: boolean }): void {
   try {
-    writeFileAtomic(
-      path,
-      (function* () {
-        yield headerLine(options);
-        yield* rows.csvLines();
-      })(),
-    );
+    writeFileAtomic(path, content instanceof Uint8Array ? content : csvPieces(content, options));
   } catch (error) {
     const code = errnoText(error);
     throw new InvalidInputError(`cannot write the CSV ${path}: ${code}`, {

@@ -2,6 +2,7 @@
 // seconds, a Teams card, a Slack message, or a JSON summary. Pure: senders only deliver these.
 // The senders pass every message through redact() as a last guard; nothing here reads a secret.
 import type { NotifyEvent } from '../../config/types.js';
+import { UNKNOWN_BEFORE_FIRST_PUSH } from '../../safety/guards.js';
 
 /** A target's part in a run, as the run report records it. */
 export interface TargetNotice {
@@ -12,6 +13,8 @@ export interface TargetNotice {
   added?: number;
   changed?: number;
   disabled?: number;
+  /** No earlier push to compare with: how many it disables was unknown. */
+  firstPush?: boolean;
   disabledExamples?: string[];
   reason?: string;
   hint?: string;
@@ -34,6 +37,8 @@ export interface Notice {
 }
 
 const PEOPLE_SHOWN = 5;
+/** Exit 9: pushed, but the service rejected rows or disabled more people than predicted. */
+const SERVICE_PROBLEMS = 9;
 const EVENT_WORDS: Record<Notice['event'], string> = {
   failure: 'FAILED',
   refused: 'REFUSED',
@@ -66,6 +71,7 @@ export function noticeOf(
       added: count(t.added),
       changed: count(t.changed),
       disabled: count(t.disabled),
+      ...(t.firstPush === true ? { firstPush: true } : {}),
       disabledExamples: Array.isArray(t.disabledExamples) ? t.disabledExamples.filter((e): e is string => typeof e === 'string') : undefined,
       reason: text(t.reason),
       hint: text(t.hint),
@@ -93,11 +99,17 @@ export function summaryLines(notice: Notice): string[] {
   const lines: string[] = [];
   if (notice.targets.length === 0 && notice.error !== undefined) lines.push(`Nothing was sent: ${notice.error}`);
   for (const t of notice.targets) {
-    const counts =
-      t.rows === undefined
-        ? ''
-        : `${t.rows} rows (${t.added ?? 0} added, ${t.changed ?? 0} changed, ${t.disabled ?? 0} ${t.outcome === 'uploaded' ? 'disabled' : 'to be disabled'})`;
-    const what = t.outcome === 'uploaded' ? 'pushed' : t.outcome === 'refused' ? 'refused, nothing sent' : `${t.outcome} (exit ${t.exitCode})`;
+    const fate = t.outcome === 'uploaded' ? 'disabled' : 'to be disabled';
+    const disabled = t.firstPush === true ? `${fate}: ${UNKNOWN_BEFORE_FIRST_PUSH}` : `${t.disabled ?? 0} ${fate}`;
+    const counts = t.rows === undefined ? '' : `${t.rows} rows (${t.added ?? 0} added, ${t.changed ?? 0} changed, ${disabled})`;
+    const what =
+      t.outcome === 'uploaded'
+        ? t.exitCode === SERVICE_PROBLEMS
+          ? `pushed, but the service reported problems (exit ${t.exitCode})`
+          : 'pushed'
+        : t.outcome === 'refused'
+          ? 'refused, nothing sent'
+          : `${t.outcome} (exit ${t.exitCode})`;
     lines.push(`${t.target}: ${what}${counts ? `: ${counts}` : ''}`);
     const people = t.disabledExamples ?? [];
     if (people.length > 0 && t.outcome !== 'uploaded') {

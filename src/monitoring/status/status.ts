@@ -3,6 +3,7 @@
 // command reads the state folder and hands the facts in.
 import type { TargetRun } from '../runs.js';
 import { formatDuration } from './duration.js';
+import { UNKNOWN_BEFORE_FIRST_PUSH } from '../../safety/guards.js';
 
 /** Nagios plugin convention, which Icinga and PRTG's EXE sensors read as well. */
 export const STATUS_EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
@@ -65,7 +66,12 @@ export function judge(
 function targetStatus({ target, runs, lastPushFileAt }: TargetFacts, now: Date, maxAgeSeconds: number): TargetStatus {
   const last = runs.at(-1);
   const lastRun = last === undefined ? null : (({ target: _, ...run }) => run)(last);
-  const successAt = [runs.filter((run) => run.result === 'success').at(-1)?.finishedAt, lastPushFileAt?.toISOString()]
+  // The last-push file counts for a push whose report was lost, not for the run that wrote it and
+  // was no success (the service rejected rows: exit 9).
+  const fileAt = lastPushFileAt?.getTime();
+  const writtenByUnsuccessfulRun =
+    fileAt !== undefined && runs.some((run) => run.result !== 'success' && Date.parse(run.startedAt) <= fileAt && fileAt <= Date.parse(run.finishedAt));
+  const successAt = [runs.filter((run) => run.result === 'success').at(-1)?.finishedAt, writtenByUnsuccessfulRun ? undefined : lastPushFileAt?.toISOString()]
     .filter((at): at is string => at !== undefined && !Number.isNaN(Date.parse(at)))
     .sort()
     .at(-1);
@@ -94,10 +100,9 @@ export function statusText(report: StatusReport): string {
     lines.push(`  last success: ${t.lastSuccess === null ? 'never' : `${t.lastSuccess.at} (${formatDuration(t.lastSuccess.ageSeconds)} ago)`}`);
     if (run === null) lines.push('  last run:     none recorded');
     else {
-      const counts =
-        run.rows === undefined
-          ? ''
-          : `, ${run.rows} rows (${run.added ?? 0} added, ${run.changed ?? 0} changed, ${run.disabled ?? 0} ${run.result === 'success' ? 'disabled' : 'to be disabled'})`;
+      const fate = run.result === 'success' ? 'disabled' : 'to be disabled';
+      const disabled = run.firstPush === true ? `${fate}: ${UNKNOWN_BEFORE_FIRST_PUSH}` : `${run.disabled ?? 0} ${fate}`;
+      const counts = run.rows === undefined ? '' : `, ${run.rows} rows (${run.added ?? 0} added, ${run.changed ?? 0} changed, ${disabled})`;
       lines.push(`  last run:     ${run.finishedAt} ${run.command}: ${run.result}, exit ${run.exitCode}${counts}`);
       if (run.error !== undefined && run.result !== 'success') lines.push(`  why:          ${firstReason(run.error)}`);
       lines.push(`  report:       ${run.report}`);

@@ -3,10 +3,10 @@
 // its process is gone (a crash, a killed task), or it has not been touched for STALE_AFTER_MS,
 // which no running roster allows. The second rule also frees a lock whose pid was reused by
 // another program after a reboot, and one left by another host on a shared folder.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { LockHeldError } from '../errors.js';
+import { errnoText, LockHeldError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { stateFolderError } from './files.js';
 
@@ -38,7 +38,7 @@ export function acquireLock(stateDir: string, log: Logger): Lock {
       const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies LockOwner));
       closeSync(fd);
-      return hold(file);
+      return hold(file, log);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw stateFolderError(`cannot create the lock ${file}`, error);
     }
@@ -61,7 +61,7 @@ export function acquireLock(stateDir: string, log: Logger): Lock {
   throw new LockHeldError(`could not take the lock ${file}: another run took it at the same moment`);
 }
 
-function hold(file: string): Lock {
+function hold(file: string, log: Logger): Lock {
   const heartbeat = setInterval(() => {
     try {
       const now = new Date();
@@ -75,7 +75,14 @@ function hold(file: string): Lock {
     release: () => {
       clearInterval(heartbeat);
       held.delete(lock);
-      rmSync(file, { force: true });
+      try {
+        unlinkSync(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        // The run's outcome is known by now; a lock left behind costs the next run nothing, since
+        // it names a process that will be gone, and it must not turn the outcome into a failure.
+        log.warn(`could not remove the lock ${file} (${errnoText(error)}): the next run takes it over, as its process will be gone`);
+      }
     },
   };
   held.add(lock);

@@ -7,11 +7,15 @@ import { formatTimeOfDay, scriptArguments, secretFileNames, syncArguments, type 
 
 export function crontabLines(job: ScheduledJob): string {
   const roster = [job.node, ...scriptArguments(job), ...syncArguments(job), '--quiet'].map(shellWord).join(' ');
-  const command = `cd ${shellWord(job.workingDirectory)} && ${roster} >/dev/null`;
+  // A keytab config.json does not name is named to roster by KRB5_CLIENT_KTNAME (cron keeps no ticket cache alive).
+  const keytabVariable = job.keytab !== undefined && !job.keytab.inConfig ? `KRB5_CLIENT_KTNAME=${shellWord(job.keytab.path)} ` : '';
+  const command = `cd ${shellWord(job.workingDirectory)} && ${keytabVariable}${roster} >/dev/null`;
   const secrets =
     job.secretVariables.length > 0 ? `; ${job.secretsDir} holds one file each for ${secretFileNames(job)}, the value as it is, no quotes (chmod 600)` : '';
+  const keytab =
+    job.keytab === undefined ? '' : `; it binds with Kerberos as the principal in the keytab ${job.keytab.path} (readable by ${job.user} only: chmod 600)`;
   return [
-    `# roster sync for ${job.configFile}, daily at ${formatTimeOfDay(job.at)}${secrets}.`,
+    `# roster sync for ${job.configFile}, daily at ${formatTimeOfDay(job.at)}${secrets}${keytab}.`,
     // cron turns an unescaped "%" into a newline.
     `${job.at.minute} ${job.at.hour} * * * ${command.replace(/%/g, '\\%')}`,
     '',

@@ -27,6 +27,11 @@ export interface ScheduledJob {
   secretsDir: string;
   /** Every file and folder the job reads or writes (config, mapping, CSV, state, log, secrets, CA, roster itself). */
   paths: string[];
+  /**
+   * With directory.auth kerberos on Linux: the client keytab the job binds with, and whether
+   * config.json names it (directory.kerberos.keytabFile) or the job must (KRB5_CLIENT_KTNAME).
+   */
+  keytab?: { path: string; inConfig: boolean };
 }
 
 export interface TimeOfDay {

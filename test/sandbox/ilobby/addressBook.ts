@@ -20,14 +20,15 @@ export function applyRows(book: AddressBook, sites: string[], rows: { line: numb
   for (const { line, fields } of rows) {
     if (fields.length === 1 && fields[0] === '') continue; // blank line
     result.received++;
+    const email = fields[4] ?? '';
     const error = (message: string): void => {
-      result.errors.push({ line, message });
+      result.errors.push({ line, ...(email === '' ? {} : { email }), message });
     };
     if (fields.length !== ILOBBY_HEADER.length) {
       error(`expected ${ILOBBY_HEADER.length} fields, got ${fields.length}`);
       continue;
     }
-    const [firstName, lastName, title, division, email, mobile, deskPhone, site] = fields as [string, string, string, string, string, string, string, string];
+    const [firstName, lastName, title, division, , mobile, deskPhone, site] = fields as [string, string, string, string, string, string, string, string];
     if (email === '') {
       error('EMAIL is required');
       continue;

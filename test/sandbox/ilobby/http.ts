@@ -9,14 +9,22 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** Answer with an HTML page (what a proxy, captive portal or sign-in page sends) instead of JSON. */
   html?: boolean;
+  /** Answer with this JSON instead of the injected-fault error. */
+  body?: unknown;
 }
 
 /** One endpoint's pending injected fault, if any. */
 export class FaultSlot {
   private fault: Fault | undefined;
 
-  set(count: number, status: number, retryAfterSeconds?: number, html = false): void {
-    this.fault = { remaining: count, status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}), ...(html ? { html } : {}) };
+  set(count: number, status: number, retryAfterSeconds?: number, html = false, body?: unknown): void {
+    this.fault = {
+      remaining: count,
+      status,
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      ...(html ? { html } : {}),
+      ...(body !== undefined ? { body } : {}),
+    };
   }
 
   /** The fault to apply to this request (and one fewer remaining), or undefined. */

@@ -118,6 +118,8 @@ export class TokenEndpoint {
   private readonly oidcStore = new Map<string, Stored>();
   private readonly tokenLogged = new WeakSet<IncomingMessage>();
   private provider: OidcProvider | undefined;
+  /** The next token request waits for this before it is answered. */
+  private hold: { arrived: () => void; released: Promise<void> } | undefined;
   private providerHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   constructor(private readonly options: TokenEndpointOptions) {}
@@ -197,11 +199,27 @@ export class TokenEndpoint {
         this.tokenLog.push({ at, status: res.headersSent ? res.statusCode : 0, authMethod, injected: false });
       });
     }
+    const hold = isTokenRequest ? this.hold : undefined;
+    if (hold !== undefined) {
+      this.hold = undefined;
+      hold.arrived();
+      await hold.released;
+    }
     // Mounted under /auth: oidc-provider routes on the path without the prefix and rebuilds its
     // own URLs from originalUrl (issuer path /auth).
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
     req.url = req.url!.slice(AUTH_PREFIX.length) || '/';
     this.providerHandler!(req, res);
+  }
+
+  /** Holds the next token request until `release` is called. */
+  holdNext(): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.hold = { arrived, released };
+    return { arrived: arrival, release };
   }
 
   /** The access token with this value, if the provider issued it and it is still valid. */

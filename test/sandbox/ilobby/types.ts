@@ -4,6 +4,7 @@
 // share these types without importing each other.
 import type { SecureVersion } from 'node:tls';
 import type { CertificateAuthority } from '../../harness/certs.js';
+import type { AnswerShape } from './answers.js';
 
 export const ILOBBY_HEADER = ['FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'EMAIL', 'MOBILE', 'DESKPHONE', 'SITE'] as const;
 export const DEFAULT_SITES = ['Toronto', 'Montreal', 'Head Office'];
@@ -111,7 +112,7 @@ export interface UploadResult {
   created: number;
   updated: number;
   disabled: number;
-  errors: { line: number; message: string }[];
+  errors: { line: number; email?: string; message: string }[];
 }
 
 export interface IlobbySandbox {
@@ -142,6 +143,15 @@ export interface IlobbySandbox {
   afterNextUpload(then: () => void): void;
   /** The next `count` uploads get `status` (default 200) with an HTML page, as a captive portal or sign-in page sends, without being applied. */
   answerNextUploadsWithHtml(count: number, status?: number): void;
+  /** The next `count` uploads get HTTP 200 with this JSON (default: a ServiceStack error answer), without being applied. */
+  answerNextUploadsWith(count: number, body?: unknown): void;
+  /** How every later upload's result is answered (default "flat"); see answers.ts. */
+  answerUploadsAs(shape: AnswerShape): void;
+  /**
+   * Holds the next token request before it is answered: `arrived` resolves when it comes in,
+   * and it is answered once `release` is called (e.g. to change files while roster waits).
+   */
+  holdNextTokenRequest(): { arrived: Promise<void>; release: () => void };
   /** The next `count` token requests get `status` (and `Retry-After`), oidc-provider never sees them. */
   failNextTokens(count: number, status: number, retryAfterSeconds?: number): void;
   /** Invalidate every token issued so far (uploads with them get 401 afterwards). */

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { CsvSyntaxError, parseCsv } from '../csv.js';
 import { faultHeaders, type FaultSlot, HTML_PAGE, readBody, sendHtml, sendJson } from './http.js';
-import { ILOBBY_HEADER, type SandboxClient, type UploadRecord, type UploadResult } from './types.js';
+import { ILOBBY_HEADER, type SandboxClient, type UploadRecord } from './types.js';
 
 export const UPLOAD_PATH = '/addressbook/uploadcsv';
 
@@ -68,8 +68,8 @@ export interface UploadEndpointOptions {
   /** Looks up a bearer token issued by the token endpoint. */
   findToken: (value: string) => Promise<{ clientId: string } | undefined>;
   clientById: Map<string, SandboxClient>;
-  /** Applies the data rows (header removed) of an accepted file for this client. */
-  applyRows: (rows: { line: number; fields: string[] }[], client: SandboxClient) => UploadResult;
+  /** Applies the data rows (header removed) of an accepted file for this client; returns the answer's body. */
+  applyRows: (rows: { line: number; fields: string[] }[], client: SandboxClient) => unknown;
 }
 
 export function uploadHandler(options: UploadEndpointOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -124,7 +124,7 @@ export function uploadHandler(options: UploadEndpointOptions): (req: IncomingMes
       return;
     }
     if (fault) {
-      answer(fault.status, { error: 'sandbox: injected fault' }, faultHeaders(fault));
+      answer(fault.status, fault.body ?? { error: 'sandbox: injected fault' }, faultHeaders(fault));
       return;
     }
 
