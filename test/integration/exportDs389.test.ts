@@ -34,6 +34,13 @@ describe('roster against 389 Directory Server', function () {
     expect(run.stderr).to.match(/connected to ldaps:\/\/127\.79\.[0-9.]+:\d+ as cn=roster,ou=Services,dc=example,dc=org: 389 Directory Server 2\.\d/);
   });
 
+  it("leaves locked people out with init --openldap's config too: the server found decides", async () => {
+    const run = await rosterWith(await initFor('openldap', ds), ['export']);
+    expect(run.code, run.all).to.equal(0);
+    expect(run.csv).to.equal(expectedExport('389ds', INIT_FIELDS).csv);
+    expect(run.csv).not.to.include('locked@example.org');
+  });
+
   it('check names the server and the rule it applies', async () => {
     const run = await rosterWith(await initFor('389ds', ds), ['check']);
     expect(run.stdout).to.match(/✔ bind\s+as cn=roster,ou=Services,dc=example,dc=org\n\s+server: 389 Directory Server 2\.\d\S* \(from its root DSE\)\n/);
