@@ -88,8 +88,9 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
         );
       } else if (config.bindDn !== undefined && password !== undefined) await unlessLost(client.bind(config.bindDn, password), watch.idle);
       else log.info(`${url}: no bindDn configured, searching anonymously`);
+      log.debug(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}`);
       const server = await unlessLost(readRootDse(client), watch.idle);
-      log.info(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}: ${server.name}`, { server: server.kind });
+      log.info(`${url}: ${server.name} (from its root DSE)`, { server: server.kind });
       return { client, url, server, lost: watch.lost, kerberos, close };
     } catch (error) {
       await close();

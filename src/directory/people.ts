@@ -36,7 +36,7 @@ export interface PeopleSearch {
   members: Set<string> | undefined;
   /** The clause for directory.memberOf that is part of the filter (Active Directory). */
   memberClause: string | undefined;
-  /** Mapped attributes the schema does not define: the caller decides how loud to be. */
+  /** Mapped attributes the schema does not define: the caller decides how loud to be (with suggestions if it asked for them). */
   unknownMapped: UnknownAttribute[];
   schema: { source: string; types: AttributeTypes } | undefined;
 }
@@ -54,7 +54,12 @@ export function peopleQuery(directory: DirectoryConfig, configFile: string, uses
  * Resolves the query against the server: its schema (a filter attribute it does not define is
  * exit 2), its account-state rules (one that does not fit the server is exit 2), memberOf.
  */
-export async function preparePeopleSearch(connection: DirectoryConnection, query: PeopleQuery, log: Logger): Promise<PeopleSearch> {
+export async function preparePeopleSearch(
+  connection: DirectoryConnection,
+  query: PeopleQuery,
+  log: Logger,
+  options: { suggestForMapped?: boolean } = {},
+): Promise<PeopleSearch> {
   const { directory, configFile } = query;
   const server = connection.server;
   const filterNames = filterAttributes(query.filter);
@@ -68,15 +73,15 @@ export async function preparePeopleSearch(connection: DirectoryConnection, query
   const isAd = server.kind === 'ad' || server.kind === 'samba';
   let unknownMapped: UnknownAttribute[] = [];
   if (schema !== undefined) {
-    const complete = schema.types;
+    const read = schema.types;
     const unknownFilter = unknownNames(
       filterNames.map((attribute) => ({ where: 'directory.filter', attribute })),
-      complete,
+      read,
     );
-    unknownMapped = unknownNames(query.uses, complete);
-    if (unknownFilter.length > 0 || unknownMapped.length > 0) {
-      // Suggestions need every name: on AD only the wanted ones were read.
-      const all = isAd ? (await readSchema(connection).catch(() => schema)).types : complete;
+    unknownMapped = unknownNames(query.uses, read);
+    if (unknownFilter.length > 0 || (unknownMapped.length > 0 && options.suggestForMapped === true)) {
+      // Suggestions need every name: on AD only the wanted ones were read (the whole schema is ~1,500 entries).
+      const all = isAd ? (await readSchema(connection).catch(() => schema)).types : read;
       const again = (list: UnknownAttribute[]) => unknownNames(list, all);
       if (unknownFilter.length > 0) {
         throw new ConfigError(configFile, again(unknownFilter).map(describeUnknown), {

@@ -58,7 +58,7 @@ export async function extractRows(config: RosterConfig, log: Logger, options: Ex
   const collector = new RowCollector(mapping);
   let result: Awaited<ReturnType<typeof searchPeople>>;
   try {
-    const search = await preparePeopleSearch(connection, query, log);
+    const search = await preparePeopleSearch(connection, query, log, { suggestForMapped: options.checkSchema });
     // A misspelt mapped attribute shows as an empty column (the fill table warns); --verbose says which.
     if (options.checkSchema) for (const unknown of search.unknownMapped) log.warn(`${fieldsFile}: ${describeUnknown(unknown)}`);
     result = await searchPeople(connection, search, (record) => collector.add(record), log);

@@ -40,7 +40,7 @@ describe('roster against OpenLDAP with ppolicy and memberof', function () {
     expect(run.stdout).to.include(
       'left out, expired (shadowExpire): 2, e.g. uid=expired1,ou=People,dc=example,dc=org; uid=expired2,ou=People,dc=example,dc=org',
     );
-    expect(run.stderr).to.include(': OpenLDAP with ppolicy');
+    expect(run.stderr).to.include(`${ldap.ldapsUrl}: OpenLDAP with ppolicy (from its root DSE)`);
   });
 
   it('reads attributes named by any of their names (rfc822Mailbox, surname…), whatever name the server answers with', async () => {
@@ -126,7 +126,7 @@ describe('roster against OpenLDAP with posix accounts and no ppolicy', function 
     expect(run.csv).to.equal(expected.csv);
     expect(await ldapsearchCount(ldap, PEOPLE_DN, enabledFilter('shadow'))).to.equal(expected.rows);
     expect(run.stdout).to.include('left out, expired (shadowExpire): 2');
-    expect(run.stderr).to.include(': OpenLDAP without ppolicy');
+    expect(run.stderr).to.include(`${ldap.ldapsUrl}: OpenLDAP without ppolicy (from its root DSE)`);
   });
 
   it('refuses accountState "ppolicy" where the overlay is not loaded (exit 2), naming the server', async () => {
