@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOSTS_GROUP, PEOPLE_DN, enabledFilter, expectedExport, isHost, stateLdif, type Flavour, type Mapping } from '../harness/account-fixture.js';
+import { HOSTS_GROUP, PEOPLE_DN, enabledFilter, expectedExport, isHost, type Flavour, type Mapping } from '../harness/account-fixture.js';
+import { stateLdif } from '../harness/account-ldif.js';
 import { runRoster, workspace } from '../harness/cli.js';
 import { requireBinary } from '../harness/daemon.js';
 import { DEFAULT_LDAP_FIELDS, configFor, initFor, ldapsearchCount, rosterWith } from '../harness/initSetup.js';
