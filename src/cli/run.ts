@@ -2,7 +2,7 @@
 // exit code. A failure is reported by platform/log/failure.ts, the one place errors become exit codes.
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ExitCode } from '../platform/errors.js';
+import { errnoText, ExitCode } from '../platform/errors.js';
 import { useSecretsDirectory } from '../config/secrets.js';
 import type { RosterConfig } from '../config/types.js';
 import { writeFileAtomic } from '../platform/atomicWrite.js';
@@ -133,10 +133,20 @@ function onStopSignal(stop: (signal: NodeJS.Signals, exitCode: ExitCode) => void
 function saveReport(report: RunReport, reportFile: string | undefined, log: Logger): void {
   const { stateDir, ...content } = report;
   const json = redact(`${JSON.stringify(content, null, 2)}\n`);
-  try {
-    if (reportFile !== undefined) writeFileAtomic(resolve(reportFile), json);
-    if (stateDir !== undefined) writeRunReport(stateDir, report, JSON.parse(json));
-  } catch (error) {
-    log.warn(`could not write the run report: ${(error as Error).message}`);
+  // Each on its own: the state folder's copy is what `roster status` and the next run read, so a
+  // --report path that cannot be written must not cost it.
+  if (stateDir !== undefined) {
+    try {
+      writeRunReport(stateDir, report, JSON.parse(json));
+    } catch (error) {
+      log.warn(`could not write the run report: ${(error as Error).message}`);
+    }
+  }
+  if (reportFile !== undefined) {
+    try {
+      writeFileAtomic(resolve(reportFile), json);
+    } catch (error) {
+      log.warn(`could not write the run report ${resolve(reportFile)} (--report): ${errnoText(error)}`);
+    }
   }
 }

@@ -82,7 +82,7 @@ export function planPush(config: RosterConfig, targets: readonly PlannedTarget[]
 
 /** The SITE values the service accepted in the last push; none when it rejected rows without naming them. */
 function acceptedSites(last: LastPush | undefined): Set<string> | undefined {
-  if (last === undefined || last.unidentifiedRejections > 0) return undefined;
+  if (last === undefined || last.unidentifiedRejections > 0 || last.rejectionsUncounted) return undefined;
   const accepted = new Set(siteCounts(last.rows).keys());
   accepted.delete('');
   return accepted;

@@ -123,6 +123,10 @@ async function pushToTarget(
       log.warn(
         `${target.name}: the service rejected ${unidentified} rows of the last push without naming them: the predictions below may be off by that many, and only "sites" says which SITE values are known`,
       );
+    } else if (planned.last?.rejectionsUncounted) {
+      log.warn(
+        `${target.name}: the service reported rows it did not take in the last push without saying which or how many: the predictions below may be off, and only "sites" says which SITE values are known`,
+      );
     }
     Object.assign(result, {
       rows: rows.length,
@@ -163,11 +167,14 @@ async function pushToTarget(
     // the result line only says what was not sent, so a refusal is not printed twice.
     const failure = reportFailure(error, log, false);
     if (error instanceof PushNotRecordedError) {
+      // What the service reported of this push (exit 9's problems) still needs saying after it.
       return {
         ...result,
         exitCode: failure.exitCode,
         recorded: false,
         message: `${target.name}: uploaded ${summary}, but not recorded as the last push (see above)`,
+        reason: [failure.message, result.reason].filter((part) => part !== undefined).join('\n'),
+        hint: [failure.hint, result.hint].filter((part) => part !== undefined).join(' '),
       };
     }
     const refused = error instanceof SafetyRefusal;

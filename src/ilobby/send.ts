@@ -24,6 +24,9 @@ export interface UploadFields {
   serviceDisabled?: number;
   /** When the service took only part of the file: the rows recorded as the last push. */
   recordedRows?: number;
+  /** What the service reported (exit 9) and what to try, so that a push that then cannot be recorded (exit 8) still says it. */
+  reason?: string;
+  hint?: string;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function sendAndRecord(
     ...(findings.rejected.length > 0 ? { rejected: findings.rejected } : {}),
     ...(findings.serviceDisabled === undefined ? {} : { serviceDisabled: findings.serviceDisabled }),
     ...(accepted === undefined ? {} : { recordedRows: accepted.rows.length }),
+    ...(findings.problems.length === 0 ? {} : { reason: findings.problems.join('\n'), hint: findings.hints.join(' ') }),
   });
   // The service's account of what it took is the baseline: the next run's predictions match it.
   settlePush(
@@ -74,7 +78,12 @@ export async function sendAndRecord(
     lastPush,
     accepted === undefined
       ? undefined
-      : { bytes: csvBytes(accepted.rows, { bom: config.csv.bom }), rows: accepted.rows.length, unidentifiedRejections: accepted.unidentifiedRejections },
+      : {
+          bytes: csvBytes(accepted.rows, { bom: config.csv.bom }),
+          rows: accepted.rows.length,
+          unidentifiedRejections: accepted.unidentifiedRejections,
+          ...(accepted.uncounted ? { rejectionsUncounted: true as const } : {}),
+        },
   );
   return findings;
 }

@@ -101,10 +101,46 @@ function folded(name: string): string {
   return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** `"Montréal" (903 rows; nearest known name: Montreal)`. */
+/** `"Montréal" (903 rows; nearest known name: "Montreal", which differs only in accents)`. */
 export function describeUnknownSite(unknown: UnknownSite): string {
-  const nearest = unknown.nearest === undefined ? 'no known name is close' : `nearest known name: ${unknown.nearest}`;
-  return `${quoted(unknown.site)} (${unknown.rows} row${unknown.rows === 1 ? '' : 's'}; ${nearest})`;
+  const rows = `${unknown.rows} row${unknown.rows === 1 ? '' : 's'}`;
+  if (unknown.nearest === undefined) return `${quoted(unknown.site)} (${rows}; no known name is close)`;
+  const difference = howItDiffers(unknown.site, unknown.nearest);
+  return `${quoted(unknown.site)} (${rows}; nearest known name: ${quoted(unknown.nearest)}${difference === undefined ? '' : `, ${difference}`})`;
+}
+
+/**
+ * What tells a value from a known name that looks the same: both are shown quoted, and a tired
+ * admin cannot see a trailing space or an accent written as a separate mark.
+ */
+function howItDiffers(value: string, name: string): string | undefined {
+  if (value.normalize('NFC') === name.normalize('NFC'))
+    return `the same text in another Unicode form: ${unicodeForm(value)}, the known name ${unicodeForm(name)}`;
+  const spaced = (text: string) => text.normalize('NFC').trim().replace(/\s+/g, ' ');
+  if (spaced(value) === spaced(name)) return 'which differs only in spaces';
+  if (spaced(value).toLowerCase() === spaced(name).toLowerCase()) return 'which differs only in letter case';
+  if (folded(spaced(value)) === folded(spaced(name))) return 'which differs only in accents';
+  return undefined;
+}
+
+/** NFC (accented letters as one character, as typed on most systems), NFD (accents as separate marks), or mixed. */
+function unicodeForm(text: string): string {
+  if (text === text.normalize('NFC')) return 'NFC';
+  return text === text.normalize('NFD') ? 'NFD' : 'mixed forms';
+}
+
+/**
+ * `"Montre\u0301al": "Montreal"`: a fields.config.json `map` entry for a refused value, written so
+ * that it can be pasted: accent marks and invisible characters as JSON escapes.
+ */
+export function mapExample(unknown: readonly UnknownSite[]): string {
+  const example = unknown.find((site) => site.nearest !== undefined) ?? unknown[0];
+  if (example === undefined) return '"Montréal": "Montreal"';
+  return `${jsonText(example.site)}: ${example.nearest === undefined ? '"<the portal\'s name>"' : jsonText(example.nearest)}`;
+}
+
+function jsonText(text: string): string {
+  return JSON.stringify(text).replace(/[\p{M}\p{Cf}\p{Zl}\p{Zp}\u00a0]/gu, (mark) => `\\u${mark.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `Toronto 586, Montreal 579, (empty) 1`. */
@@ -141,7 +177,7 @@ export function siteRefusal(
   const portal = `spelt exactly as the portal has it (${PORTAL_SITES})`;
   const hint = needsSites
     ? `List the portal's site names in ${target.sitesKey}, ${portal}; then push again. --force does not override this.`
-    : `Correct the SITE in the directory or map it in fields.config.json (SITE: "map": { "Montréal": "Montreal" }); a site the portal really has goes in ${target.sitesKey}, ${portal}. --force does not override this.`;
+    : `Correct the SITE in the directory or map it in fields.config.json (SITE: "map": { ${mapExample([...sites.unknown, ...unrouted])} }); a site the portal really has goes in ${target.sitesKey}, ${portal}. --force does not override this.`;
   return {
     message: `${target.name}: refused:${reasons.length === 1 ? ` ${reasons[0]}` : `\n  - ${reasons.join('\n  - ')}`}`,
     hint,

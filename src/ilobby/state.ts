@@ -18,6 +18,8 @@ export interface LastPush {
   unsettled: boolean;
   /** Rows the service rejected in that push without saying which: the file holds them, the service does not. */
   unidentifiedRejections: number;
+  /** The service said it rejected rows of that push without saying which or how many. */
+  rejectionsUncounted: boolean;
   /** Something the operator should know about this baseline (it could not be checked). */
   warning?: string;
 }
@@ -39,6 +41,7 @@ export function readLastPush(stateDir: string, target: string): LastPush | undef
     file: stored.file,
     unsettled: stored.unsettled,
     unidentifiedRejections: record?.unidentifiedRejections ?? 0,
+    rejectionsUncounted: record?.rejectionsUncounted === true,
     ...(warning === undefined ? {} : { warning }),
   };
 }

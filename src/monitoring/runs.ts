@@ -28,8 +28,6 @@ export interface TargetRun {
 
 const PUSH_COMMANDS = new Set(['sync', 'upload', 'officevibe-push']);
 const EXIT_REFUSED = 4;
-/** Pushed, but the service rejected rows or disabled more people than predicted: not a success. */
-const EXIT_SERVICE_PROBLEMS = 9;
 
 /**
  * The push attempts a report records, one per target. A run that failed before it reached the
@@ -90,8 +88,13 @@ export function readTargetRuns(stateDir: string, ilobbyTargets: readonly string[
   return readRunReports(stateDir).flatMap(({ file, report }) => targetRunsOf(report, file, ilobbyTargets));
 }
 
+/**
+ * A push is a success only when nothing went wrong with it: one the service reported problems with
+ * (exit 9) or that roster could not record (exit 8, which may hide rejected rows too) reached the
+ * service but needs someone to look, as its notification (failure) says.
+ */
 function resultOf(exitCode: number, pushed: boolean): RunResult {
-  if (pushed && exitCode !== EXIT_SERVICE_PROBLEMS) return 'success';
+  if (pushed && exitCode === 0) return 'success';
   return exitCode === EXIT_REFUSED ? 'refused' : 'failed';
 }
 

@@ -78,4 +78,22 @@ describe('a last push that cannot be a real push (roster upload)', function () {
     expect(unvouched.code, unvouched.all).to.equal(0);
     expect(unvouched.stderr).to.include('has no record of its row count and checksum (written by an earlier roster) and no run report counts its rows');
   });
+
+  it('refuses a state folder that lost its last-push.csv but kept its record: not a first push, a damaged state (exit 2)', async () => {
+    const { service, dir, lastPush } = await pushedOnce();
+    rmSync(lastPush);
+    writeFileSync(join(dir, 'hr.csv'), csv(people.slice(0, 8)));
+    for (const args of [['--dry-run'], ['--first-push']]) {
+      const run = await upload(dir, args);
+      expect(run.code, run.all).to.equal(2);
+      expect(run.stderr).to.include(`${lastPush} is missing, but last-push.record.json beside it records a push of 20 rows`);
+      expect(run.stderr).not.to.include('first push to ilobby');
+    }
+    expect(service.uploads).to.have.length(1);
+    // Deleting the record as well, as the hint says, starts over: a first push again.
+    rmSync(join(dir, 'state', 'ilobby', 'last-push.record.json'));
+    const over = await upload(dir, ['--dry-run']);
+    expect(over.code, over.all).to.equal(4);
+    expect(over.stderr).to.include('this is the first push to ilobby');
+  });
 });

@@ -5,7 +5,7 @@
 // and the last push holds what the service accepted, so the next prediction matches the service.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoster, workspace } from '../harness/cli.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../harness/notifyReceivers.js';
@@ -137,6 +137,41 @@ describe("the service's answer (roster upload against the iLobby sandbox)", func
     expect((await status(dir)).code).not.to.equal(0);
   });
 
+  it('a --report that cannot be written after exit 9 is a warning, and the state folder still records the run: status is not OK', async () => {
+    const service = await sandbox();
+    const dir = folder(service);
+    writeFileSync(join(dir, 'hr.csv'), csv([...toronto, ...ottawa]));
+    const run = await uploadIn(dir, 'hr.csv', ['--first-push', '--report', join(dir, 'no-such-folder', 'report.json')]);
+    expect(run.code, run.all).to.equal(9);
+    expect(run.stderr).to.match(/warn: could not write the run report .*no-such-folder\/report\.json/);
+    const judged = await status(dir);
+    expect(judged.code, judged.all).not.to.equal(0);
+    expect(JSON.parse(judged.stdout)).to.deep.nested.include({ 'targets[0].lastRun.exitCode': 9 });
+  });
+
+  it('rows rejected and the push not recorded (exit 8): status does not call the run a success', async () => {
+    const service = await sandbox();
+    const dir = folder(service);
+    expect((await upload(dir, toronto, ['--first-push'])).code).to.equal(0);
+    const file = join(dir, 'state', 'ilobby', 'last-push.csv');
+    service.afterNextUpload(() => {
+      rmSync(file);
+      mkdirSync(join(file, 'in-the-way'), { recursive: true });
+    });
+    const posted = hook.posts.length;
+    const run = await upload(dir, [...toronto, ...ottawa]);
+    expect(run.code, run.all).to.equal(8);
+    expect(run.stderr).to.include('the service rejected 4 of 10 rows');
+    // The notification says what failed, and what the service said, not only "pushed".
+    const notice = notices().slice(posted);
+    expect(notice.map((n) => n.event)).to.deep.equal(['failure']);
+    expect(notice[0]!.targets[0]!.reason).to.include('the upload went through, but roster could not record it as the last push');
+    expect(notice[0]!.targets[0]!.reason).to.include('the service rejected 4 of 10 rows');
+    const judged = await status(dir);
+    expect(judged.code, judged.all).not.to.equal(0);
+    expect(JSON.parse(judged.stdout)).to.deep.nested.include({ 'targets[0].lastRun.result': 'failed', 'targets[0].lastRun.exitCode': 8 });
+  });
+
   it('an empty answer is taken as accepted, with a warning that the service said nothing', async () => {
     const service = await sandbox();
     service.answerUploadsAs('empty');
@@ -145,6 +180,79 @@ describe("the service's answer (roster upload against the iLobby sandbox)", func
     expect(run.code, run.all).to.equal(0);
     expect(run.stderr).to.include('warn: ilobby: the service answered with an empty object: it said nothing about what it did with the file');
     expect(existsSync(join(dir, 'state', 'ilobby', 'last-push.csv'))).to.equal(true);
+  });
+
+  // Shapes a service may use that say more than their keys at first sight (each answered once, to
+  // a second push of the same six Toronto rows, after a clean first push).
+  const misreadable: Array<[string, unknown, number, RegExp]> = [
+    ['a rejected count written as a string', { rejectedCount: '2' }, 9, /the service rejected 2 of 6 rows/],
+    ['a disable count written as a string', { disabled: '3' }, 9, /the service says it disabled 3 people; roster predicted 0/],
+    ['the people disabled as a list', { deactivatedUsers: ['x@example.org', 'y@example.org'] }, 9, /the service says it disabled 2 people; roster predicted 0/],
+    ['success written as the string "false"', { success: 'false' }, 6, /an answer saying success: "false"/],
+    ['a status that says the upload completed with errors', { status: 'completed_with_errors', processed: 6 }, 9, /status "completed_with_errors"/],
+    ['a status that says it was partly done', { result: { status: 'PartialSuccess' } }, 9, /status "PartialSuccess"/],
+    ['errors given as text', { errors: 'Row 3: unknown site' }, 9, /errors: "Row 3: unknown site"/],
+    ['an errorCode of "0" next to success: true', { success: true, errorCode: '0', errors: [] }, 0, /uploaded 6 rows/],
+    ['an error named "None"', { error: 'None', received: 6 }, 0, /uploaded 6 rows/],
+  ];
+  for (const [what, answer, exit, said] of misreadable) {
+    it(`reads ${what} (${JSON.stringify(answer)}): exit ${exit}`, async () => {
+      const service = await sandbox();
+      const dir = folder(service);
+      expect((await upload(dir, toronto, ['--first-push'])).code).to.equal(0);
+      service.answerNextUploadsWith(1, answer);
+      const run = await upload(dir, toronto);
+      expect(run.code, run.all).to.equal(exit);
+      expect(run.all).to.match(said);
+      if (exit === 9) expect((await status(dir)).code).not.to.equal(0);
+    });
+  }
+
+  it('a status saying rows failed without naming them: the last push vouches for no SITE value until a clean push', async () => {
+    const service = await sandbox();
+    const dir = folder(service);
+    service.answerNextUploadsWith(1, { status: 'completed_with_errors' });
+    const run = await upload(dir, [...toronto, ...ottawa], ['--first-push']);
+    expect(run.code, run.all).to.equal(9);
+    expect(run.stderr).to.include('did not say which rows or how many');
+    expect(report(dir).targets[0]).to.deep.include({ exitCode: 9, recordedRows: 10 });
+    // Ottawa is no longer in sites: the last push, which the service may not have taken whole, does not vouch for it.
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(uploadConfig(service, { sites: ['Toronto'] }, { safety: { maxDisablePercent: 100 } })));
+    const next = await upload(dir, [...toronto, ...ottawa], ['--dry-run']);
+    expect(next.code, next.all).to.equal(4);
+    expect(next.stderr).to.include('the service reported rows it did not take in the last push without saying which or how many');
+    expect(next.stderr).to.include('"Ottawa" (4 rows');
+  });
+
+  it('an answer over a megabyte (thousands of rejected rows listed) is read whole, not taken for a page in front of the service', async () => {
+    const service = await sandbox();
+    const dir = folder(service);
+    const many = Array.from({ length: 12000 }, (_, i) => person(`ottawa${String(i).padStart(5, '0')}`, 'Ottawa'));
+    const run = await upload(dir, [...toronto, ...many], ['--first-push']);
+    expect(JSON.stringify(service.uploads[0]!.response).length).to.be.above(1024 * 1024);
+    expect(run.code, run.all).to.equal(9);
+    expect(run.stderr).to.include('the service rejected 12000 of 12006 rows');
+    expect(lastPush(dir)).to.equal(csv(toronto));
+  });
+
+  it('rows the service names that were not in the file sent are said to be so, and the rest of the file is kept', async () => {
+    const service = await sandbox();
+    const dir = folder(service);
+    expect((await upload(dir, toronto, ['--first-push'])).code).to.equal(0);
+    service.answerNextUploadsWith(1, {
+      errors: [
+        { email: 'T1@example.org', message: 'unknown SITE' },
+        { email: 'stranger@example.org', message: 'unknown SITE' },
+        { line: 40, message: 'unknown SITE' },
+      ],
+    });
+    const run = await upload(dir, toronto);
+    expect(run.code, run.all).to.equal(9);
+    expect(run.stderr).to.include('the service rejected 1 of 6 rows');
+    expect(run.stderr).to.include('it also names 2 rows that were not in the file sent ("stranger@example.org", line 40)');
+    expect(report(dir).targets[0]).to.deep.include({ rejectedRows: 1, recordedRows: 5 });
+    expect(run.stderr).not.to.match(/did not name/);
+    expect(lastPush(dir)).to.equal(csv(toronto.slice(1)));
   });
 
   it('an answer naming an error (responseStatus.errorCode) is a failed upload: exit 6, the last push as it was', async () => {

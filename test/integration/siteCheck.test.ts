@@ -34,7 +34,7 @@ describe('SITE values checked before any push (roster upload)', function () {
       const run = await upload(dir, lines, args);
       expect(run.code, run.all).to.equal(4);
       expect(run.stderr).to.include('error: ilobby: refused: SITE values ilobby does not know');
-      expect(run.stderr).to.include('"Montréal" (2 rows; nearest known name: Montreal)');
+      expect(run.stderr).to.include('"Montréal" (2 rows; nearest known name: "Montreal", which differs only in accents)');
       expect(run.stderr).to.include('--force does not override this');
       expect(run.stdout).to.include('ilobby: refused, nothing sent: 5 rows');
     }
@@ -67,7 +67,20 @@ describe('SITE values checked before any push (roster upload)', function () {
     const uploads = service.uploads.length;
     const typo = await upload(dir, [...staff, person('linus', 'Toronto'), person('ken', 'toronto')]);
     expect(typo.code, typo.all).to.equal(4);
-    expect(typo.stderr).to.include('"toronto" (1 row; nearest known name: Toronto)');
+    expect(typo.stderr).to.include('"toronto" (1 row; nearest known name: "Toronto", which differs only in letter case)');
     expect(service.uploads.length).to.equal(uploads);
+  });
+
+  it('says how a value differs from a known name that looks the same (Unicode form, spaces), and how to map it', async () => {
+    const service = await startSandbox({ sites: ['Toronto', 'Montréal'] });
+    const nfd = 'Montréal'.normalize('NFD');
+    const dir = folder(service, { sites: ['Toronto ', 'Montréal'] });
+    const run = await upload(dir, [person('ada', 'Toronto'), person('pierre', nfd)], ['--first-push']);
+    expect(run.code, run.all).to.equal(4);
+    expect(run.stderr).to.include(`"${nfd}" (1 row; nearest known name: "Montréal", the same text in another Unicode form: NFD, the known name NFC)`);
+    expect(run.stderr).to.include('"Toronto" (1 row; nearest known name: "Toronto ", which differs only in spaces)');
+    // The example is the refused value itself, written so that it can be pasted into fields.config.json.
+    expect(run.stderr).to.include('(SITE: "map": { "Montre\\u0301al": "Montréal" })');
+    nothingAsked(service);
   });
 });

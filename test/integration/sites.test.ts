@@ -81,7 +81,7 @@ describe('per-site iLobby targets', function () {
     const dir = workspace({ 'config.json': misspelt });
     const env = { TORONTO_SECRET: 'toronto-secret-1', MONTREAL_SECRET: 'montreal-secret-2' };
     const montreal = rowsOf('Montreal').length;
-    const shown = `in no target's sites: "Montreal" (${montreal} rows; nearest known name: Montréal)`;
+    const shown = `in no target's sites: "Montreal" (${montreal} rows; nearest known name: "Montréal", which differs only in accents)`;
 
     const exported = await rosterIn(ad(), dir, ['export'], env);
     expect(exported.code, exported.all).to.equal(0);

@@ -45,6 +45,28 @@ describe('what the service took of a push', () => {
     expect(findings.problems[0]).to.match(/3 of them the service did not name, so the last push records them too/);
   });
 
+  it('tells apart the rows it names that were never sent (an email not in the file, a line past its end)', () => {
+    const rejected = [
+      { email: 'a@x.org', message: 'bad' },
+      { email: 'nobody@x.org', message: 'bad' },
+      { line: 99, message: 'bad' },
+    ];
+    const findings = serviceFindings('ilobby', sent, answer({ rejectedCount: 3, rejected }), 0);
+    expect(findings.rejectedCount).to.equal(1);
+    expect(emails(findings.accepted?.rows)).to.deep.equal(['b@x.org', 'c@x.org', 'd@x.org']);
+    expect(findings.accepted?.unidentifiedRejections).to.equal(0);
+    expect(findings.problems[0]).to.match(/rejected 1 of 4 rows: .*; it also names 2 rows that were not in the file sent \("nobody@x\.org", line 99\)/);
+    // Never more unnamed rows than the file holds.
+    expect(serviceFindings('ilobby', sent, answer({ rejectedCount: 900 }), 0).accepted?.unidentifiedRejections).to.equal(4);
+  });
+
+  it('keeps the whole file, vouching for nothing, when the service says rows failed without a count', () => {
+    const findings = serviceFindings('ilobby', sent, answer({ uncounted: 'status "completed_with_errors"' }), 0);
+    expect(findings.accepted).to.deep.include({ unidentifiedRejections: 0, uncounted: true });
+    expect(findings.accepted?.rows.length).to.equal(4);
+    expect(findings.problems[0]).to.match(/says status "completed_with_errors", but it did not say which rows or how many/);
+  });
+
   it('quotes what the service says, so a control character cannot act on the log', () => {
     const findings = serviceFindings('ilobby', sent, answer({ rejectedCount: 1, rejected: [{ line: 2, message: 'bad\r\n2026-01-01 ERROR forged' }] }), 0);
     expect(findings.problems[0]).to.include('line 2: "bad\\r\\n2026-01-01 ERROR forged"');

@@ -264,4 +264,35 @@ describe('notification messages', () => {
       ].join('\n'),
     );
   });
+
+  it("a push roster could not record says so and why, with what the service reported; the service's disable count beats the prediction", () => {
+    const pushed = {
+      command: 'sync',
+      startedAt: report.startedAt,
+      exitCode: 8,
+      targets: [
+        {
+          target: 'ilobby',
+          outcome: 'uploaded',
+          exitCode: 8,
+          rows: 10,
+          added: 0,
+          changed: 0,
+          disabled: 0,
+          serviceDisabled: 4,
+          reason: 'ilobby: the upload went through, but roster could not record it as the last push (last-push.csv in /state/ilobby): EROFS',
+          hint: 'Make the state folder writable again.',
+        },
+      ],
+    };
+    const { subject, text } = emailMessage(noticeOf('failure', pushed, where));
+    expect(subject).to.equal('[roster] roster sync FAILED on sync01 (exit 8)');
+    expect(text).to.include(
+      [
+        'ilobby: pushed, but not recorded as the last push (exit 8): 10 rows (0 added, 0 changed, 4 disabled by the service (roster predicted 0))',
+        '  why: ilobby: the upload went through, but roster could not record it as the last push (last-push.csv in /state/ilobby): EROFS',
+        '  what to try: Make the state folder writable again.',
+      ].join('\n'),
+    );
+  });
 });

@@ -22,7 +22,7 @@ describe('push records', () => {
   });
 
   it('accept, after the service took part of a push, the file it accepted and the file as sent', () => {
-    const record = pushRecordOf(cut, 1, 0, pushRecordOf(full, 3));
+    const record = pushRecordOf(cut, 1, {}, pushRecordOf(full, 3));
     expect(record.sent).to.deep.include({ rows: 3, bytes: full.length });
     expect(checkRecordedPush(FILE, cut, 1, [record], none)).to.deep.equal({ record });
     expect(checkRecordedPush(FILE, full, 3, [record], none)).to.deep.equal({ record });

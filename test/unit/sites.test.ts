@@ -1,7 +1,7 @@
 // SITE values checked before any push: which target receives a row, which values a target does not
 // know, the nearest known name, and the refusal's words.
 import { expect } from 'chai';
-import { checkSites, nearestSite, siteCounts, siteRefusal, type SiteTarget } from '../../src/ilobby/sites.js';
+import { checkSites, describeUnknownSite, mapExample, nearestSite, siteCounts, siteRefusal, type SiteTarget } from '../../src/ilobby/sites.js';
 import { row } from '../harness/rows.js';
 
 const counts = (sites: Record<string, number>) => new Map(Object.entries(sites));
@@ -58,7 +58,7 @@ describe('SITE values', () => {
     expect(check.unroutedEmpty).to.equal(1);
     const refusal = siteRefusal({ ...targets[0]!, sitesKey: 'ilobby[0].sites', firstPush: false }, check.targets[0]!, check.unrouted);
     expect(refusal?.message).to.equal(
-      `toronto: refused: SITE values no target's sites name, so their rows would go to no address book (and a target that held those people would disable them): "Montréal" (2 rows; nearest known name: Montreal)`,
+      `toronto: refused: SITE values no target's sites name, so their rows would go to no address book (and a target that held those people would disable them): "Montréal" (2 rows; nearest known name: "Montreal", which differs only in accents)`,
     );
   });
 
@@ -66,5 +66,23 @@ describe('SITE values', () => {
     const check = checkSites(counts({ Toronto: 5, Ottawa: 1 }), [target('all', undefined, ['Toronto']), target('toronto', ['Toronto'])]);
     expect(check.targets[0]!.unknown).to.deep.equal([{ site: 'Ottawa', rows: 1 }]);
     expect(check.unrouted).to.deep.equal([]);
+  });
+
+  it('says how a value differs from a nearest name that looks the same, and writes a map entry that can be pasted', () => {
+    const nfd = 'Montréal'.normalize('NFD');
+    expect(describeUnknownSite({ site: nfd, rows: 3, nearest: 'Montréal' })).to.equal(
+      `"${nfd}" (3 rows; nearest known name: "Montréal", the same text in another Unicode form: NFD, the known name NFC)`,
+    );
+    expect(describeUnknownSite({ site: 'Head  Office', rows: 1, nearest: 'Head Office' })).to.match(/which differs only in spaces\)$/);
+    expect(describeUnknownSite({ site: 'MONTREAL', rows: 1, nearest: 'Montreal' })).to.match(/which differs only in letter case\)$/);
+    expect(describeUnknownSite({ site: 'Montreal', rows: 1, nearest: 'Montréal' })).to.match(/which differs only in accents\)$/);
+    expect(describeUnknownSite({ site: 'Toronto Est', rows: 1, nearest: 'Toronto' })).to.equal('"Toronto Est" (1 row; nearest known name: "Toronto")');
+    expect(
+      mapExample([
+        { site: 'Ottawa', rows: 1 },
+        { site: nfd, rows: 1, nearest: 'Montréal' },
+      ]),
+    ).to.equal('"Montre\\u0301al": "Montréal"');
+    expect(mapExample([{ site: 'Ottawa', rows: 1 }])).to.equal('"Ottawa": "<the portal\'s name>"');
   });
 });

@@ -45,8 +45,12 @@ describe("the upload endpoint's answer", () => {
     expect(problem(read({ status: 'blocked' }))).to.equal('an answer with status "blocked"');
     expect(problem(read({ result: { status: 'Failed' } }))).to.equal('an answer with status "Failed"');
     expect(problem(read({ errorCode: 500 }))).to.equal('an error answer (errorCode)');
-    // Not errors: a status that is fine, a success, an empty responseStatus, an error list.
+    expect(problem(read({ Success: 'False' }))).to.equal('an answer saying Success: "False"');
+    // Not errors: a status that is fine, a success, an empty responseStatus, an error list, the words services write for "no error".
     expect(read({ status: 'completed', success: true, responseStatus: {}, error: null })).to.include({ accepted: true });
+    for (const none of ['0', 'None', 'OK', 'null', 'no_error', ''])
+      expect(read({ error: none, errorCode: none, responseStatus: { errorCode: none } }), none).to.include({ accepted: true, rejectedCount: 0 });
+    expect(read({ errorMessage: 'none' })).not.to.have.property('uncounted');
   });
 
   it('finds rejected rows under any key with error, fail, reject or invalid, at the top or one level down', () => {
@@ -78,14 +82,25 @@ describe("the upload endpoint's answer", () => {
         { line: 12, message: '' },
       ],
     });
+    // Counts written as text, as some services serialise numbers.
+    expect(read({ rejectedCount: '3', errors: '0' })).to.include({ rejectedCount: 3 });
     // Deeper than one level is not read.
     expect(read({ a: { b: { errors: [1] } } })).to.include({ rejectedCount: 0 });
     // An item that says nothing recognisable is kept as its JSON.
     expect(read({ errors: [{ code: 17 }] })).to.deep.include({ rejected: [{ message: '{"code":17}' }] });
   });
 
+  it('says rows were rejected without a count when a status names errors or a partial success, or errors are text', () => {
+    expect(read({ status: 'completed_with_errors' })).to.include({ accepted: true, rejectedCount: 0, uncounted: 'status "completed_with_errors"' });
+    expect(read({ result: { Status: 'PartiallySucceeded' } })).to.include({ uncounted: 'Status "PartiallySucceeded"' });
+    expect(read({ validationErrors: 'Row 3: unknown site' })).to.include({ uncounted: 'validationErrors: "Row 3: unknown site"' });
+    expect(read({ status: 'completed', errors: '' })).not.to.have.property('uncounted');
+  });
+
   it("reads the service's own disable count under a key with disabled or deactivated", () => {
     expect(read({ disabled: 7 })).to.include({ disabled: 7 });
+    expect(read({ disabled: '7' })).to.include({ disabled: 7 });
+    expect(read({ result: { deactivatedUsers: ['a@x.org', 'b@x.org'] } })).to.include({ disabled: 2 });
     expect(read({ result: { deactivatedCount: 2 } })).to.include({ disabled: 2 });
     expect(read({ created: 1 })).not.to.have.property('disabled');
   });

@@ -14,6 +14,12 @@ import { describeTransportFailure } from '../../platform/http/failures.js';
 import { readUploadAnswer, type AcceptedAnswer } from './answer.js';
 
 const UPLOAD_TIMEOUT_MS = 300_000;
+/**
+ * The most of the upload's answer roster reads. An answer that lists every rejected row with the
+ * service's message runs to a few hundred bytes a row: a megabyte for a few thousand rows, which
+ * a misspelt site can reject in a large company.
+ */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 export interface UploadResult {
   status: number;
@@ -57,6 +63,7 @@ export async function uploadCsv(
           body: () => form,
           tls,
           timeoutMs: attemptTimeoutMs(UPLOAD_TIMEOUT_MS, timeLeftMs),
+          maxBodyBytes: MAX_ANSWER_BYTES,
         });
       },
       log,
@@ -71,6 +78,12 @@ export async function uploadCsv(
   }
   const answer = excerpt(response.body);
   if (response.status >= 200 && response.status < 300) {
+    if (response.truncated) {
+      throw new ServiceError(
+        `${target.name}: the upload endpoint answered HTTP ${response.status} with more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, which roster does not read whole, so it cannot tell what the service took: ${answer}`,
+        { hint: 'Keep this log and ask iLobby what the answer means. The last push is not updated.' },
+      );
+    }
     const reading = readUploadAnswer(response.headers, response.body);
     if (reading.accepted) return { status: response.status, answer, reading };
     throw new ServiceError(

@@ -13,6 +13,8 @@ export interface TargetNotice {
   added?: number;
   changed?: number;
   disabled?: number;
+  /** After an upload: how many people the service says it disabled, when it says. */
+  serviceDisabled?: number;
   /** No earlier push to compare with: how many it disables was unknown. */
   firstPush?: boolean;
   disabledExamples?: string[];
@@ -37,6 +39,8 @@ export interface Notice {
 }
 
 const PEOPLE_SHOWN = 5;
+/** Exit 8: pushed, but roster could not record the push. */
+const NOT_RECORDED = 8;
 /** Exit 9: pushed, but the service rejected rows or disabled more people than predicted. */
 const SERVICE_PROBLEMS = 9;
 const EVENT_WORDS: Record<Notice['event'], string> = {
@@ -71,6 +75,7 @@ export function noticeOf(
       added: count(t.added),
       changed: count(t.changed),
       disabled: count(t.disabled),
+      serviceDisabled: count(t.serviceDisabled),
       ...(t.firstPush === true ? { firstPush: true } : {}),
       disabledExamples: Array.isArray(t.disabledExamples) ? t.disabledExamples.filter((e): e is string => typeof e === 'string') : undefined,
       reason: text(t.reason),
@@ -100,13 +105,21 @@ export function summaryLines(notice: Notice): string[] {
   if (notice.targets.length === 0 && notice.error !== undefined) lines.push(`Nothing was sent: ${notice.error}`);
   for (const t of notice.targets) {
     const fate = t.outcome === 'uploaded' ? 'disabled' : 'to be disabled';
-    const disabled = t.firstPush === true ? `${fate}: ${UNKNOWN_BEFORE_FIRST_PUSH}` : `${t.disabled ?? 0} ${fate}`;
+    // After an upload, the service's own count where it gives one: roster's was a prediction.
+    const disabled =
+      t.outcome === 'uploaded' && t.serviceDisabled !== undefined && t.serviceDisabled !== t.disabled
+        ? `${t.serviceDisabled} disabled by the service (roster predicted ${t.firstPush === true ? UNKNOWN_BEFORE_FIRST_PUSH : (t.disabled ?? 0)})`
+        : t.firstPush === true
+          ? `${fate}: ${UNKNOWN_BEFORE_FIRST_PUSH}`
+          : `${t.disabled ?? 0} ${fate}`;
     const counts = t.rows === undefined ? '' : `${t.rows} rows (${t.added ?? 0} added, ${t.changed ?? 0} changed, ${disabled})`;
     const what =
       t.outcome === 'uploaded'
         ? t.exitCode === SERVICE_PROBLEMS
           ? `pushed, but the service reported problems (exit ${t.exitCode})`
-          : 'pushed'
+          : t.exitCode === NOT_RECORDED
+            ? `pushed, but not recorded as the last push (exit ${t.exitCode})`
+            : 'pushed'
         : t.outcome === 'refused'
           ? 'refused, nothing sent'
           : `${t.outcome} (exit ${t.exitCode})`;

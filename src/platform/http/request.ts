@@ -15,12 +15,16 @@ export interface HttpsRequest {
   body?: () => Buffer | Readable;
   tls: ConnectionOptions;
   timeoutMs: number;
+  /** The most of the answer's body kept (default 1 MiB); the rest is read and dropped, and `truncated` says so. */
+  maxBodyBytes?: number;
 }
 
 export interface HttpsResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The body was longer than `maxBodyBytes`: `body` is only its beginning. */
+  truncated?: true;
 }
 
 /** A failure before any HTTP status came back: DNS, TCP, TLS, proxy, timeout. `code` is Node's. */
@@ -46,6 +50,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.env): Promise<HttpsResponse> {
   if (req.url.protocol !== 'https:') return Promise.reject(new TransportError(`${req.url.origin} is not an https:// URL`, 'ERR_INSECURE_URL'));
   const proxy = proxyFor(req.url, env);
+  const maxBodyBytes = req.maxBodyBytes ?? MAX_BODY_BYTES;
   const port = Number(req.url.port || 443);
   const options: RequestOptions = {
     method: req.method,
@@ -93,9 +98,16 @@ export function sendHttps(req: HttpsRequest, env: NodeJS.ProcessEnv = process.en
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+        if (size <= maxBodyBytes) chunks.push(chunk);
       });
-      response.on('end', () => succeed({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('end', () =>
+        succeed({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks),
+          ...(size > maxBodyBytes ? { truncated: true as const } : {}),
+        }),
+      );
       response.on('error', fail);
     });
     deadline = setTimeout(() => {

@@ -6,7 +6,7 @@
 // that is what the service most likely holds.
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { errnoText, PushNotRecordedError } from '../errors.js';
+import { BaselineMismatchError, errnoText, PushNotRecordedError } from '../errors.js';
 import { writeFileAtomic } from '../atomicWrite.js';
 import { readStateFile, stateFolderError } from './files.js';
 import { checkRecordedPush, pushRecordOf, readPushRecord, recordFileFor, writePushRecord, type PushRecord, type ReportedPush } from './pushRecord.js';
@@ -29,6 +29,8 @@ export interface PushContent {
   rows: number;
   /** Rows the service rejected without saying which (kept in the file, noted in the record). */
   unidentifiedRejections?: number;
+  /** The service said it rejected rows without saying which or how many (noted in the record). */
+  rejectionsUncounted?: true;
 }
 
 export function pendingFileFor(lastPushFile: string): string {
@@ -41,9 +43,26 @@ export function readStoredPush(lastPushFile: string): StoredPush | undefined {
   const unsettled = readStateFile(pending);
   if (unsettled !== undefined) return { bytes: unsettled, file: pending, unsettled: true, records: [readPushRecord(pending)] };
   const bytes = readStateFile(lastPushFile);
-  if (bytes === undefined) return undefined;
+  if (bytes === undefined) {
+    // A record is written only after its file, and deleted with it: one alone means the state
+    // folder lost its last push, which must not pass for a first push (the file to compare with
+    // is what the safety checks need; --first-push would skip them).
+    const orphan = readPushRecord(lastPushFile);
+    if (orphan !== undefined) throw lostPushError(lastPushFile, orphan);
+    return undefined;
+  }
   // A run stopped between settling the file and its record leaves the new record as pending.
   return { bytes, file: lastPushFile, unsettled: false, records: [readPushRecord(lastPushFile), readPushRecord(pending)] };
+}
+
+function lostPushError(lastPushFile: string, record: PushRecord): BaselineMismatchError {
+  const recordFile = basename(recordFileFor(lastPushFile));
+  return new BaselineMismatchError(
+    `${lastPushFile} is missing, but ${recordFile} beside it records a push of ${record.rows} rows: the state folder lost its last push, so the safety checks have nothing to compare with`,
+    {
+      hint: `Restore ${basename(lastPushFile)} from a backup of the state folder. If none is left, delete ${recordFile} too: the next push is then a first push, made by hand with --first-push after checking the file it would send.`,
+    },
+  );
 }
 
 /**
@@ -72,7 +91,7 @@ export function beginPush(target: string, lastPushFile: string, content: PushCon
  * was sent, when the file is what the service accepted of it (the record vouches for both).
  */
 function writePending(pending: string, content: PushContent, sent?: PushRecord): void {
-  writePushRecord(pending, pushRecordOf(content.bytes, content.rows, content.unidentifiedRejections, sent));
+  writePushRecord(pending, pushRecordOf(content.bytes, content.rows, content, sent));
   writeFileAtomic(pending, content.bytes);
 }
 

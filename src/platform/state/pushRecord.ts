@@ -24,6 +24,8 @@ export interface FileDigest {
 export interface PushRecord extends FileDigest {
   /** Rows the service said it rejected without saying which: the file holds them, the service does not. */
   unidentifiedRejections?: number;
+  /** The service said it rejected rows without saying which or how many: the file may hold rows the service does not. */
+  rejectionsUncounted?: true;
   /**
    * When the service rejected rows, the file holds what it accepted; this is what was sent. A
    * pending file still holding it (the settle was cut short) matches the record too.
@@ -40,12 +42,19 @@ export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function pushRecordOf(bytes: Uint8Array, rows: number, unidentifiedRejections = 0, sent?: FileDigest): PushRecord {
+export function pushRecordOf(
+  bytes: Uint8Array,
+  rows: number,
+  rejections: Pick<PushRecord, 'unidentifiedRejections' | 'rejectionsUncounted'> = {},
+  sent?: FileDigest,
+): PushRecord {
+  const { unidentifiedRejections = 0, rejectionsUncounted } = rejections;
   return {
     rows,
     bytes: bytes.length,
     sha256: sha256Of(bytes),
     ...(unidentifiedRejections > 0 ? { unidentifiedRejections } : {}),
+    ...(rejectionsUncounted === true ? { rejectionsUncounted } : {}),
     ...(sent === undefined ? {} : { sent: { rows: sent.rows, bytes: sent.bytes, sha256: sent.sha256 } }),
   };
 }
