@@ -5,7 +5,16 @@ import { ConfigError } from '../platform/errors.js';
 import { parseNotify } from './notify.js';
 import { ObjectReader, Problems, type Json } from './reader.js';
 import { httpsUrlProblem } from './urls.js';
-import { DEFAULT_AD_FILTER, type DirectoryConfig, type IlobbyTarget, type RosterConfig, type SafetyConfig, type SecretSource } from './types.js';
+import {
+  ACCOUNT_STATE_SETTINGS,
+  DEFAULT_AD_FILTER,
+  type AccountStateSetting,
+  type DirectoryConfig,
+  type IlobbyTarget,
+  type RosterConfig,
+  type SafetyConfig,
+  type SecretSource,
+} from './types.js';
 
 const DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 
@@ -77,6 +86,10 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
       if (r.has(key)) r.problems.add(r.keyPath(key), 'is not used with "auth": "kerberos" (the process\'s own Kerberos identity binds): remove it');
     }
   }
+  const accountState = r.string('accountState') ?? 'auto';
+  if (!(ACCOUNT_STATE_SETTINGS as readonly string[]).includes(accountState)) {
+    r.problems.add(r.keyPath('accountState'), `must be one of ${ACCOUNT_STATE_SETTINGS.join(', ')}; found "${accountState}"`);
+  }
   const searchBases = r.stringList('searchBases', { allowSingle: true }) ?? [];
   if (!r.has('searchBases')) r.problems.add(r.keyPath('searchBases'), 'is required: the OUs to read people from');
   const directory: DirectoryConfig = {
@@ -89,6 +102,7 @@ function parseDirectory(r: ObjectReader, path: (p: string) => string): Directory
     bindPassword: auth.auth === 'simple' ? bindPassword : undefined,
     searchBases,
     filter: r.string('filter') ?? DEFAULT_AD_FILTER,
+    accountState: accountState as AccountStateSetting,
     memberOf: r.stringList('memberOf', { allowSingle: true }) ?? [],
     excludeExpired: r.boolean('excludeExpired', false),
     // 1000 is Active Directory's MaxPageSize: a larger page is silently cut to 1000.

@@ -19,14 +19,23 @@ export interface DirectoryConfig {
   bindPassword: SecretSource | undefined;
   searchBases: string[];
   filter: string;
+  /** How disabled accounts are told apart, on top of `filter` (directory/accountState.ts). */
+  accountState: AccountStateSetting;
   memberOf: string[];
-  /** Leave out accounts whose accountExpires is in the past (Active Directory). */
+  /** Leave out accounts whose accountExpires is in the past (Active Directory; shadowExpire elsewhere). */
   excludeExpired: boolean;
   pageSize: number;
   timeoutSeconds: number;
   /** A connection that sends nothing for this long while roster waits for it fails the run. */
   idleTimeoutSeconds: number;
 }
+
+/** The ways a directory marks a disabled account: AD's userAccountControl, 389-ds's nsAccountLock, ppolicy's permanent lock, posix shadowExpire. */
+export const ACCOUNT_STATE_RULES = ['ad', '389ds', 'ppolicy', 'shadow'] as const;
+export type AccountStateRule = (typeof ACCOUNT_STATE_RULES)[number];
+/** `auto`: the rules of the server found (its root DSE); `none`: only `filter` decides. */
+export type AccountStateSetting = 'auto' | 'none' | AccountStateRule;
+export const ACCOUNT_STATE_SETTINGS: readonly AccountStateSetting[] = ['auto', ...ACCOUNT_STATE_RULES, 'none'];
 
 export type DirectoryAuth = 'simple' | 'kerberos';
 

@@ -10,12 +10,15 @@ import { connectFailure } from './failures.js';
 import { isLoopback } from '../config/parse.js';
 import { SocketWatch, unlessLost } from './socketWatch.js';
 import { trustOptions } from '../platform/tls/trust.js';
+import { readRootDse, type DirectoryServer } from './rootDse.js';
 import { kerberosBind, type KerberosBinding } from './kerberos/bind.js';
 import { KerberosError } from './kerberos/failures.js';
 
 export interface DirectoryConnection {
   client: Client;
   url: string;
+  /** The server that answered, from its root DSE (read once, after the bind). */
+  server: DirectoryServer;
   /** Aborted as soon as the connection drops. */
   lost: AbortSignal;
   /** With directory.auth kerberos: who bound, how, and how long it took. */
@@ -86,7 +89,9 @@ export async function connectDirectory(config: DirectoryConfig, log: Logger): Pr
       } else if (config.bindDn !== undefined && password !== undefined) await unlessLost(client.bind(config.bindDn, password), watch.idle);
       else log.info(`${url}: no bindDn configured, searching anonymously`);
       log.debug(`connected to ${url}${config.bindDn ? ` as ${config.bindDn}` : ''}`);
-      return { client, url, lost: watch.lost, kerberos, close };
+      const server = await unlessLost(readRootDse(client), watch.idle);
+      log.info(`${url}: ${server.name} (from its root DSE)`, { server: server.kind });
+      return { client, url, server, lost: watch.lost, kerberos, close };
     } catch (error) {
       await close();
       const failure = error instanceof KerberosError ? error : connectFailure(url, error, config.caFile);

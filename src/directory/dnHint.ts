@@ -3,6 +3,7 @@
 // '(null)'"). Used only after the server refused the DN: the server stays the judge of what is
 // valid (Active Directory also takes <GUID=…> and <SID=…> forms that a client-side check would
 // have to know). Pure.
+import { splitUnescaped } from './dn.js';
 
 /** The first thing that looks wrong in `dn`, in words; undefined when nothing obvious is. */
 export function dnProblem(dn: string): string | undefined {
@@ -21,24 +22,4 @@ export function dnProblem(dn: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Splits at `separator` where it is not escaped with a backslash. */
-function splitUnescaped(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (char === '\\' && i + 1 < text.length) {
-      current += char + text[i + 1]!;
-      i += 1;
-    } else if (char === separator) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += char;
-    }
-  }
-  parts.push(current);
-  return parts;
 }

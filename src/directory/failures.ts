@@ -14,6 +14,8 @@ import {
 import { DirectoryError } from '../platform/errors.js';
 import { dnProblem } from './dnHint.js';
 import { ConnectionIdleError, ConnectionLostError } from './socketWatch.js';
+import { sizeLimitHint, timeLimitHint } from './limitHints.js';
+import type { ServerKind } from './rootDse.js';
 
 // Active Directory explains a failed bind with a sub-code after "data" in the diagnostic message,
 // e.g. "80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839".
@@ -114,8 +116,8 @@ export function connectFailure(url: string, error: unknown, caFile: string | und
   return new DirectoryError(`connecting to ${url} failed: ${message}`, { cause: error });
 }
 
-/** A failure while searching `base`. Every such failure makes the extract unusable. */
-export function searchFailure(url: string, base: string, error: unknown, timeoutSeconds: number): DirectoryError {
+/** A failure while searching `base` on `server`. Every such failure makes the extract unusable. */
+export function searchFailure(url: string, base: string, error: unknown, timeoutSeconds: number, server?: ServerKind): DirectoryError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof NoSuchObjectError) {
     return new DirectoryError(`search base "${base}" does not exist on ${url}`, {
@@ -138,13 +140,13 @@ export function searchFailure(url: string, base: string, error: unknown, timeout
   }
   if (error instanceof SizeLimitExceededError || error instanceof AdminLimitExceededError) {
     return new DirectoryError(`the directory stopped the search of "${base}" at its size limit; the extract would be partial, so nothing is written`, {
-      hint: 'Give the bind account an unlimited size limit for paged searches, or lower directory.pageSize.',
+      hint: sizeLimitHint(server),
       cause: error,
     });
   }
   if (error instanceof TimeLimitExceededError || /timed out/i.test(message)) {
     return new DirectoryError(`the search of "${base}" did not finish within ${timeoutSeconds} s; the extract would be partial, so nothing is written`, {
-      hint: "Raise directory.timeoutSeconds, or check the directory server's load and the network.",
+      hint: timeLimitHint(server),
       cause: error,
     });
   }

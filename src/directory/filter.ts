@@ -1,6 +1,6 @@
 // Builds the LDAP filters roster searches with, and refuses a malformed one as the config fault
 // it is (exit 2, naming the key) before anything is sent. Pure.
-import { FilterParser } from 'ldapts';
+import { AndFilter, ExtensibleFilter, FilterParser, NotFilter, OrFilter, type Filter } from 'ldapts';
 import { ConfigError } from '../platform/errors.js';
 
 /** Active Directory's LDAP_MATCHING_RULE_IN_CHAIN: membership through nested groups. */
@@ -20,35 +20,64 @@ export function fileTime(date: Date): string {
   return ((BigInt(date.getTime()) + 11_644_473_600_000n) * 10_000n).toString();
 }
 
-export interface FilterOptions {
-  /** The config file the filter comes from, named when it is malformed. */
-  configFile: string;
-  memberOf: readonly string[];
-  /** When set, accounts that expired before this moment are left out. */
-  notExpiredAt?: Date | undefined;
+/** directory.filter with its outer parentheses; throws ConfigError (exit 2) naming the key when it is malformed. */
+export function checkedFilter(filter: string, configKey: string, configFile: string): string {
+  const own = parenthesized(filter);
+  assertValidFilter(own, configKey, configFile);
+  return own;
+}
+
+/** Restricts to members, direct or nested, of any of `groups` (Active Directory's IN_CHAIN rule). */
+export function inChainClause(groups: readonly string[]): string {
+  const clauses = groups.map((dn) => `(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(dn.trim())})`);
+  return clauses.length === 1 ? clauses[0]! : `(|${clauses.join('')})`;
 }
 
 /**
- * The configured filter, restricted to members (direct or nested) of any of `memberOf`, and to
- * accounts not expired at `notExpiredAt`. Throws ConfigError (exit 2) naming directory.filter or
- * directory.memberOf when the result is not valid filter syntax.
+ * `(&base clause…)`: the filter as given, and each clause it does not already have among its
+ * own top-level AND terms (the default AD filter already leaves out disabled accounts).
  */
-export function buildFilter(filter: string, options: FilterOptions): string {
-  const base = parenthesized(filter);
-  assertValidFilter(base, 'directory.filter', options.configFile);
-  const clauses = [base];
-  if (options.memberOf.length > 0) {
-    const groups = options.memberOf.map((dn) => `(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(dn.trim())})`);
-    clauses.push(groups.length === 1 ? (groups[0] ?? '') : `(|${groups.join('')})`);
-  }
-  if (options.notExpiredAt !== undefined) {
-    // 0 and the largest 64-bit value both mean "never expires".
-    clauses.push(`(|(!(accountExpires=*))(accountExpires=0)(accountExpires=9223372036854775807)(accountExpires>=${fileTime(options.notExpiredAt)}))`);
-  }
-  if (clauses.length === 1) return base;
-  const combined = `(&${clauses.join('')})`;
-  assertValidFilter(combined, 'directory.memberOf', options.configFile);
+export function combineFilters(base: string, clauses: readonly string[], configKey: string, configFile: string): string {
+  const own = new Set(andTerms(base).map(normalized));
+  const added = clauses.filter((clause) => !own.has(normalized(clause)));
+  if (added.length === 0) return base;
+  const combined = `(&${base}${added.join('')})`;
+  assertValidFilter(combined, configKey, configFile);
   return combined;
+}
+
+/** `filter` without those of its top-level AND terms equal to one of `clauses` (to count who those leave out). */
+export function withoutClauses(filter: string, clauses: readonly string[]): string {
+  const parsed = FilterParser.parseString(filter);
+  if (!(parsed instanceof AndFilter)) return filter;
+  const drop = new Set(clauses.map(normalized));
+  const kept = parsed.filters.filter((term) => !drop.has(normalized(term.toString())));
+  if (kept.length === parsed.filters.length) return filter;
+  return kept.length === 1 ? kept[0]!.toString() : `(&${kept.map((term) => term.toString()).join('')})`;
+}
+
+/** Every attribute a filter names (extensible matches included), as written. */
+export function filterAttributes(filter: string): string[] {
+  const names: string[] = [];
+  const walk = (node: Filter) => {
+    if (node instanceof AndFilter || node instanceof OrFilter) node.filters.forEach(walk);
+    else if (node instanceof NotFilter) walk(node.filter);
+    else if (node instanceof ExtensibleFilter) {
+      if (node.matchType !== '') names.push(node.matchType);
+    } else if ('attribute' in node && typeof node.attribute === 'string') names.push(node.attribute);
+  };
+  walk(FilterParser.parseString(filter));
+  return [...new Set(names)];
+}
+
+function andTerms(filter: string): string[] {
+  const parsed = FilterParser.parseString(filter);
+  return parsed instanceof AndFilter ? parsed.filters.map((term) => term.toString()) : [parsed.toString()];
+}
+
+/** Two spellings of one filter compare equal: ldapts writes it back in one form, compared without case. */
+function normalized(filter: string): string {
+  return FilterParser.parseString(filter).toString().toLowerCase();
 }
 
 /** The groups `export.groups.filter` selects; throws ConfigError (exit 2) naming the key when it is malformed. */

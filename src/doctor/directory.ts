@@ -7,8 +7,9 @@ import { connectDirectory, type DirectoryConnection } from '../directory/connect
 import { connectFailure } from '../directory/failures.js';
 import type { KerberosBinding } from '../directory/kerberos/bind.js';
 import { kerberosPlan } from '../directory/kerberos/plan.js';
-import { searchDirectory } from '../directory/search.js';
-import { DirectoryError, errnoText, RosterError } from '../platform/errors.js';
+import { describeLeftOut, type LeftOut } from '../directory/leftOut.js';
+import { overlappingBases, preparePeopleSearch, searchPeople, type PeopleSearch } from '../directory/people.js';
+import { ConfigError, DirectoryError, errnoText, RosterError } from '../platform/errors.js';
 import { formatCsv } from '../ilobby/csv/csvFile.js';
 import type { Logger } from '../platform/log/logger.js';
 import { inline } from '../platform/log/printable.js';
@@ -61,9 +62,15 @@ export async function checkDomainController(url: string, context: DirectoryCheck
     checks.fail('bind', url, error);
     return;
   }
-  if (connection.kerberos !== undefined)
-    checks.pass('bind', url, kerberosBindText(connection.kerberos), { principal: connection.kerberos.principal, bindMs: connection.kerberos.ms });
-  else checks.pass('bind', url, directory.bindDn === undefined ? 'anonymous (config.json names no bindDn)' : `as ${directory.bindDn}`);
+  // The server found goes on a line of its own, under the bind that let roster read its root DSE.
+  const server = `server: ${connection.server.name} (from its root DSE)`;
+  if (connection.kerberos !== undefined) {
+    const details = { principal: connection.kerberos.principal, bindMs: connection.kerberos.ms, server: connection.server.kind };
+    checks.pass('bind', url, `${kerberosBindText(connection.kerberos)}\n${server}`, details);
+  } else {
+    const who = directory.bindDn === undefined ? 'anonymous (config.json names no bindDn)' : `as ${directory.bindDn}`;
+    checks.pass('bind', url, `${who}\n${server}`, { server: connection.server.kind });
+  }
   try {
     await checkSearches(connection, context);
   } finally {
@@ -156,15 +163,41 @@ async function checkSearches(connection: DirectoryConnection, { config, plan, ch
     checks.skip('search', url, 'not run: the field mapping or the filter has errors (see above)');
     return;
   }
-  await checkSchema(connection, plan, checks);
+  // Prepared first: which account-state rules apply depends on the schema, and the schema step says so.
+  let search: PeopleSearch | undefined;
+  let failure: unknown;
+  try {
+    search = await preparePeopleSearch(connection, plan.query, log);
+  } catch (error) {
+    failure = error;
+  }
+  if (!(await checkSchema(connection, plan, checks, search === undefined ? undefined : `account state: ${search.state.description}`))) {
+    checks.skip('search', url, "not run: directory.filter names attributes the directory's schema does not define (see above)");
+    return;
+  }
+  if (search === undefined) {
+    checks.fail(failure instanceof ConfigError ? 'state' : 'search', url, failure);
+    return;
+  }
   const all = new RowCollector(plan.mapping);
   let complete = true;
-  for (const base of plan.request.searchBases) {
+  const overlaps = overlappingBases(search.request.searchBases);
+  for (const [index, base] of search.request.searchBases.entries()) {
+    const insideOf = overlaps[index];
+    if (insideOf !== undefined) {
+      checks.warn(
+        'search',
+        url,
+        `${base}: inside ${insideOf}, so its entries are read once, with it`,
+        'Remove it from directory.searchBases: searching it too adds nothing.',
+      );
+      continue;
+    }
     const collector = new RowCollector(plan.mapping);
     try {
-      const [result] = await searchDirectory(
+      const { bases, leftOut } = await searchPeople(
         connection,
-        { ...plan.request, searchBases: [base] },
+        { ...search, request: { ...search.request, searchBases: [base] } },
         (record) => {
           collector.add(record);
           all.add(record);
@@ -172,8 +205,8 @@ async function checkSearches(connection: DirectoryConnection, { config, plan, ch
         log,
       );
       const { rows, summary } = collector.finish();
-      const text = `${base}: ${summary.entriesFound} entries, ${rows.length} rows${skippedText(summary)}, ${result?.pages ?? 0} page(s)`;
-      const details = { base, entries: summary.entriesFound, rows: rows.length, skipped: summary.skipped };
+      const text = `${base}: ${summary.entriesFound} entries, ${rows.length} rows${skippedText(summary)}${leftOutText(leftOut)}, ${bases[0]?.pages ?? 0} page(s)`;
+      const details = { base, entries: summary.entriesFound, rows: rows.length, skipped: summary.skipped, leftOut };
       if (rows.length === 0) {
         checks.warn(
           'search',
@@ -208,6 +241,12 @@ async function checkSearches(connection: DirectoryConnection, { config, plan, ch
     fill.warn(url, checks);
     checkSites(config, rows, url, checks);
   }
+}
+
+/** ", left out: 3 locked (nsAccountLock)" */
+function leftOutText(leftOut: readonly LeftOut[]): string {
+  const parts = describeLeftOut(leftOut.filter((each) => each.count !== 0)).map((line) => line.replace(/^left out, /, '').replace(/, e\.g\. .*$/, ''));
+  return parts.length === 0 ? '' : `; left out: ${parts.join(', ')}`;
 }
 
 function skippedText(summary: RowSummary): string {

@@ -3,9 +3,10 @@
 // columns the rows would leave empty, and which SITE values the iLobby targets would not know.
 import type { RosterConfig } from '../config/types.js';
 import type { DirectoryConnection } from '../directory/connect.js';
-import { readSchemaNames } from '../directory/schema.js';
+import { readSchema } from '../directory/schema.js';
 import { ConfigError } from '../platform/errors.js';
-import { describeUnknown, unknownAttributes } from '../mapping/attributeNames.js';
+import { describeUnknown, unknownAttributes, unknownNames } from '../mapping/attributeNames.js';
+import { filterAttributes } from '../directory/filter.js';
 import type { SearchPlan } from '../ilobby/extract.js';
 import { planPush, plannedTargets, siteLines } from '../ilobby/preview.js';
 import type { RowSummary } from '../rowstore/collector.js';
@@ -13,34 +14,63 @@ import type { RowList } from '../rowstore/rowStore.js';
 import { columnFill, describeFill, fillWarnings } from '../rowstore/fill.js';
 import type { CheckLog } from './steps.js';
 
-/** An unknown attribute fails the step (exit 2, the mapping's fault); a schema that cannot be read only warns. */
-export async function checkSchema(connection: DirectoryConnection, plan: SearchPlan, checks: CheckLog): Promise<void> {
+/**
+ * Every attribute fields.config.json and directory.filter name, against the schema: an unknown one
+ * fails the step (exit 2, with the closest real names); a schema that cannot be read only warns.
+ * False when the filter names an unknown attribute: then nothing is searched.
+ */
+export async function checkSchema(connection: DirectoryConnection, plan: SearchPlan, checks: CheckLog, note?: string): Promise<boolean> {
+  const withNote = (text: string) => (note === undefined ? text : `${text}\n${note}`);
   const url = connection.url;
-  let schema: Awaited<ReturnType<typeof readSchemaNames>>;
+  let schema: Awaited<ReturnType<typeof readSchema>>;
   try {
-    schema = await readSchemaNames(connection);
+    schema = await readSchema(connection);
   } catch (error) {
     checks.warn(
       'schema',
       url,
-      `the directory's schema could not be read (${(error as Error).message}), so the attribute names in ${plan.fieldsFile} were not checked`,
+      withNote(
+        `the directory's schema could not be read (${(error as Error).message}), so the attribute names in ${plan.fieldsFile} and directory.filter were not checked`,
+      ),
       "Nothing to do if the columns fill as expected below; otherwise compare the names in fields.config.json with an entry's attributes.",
     );
-    return;
+    return true;
   }
-  const unknown = unknownAttributes(plan.mapping, schema.names);
-  if (unknown.length === 0) {
-    const count = new Set(plan.mapping.flatMap((rule) => rule.attributes.map((a) => a.toLowerCase()))).size;
-    checks.pass('schema', url, `the ${count} attribute(s) ${plan.fieldsFile} names are all in the schema (${schema.source})`);
-    return;
-  }
-  checks.fail(
-    'schema',
-    url,
-    new ConfigError(plan.fieldsFile, unknown.map(describeUnknown), {
-      hint: `Correct the names in ${plan.fieldsFile}: an attribute the schema does not define is empty on every row, and nothing else would say so.`,
-    }),
+  const unknownFilter = unknownNames(
+    filterAttributes(plan.query.filter).map((attribute) => ({ where: 'directory.filter', attribute })),
+    schema.types,
   );
+  const unknownMapped = unknownAttributes(plan.mapping, schema.types);
+  if (unknownMapped.length === 0 && unknownFilter.length === 0) {
+    const count = new Set(plan.query.uses.map((use) => use.attribute.toLowerCase())).size;
+    const inFilter = filterAttributes(plan.query.filter).join(', ');
+    checks.pass(
+      'schema',
+      url,
+      withNote(`the ${count} attribute(s) ${plan.fieldsFile} names are all in the schema (${schema.source}), as are directory.filter's (${inFilter})`),
+    );
+    return true;
+  }
+  if (unknownMapped.length > 0) {
+    checks.fail(
+      'schema',
+      url,
+      new ConfigError(plan.fieldsFile, unknownMapped.map(describeUnknown), {
+        hint: `Correct the names in ${plan.fieldsFile}: an attribute the schema does not define is empty on every row, and nothing else would say so.`,
+      }),
+      note,
+    );
+  }
+  if (unknownFilter.length > 0) {
+    checks.fail(
+      'schema',
+      url,
+      new ConfigError(plan.query.configFile, unknownFilter.map(describeUnknown), {
+        hint: 'Correct directory.filter: a filter that names an attribute the schema does not define matches nothing, or everything under a "!", and export and sync stop (exit 2).',
+      }),
+    );
+  }
+  return unknownFilter.length === 0;
 }
 
 /** The fill table (shown under the rows step) and a warning step for each column empty on every row or on most. */

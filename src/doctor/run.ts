@@ -36,7 +36,7 @@ export async function checkConnections(config: RosterConfig, checks: CheckLog, l
     let plan: SearchPlan | undefined;
     try {
       plan = planSearch(config);
-      checks.pass('fields', plan.fieldsFile, `${plan.fieldsFile}: ${plural(plan.mapping.length, 'column')}; filter ${plan.request.filter}`);
+      checks.pass('fields', plan.fieldsFile, `${plan.fieldsFile}: ${plural(plan.mapping.length, 'column')}; filter ${plan.query.filter}`);
     } catch (error) {
       checks.fail('fields', config.fieldsFile ?? config.file, error);
     }

@@ -2,21 +2,24 @@
 import type { DirectoryConfig, RosterConfig } from '../config/types.js';
 import { ConfigError } from '../platform/errors.js';
 import type { Logger } from '../platform/log/logger.js';
-import { connectDirectory, type DirectoryConnection } from '../directory/connect.js';
-import { buildFilter } from '../directory/filter.js';
-import { searchDirectory, type SearchBaseResult, type SearchRequest } from '../directory/search.js';
-import { attributesNeeded, type FieldMapping } from '../mapping/fields.js';
+import { connectDirectory } from '../directory/connect.js';
+import { describeLeftOut, type LeftOut } from '../directory/leftOut.js';
+import { peopleQuery, preparePeopleSearch, searchPeople, type PeopleQuery } from '../directory/people.js';
+import { describeBases, type SearchBaseResult } from '../directory/search.js';
+import type { FieldMapping } from '../mapping/fields.js';
 import { loadFieldMapping } from '../mapping/loadFields.js';
+import { pickAttribute } from '../mapping/pick.js';
 import { RowCollector, type RowSummary } from '../rowstore/collector.js';
 import { columnFill, describeFill, fillWarnings, type ColumnFill } from '../rowstore/fill.js';
-import { describeUnknown, unknownAttributes } from '../mapping/attributeNames.js';
-import { readSchemaNames } from '../directory/schema.js';
+import { describeUnknown } from '../mapping/attributeNames.js';
 import type { RowList } from '../rowstore/rowStore.js';
 
 export interface Extract {
   rows: RowList;
   summary: RowSummary;
   bases: SearchBaseResult[];
+  /** Who the account-state rules left out, and why. */
+  leftOut: LeftOut[];
   /** The domain controller that answered. */
   url: string;
   fieldsFile: string;
@@ -34,7 +37,7 @@ export interface SearchPlan {
   directory: DirectoryConfig;
   fieldsFile: string;
   mapping: FieldMapping;
-  request: SearchRequest;
+  query: PeopleQuery;
 }
 
 export function planSearch(config: RosterConfig): SearchPlan {
@@ -43,48 +46,30 @@ export function planSearch(config: RosterConfig): SearchPlan {
     throw new ConfigError(config.file, ['directory: is required to read people from Active Directory or LDAP']);
   }
   const { file: fieldsFile, mapping } = loadFieldMapping(config);
-  const filter = buildFilter(directory.filter, {
-    configFile: config.file,
-    memberOf: directory.memberOf,
-    notExpiredAt: directory.excludeExpired ? new Date() : undefined,
-  });
-  const attributes = attributesNeeded(mapping);
-  const request = { searchBases: directory.searchBases, filter, attributes, pageSize: directory.pageSize, timeoutSeconds: directory.timeoutSeconds };
-  return { directory, fieldsFile, mapping, request };
+  const uses = mapping.flatMap((rule) => [...rule.attributes, ...(pickAttribute(rule.pick) ?? [])].map((attribute) => ({ where: rule.column, attribute })));
+  return { directory, fieldsFile, mapping, query: peopleQuery(directory, config.file, uses) };
 }
 
 export async function extractRows(config: RosterConfig, log: Logger, options: ExtractOptions = {}): Promise<Extract> {
-  const { directory, fieldsFile, mapping, request } = planSearch(config);
+  const { directory, fieldsFile, mapping, query } = planSearch(config);
   log.debug(`mapping from ${fieldsFile}`);
-  log.debug(`filter ${request.filter}; attributes ${request.attributes.join(', ')}`);
 
   const connection = await connectDirectory(directory, log);
   const collector = new RowCollector(mapping);
-  let bases: SearchBaseResult[];
+  let result: Awaited<ReturnType<typeof searchPeople>>;
   try {
-    if (options.checkSchema) await warnUnknownAttributes(connection, mapping, fieldsFile, log);
-    bases = await searchDirectory(connection, request, (record) => collector.add(record), log);
+    const search = await preparePeopleSearch(connection, query, log, { suggestForMapped: options.checkSchema });
+    // A misspelt mapped attribute shows as an empty column (the fill table warns); --verbose says which.
+    if (options.checkSchema) for (const unknown of search.unknownMapped) log.warn(`${fieldsFile}: ${describeUnknown(unknown)}`);
+    result = await searchPeople(connection, search, (record) => collector.add(record), log);
   } finally {
     // Not awaited: the unbind and the socket's close overlap sorting and writing the CSV.
     // close() never throws, and the process does not exit before the socket is closed.
     void connection.close();
   }
   const { rows, summary } = collector.finish();
-  return { rows, summary, bases, url: connection.url, fieldsFile, fill: columnFill(summary.filled, rows.length, mapping) };
-}
-
-/** Warns about every attribute the mapping names that the schema does not define; never fails the export. */
-async function warnUnknownAttributes(connection: DirectoryConnection, mapping: FieldMapping, fieldsFile: string, log: Logger): Promise<void> {
-  try {
-    const schema = await readSchemaNames(connection);
-    const unknown = unknownAttributes(mapping, schema.names);
-    log.debug(
-      `${fieldsFile}: ${unknown.length === 0 ? 'every attribute is' : `${unknown.length} attribute(s) are not`} in the schema (${schema.names.length} attributes in ${schema.source})`,
-    );
-    for (const attribute of unknown) log.warn(`${fieldsFile}: ${describeUnknown(attribute)}`);
-  } catch (error) {
-    log.warn(`could not read the directory's schema, so the attribute names in ${fieldsFile} were not checked: ${(error as Error).message}`);
-  }
+  const fill = columnFill(summary.filled, rows.length, mapping);
+  return { rows, summary, bases: result.bases, leftOut: result.leftOut, url: connection.url, fieldsFile, fill };
 }
 
 /** The warnings an extract deserves beyond its summary: columns empty on every row or on most. */
@@ -96,7 +81,8 @@ export function extractWarnings(extract: Extract): string[] {
 export function describeExtract(extract: Extract): string {
   const { summary } = extract;
   const lines = [
-    `entries found: ${summary.entriesFound} (${extract.bases.map((b) => `${b.entries} in ${b.base}`).join('; ')})`,
+    `entries found: ${summary.entriesFound} (${describeBases(extract.bases)})`,
+    ...describeLeftOut(extract.leftOut),
     `rows written:  ${summary.rowsWritten}`,
   ];
   const reasons: [keyof RowSummary['skipped'], string][] = [

@@ -1,9 +1,18 @@
-// Are the attributes fields.config.json names real? Checked against the names the directory's
-// schema defines, with the closest real names offered for each one that is not. Pure.
-import type { Column, FieldMapping } from './fields.js';
+// Are the attributes fields.config.json and directory.filter name real, and which attribute type
+// does each name mean? Checked against the attribute types the directory's schema defines (every
+// NAME of a type and its OID, any letter case), with the closest real names offered for each one
+// that is not. Pure.
+import type { FieldMapping } from './fields.js';
+
+/** An attribute type of the schema: its OID and every name it goes by ("mail", "rfc822Mailbox"). */
+export interface AttributeType {
+  oid: string | undefined;
+  names: readonly string[];
+}
 
 export interface UnknownAttribute {
-  column: Column;
+  /** Where the name is used: a CSV column (FIRSTNAME) or a config key (directory.filter). */
+  where: string;
   attribute: string;
   /** The schema's closest names, closest first; empty when none is close. */
   suggestions: string[];
@@ -18,15 +27,63 @@ const SUGGESTIONS = 3;
  */
 const ALWAYS_KNOWN = new Set(['dn', 'distinguishedname']);
 
-export function unknownAttributes(mapping: FieldMapping, schemaNames: readonly string[]): UnknownAttribute[] {
-  const known = new Set(schemaNames.map((name) => name.toLowerCase()));
-  const unknown: UnknownAttribute[] = [];
-  for (const rule of mapping) {
-    for (const attribute of rule.attributes) {
-      const name = attribute.split(';')[0]!.toLowerCase();
-      if (ALWAYS_KNOWN.has(name) || known.has(name)) continue;
-      unknown.push({ column: rule.column, attribute, suggestions: closestNames(attribute, schemaNames) });
+/** The attribute type part of a description: "cn;lang-fr" → "cn", lower-cased. */
+export function baseName(description: string): string {
+  const options = description.indexOf(';');
+  return (options === -1 ? description : description.slice(0, options)).trim().toLowerCase();
+}
+
+/** The attribute types of a schema, found by any of their names or their OID, in any case. */
+export class AttributeTypes {
+  private readonly byName = new Map<string, AttributeType>();
+
+  constructor(readonly types: readonly AttributeType[]) {
+    for (const type of types) {
+      for (const name of type.names) if (!this.byName.has(name.toLowerCase())) this.byName.set(name.toLowerCase(), type);
+      if (type.oid !== undefined && !this.byName.has(type.oid)) this.byName.set(type.oid, type);
     }
+  }
+
+  /** A schema known only by names, one type per name (tests; servers that list names only). */
+  static ofNames(names: readonly string[]): AttributeTypes {
+    return new AttributeTypes(names.map((name) => ({ oid: undefined, names: [name] })));
+  }
+
+  /** The type `name` (a name or OID, options allowed) stands for. */
+  find(name: string): AttributeType | undefined {
+    return this.byName.get(baseName(name));
+  }
+
+  /** What every name of one type shares: its OID, or its first name. Undefined for a name the schema lacks. */
+  idOf(name: string): string | undefined {
+    const type = this.find(name);
+    return type === undefined ? undefined : (type.oid ?? type.names[0]?.toLowerCase());
+  }
+
+  knows(name: string): boolean {
+    return ALWAYS_KNOWN.has(baseName(name)) || this.find(name) !== undefined;
+  }
+
+  /** Every name of every type, for suggestions. */
+  allNames(): string[] {
+    return this.types.flatMap((type) => type.names);
+  }
+}
+
+/** The mapping's attribute names that the schema does not define, per column. */
+export function unknownAttributes(mapping: FieldMapping, schema: AttributeTypes): UnknownAttribute[] {
+  return unknownNames(
+    mapping.flatMap((rule) => rule.attributes.map((attribute) => ({ where: rule.column, attribute }))),
+    schema,
+  );
+}
+
+/** Of `uses`, those whose attribute the schema does not define, with the closest real names. */
+export function unknownNames(uses: ReadonlyArray<{ where: string; attribute: string }>, schema: AttributeTypes): UnknownAttribute[] {
+  const unknown: UnknownAttribute[] = [];
+  for (const { where, attribute } of uses) {
+    if (schema.knows(attribute)) continue;
+    unknown.push({ where, attribute, suggestions: closestNames(baseName(attribute), schema.allNames()) });
   }
   return unknown;
 }
@@ -63,10 +120,10 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** `FIRSTNAME: "givnName" is not in the directory's schema; did you mean givenName?` */
+/** `FIRSTNAME: "givnName" is not an attribute of the directory's schema; did you mean givenName?` */
 export function describeUnknown(unknown: UnknownAttribute): string {
   const offer = unknown.suggestions.length === 0 ? 'no attribute of the schema has a similar name' : `did you mean ${unknown.suggestions.join(' or ')}?`;
-  return `${unknown.column}: "${unknown.attribute}" is not an attribute of the directory's schema; ${offer}`;
+  return `${unknown.where}: "${unknown.attribute}" is not an attribute of the directory's schema; ${offer}`;
 }
 
 /**
@@ -78,4 +135,10 @@ export function namesInAttributeType(definition: string): string[] {
   if (match === null) return [];
   if (match[1] !== undefined) return [match[1]];
   return [...match[2]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+}
+
+/** An attributeTypes value (RFC 4512 4.1.2) as a type: "( 2.5.4.42 NAME ( 'givenName' 'gn' ) … )". */
+export function parseAttributeType(definition: string): AttributeType {
+  const oid = /^\s*\(\s*([0-9]+(?:\.[0-9]+)+)/.exec(definition)?.[1];
+  return { oid, names: namesInAttributeType(definition) };
 }

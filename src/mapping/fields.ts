@@ -4,6 +4,7 @@ import { ConfigError } from '../platform/errors.js';
 import { COMMENT_KEY, ObjectReader, Problems, commentProblem, describe, isObject, type Json } from '../config/reader.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { TRANSFORMS, phoneLibrary, type Transform } from './shape.js';
+import { parsePick, pickAttribute, type ValuePick } from './pick.js';
 
 export const COLUMNS = ['FIRSTNAME', 'LASTNAME', 'TITLE', 'DIVISION', 'EMAIL', 'MOBILE', 'DESKPHONE', 'SITE'] as const;
 export type Column = (typeof COLUMNS)[number];
@@ -12,8 +13,12 @@ export interface FieldRule {
   column: Column;
   /** Attributes tried in order; the first non-empty value wins. Empty when `value` is set. */
   attributes: string[];
+  /** `attributes` lower-cased, as records key their values: made once, not for every entry. */
+  keys: string[];
   /** A constant instead of an attribute. */
   value: string | undefined;
+  /** Which value of a multi-valued attribute is taken; undefined: the one that sorts first. */
+  pick: ValuePick | undefined;
   /** Keeps the first capture group of the first match (e.g. an OU out of distinguishedName). */
   match: RegExp | undefined;
   /** Replaces a value by another; keys compared case-insensitively. */
@@ -54,7 +59,7 @@ export function parseFieldMapping(json: Json, file: string): FieldMapping {
       continue;
     }
     const rule = parseRule(column, spec, problems);
-    if (rule) rules.push(rule);
+    if (rule) rules.push({ ...rule, keys: rule.attributes.map((attribute) => attribute.toLowerCase()) });
   }
   if (problems.list.length > 0) {
     throw new ConfigError(file, problems.list, { hint: 'docs/mapping.md describes the forms a column can take.' });
@@ -66,7 +71,9 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
   const rule: FieldRule = {
     column,
     attributes: [],
+    keys: [],
     value: undefined,
+    pick: undefined,
     match: undefined,
     map: undefined,
     fallback: undefined,
@@ -97,6 +104,11 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
   const sources = [attribute, attributes, rule.value].filter((s) => s !== undefined).length;
   if (sources !== 1) problems.add(column, 'set exactly one of "attribute", "attributes" or "value"');
   rule.attributes = attribute !== undefined ? [attribute.trim()] : (attributes ?? []).map((a) => a.trim());
+  const pick = r.raw('pick');
+  if (pick !== undefined && pick !== null) {
+    if (rule.value !== undefined) problems.add(`${column}.pick`, 'goes with "attribute" or "attributes", not with a constant "value"');
+    rule.pick = parsePick(pick, `${column}.pick`, problems);
+  }
 
   const match = r.string('match');
   if (match !== undefined) {
@@ -146,7 +158,11 @@ function parseRule(column: Column, spec: Json, problems: Problems): FieldRule | 
 /** The attributes a search must return for this mapping (lower-cased, without duplicates). */
 export function attributesNeeded(mapping: FieldMapping): string[] {
   const names = new Set<string>();
-  for (const rule of mapping) for (const attribute of rule.attributes) names.add(attribute.toLowerCase());
+  for (const rule of mapping) {
+    for (const attribute of rule.attributes) names.add(attribute.toLowerCase());
+    const other = pickAttribute(rule.pick);
+    if (other !== undefined) names.add(other.toLowerCase());
+  }
   names.delete('dn');
   return [...names];
 }

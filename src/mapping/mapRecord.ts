@@ -40,7 +40,7 @@ export function mapRecord(record: DirectoryRecord, mapping: FieldMapping): MapRe
 }
 
 function ruleValue(record: DirectoryRecord, rule: FieldRule): string {
-  let value = rule.value ?? firstValue(record, rule.attributes);
+  let value = rule.value ?? firstValue(record, rule.keys, rule.pick);
   if (rule.match !== undefined && value !== '') {
     const found = rule.match.exec(value);
     value = (found?.[1] ?? '').trim();

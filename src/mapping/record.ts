@@ -1,5 +1,6 @@
 // A directory entry as the rest of roster sees it: its DN and its text attributes,
 // keyed by lower-cased attribute name (LDAP attribute names are case-insensitive).
+import { lowestValue, pickValue, type ValuePick } from './pick.js';
 
 export interface DirectoryRecord {
   dn: string;
@@ -30,20 +31,18 @@ export function valuesOf(record: DirectoryRecord, name: string): readonly string
 
 /**
  * The value taken from `attributes`: that of the first attribute, in the order given, with a
- * non-empty value, trimmed. Of the values of a multi-valued attribute the one that sorts first
- * (by code unit, after trimming) is taken, not the first the server sent: LDAP promises no order
- * for an attribute's values, and both services compare each push with the last, so the same
- * directory must give the same value on every run. One rule for every file roster writes (the
- * iLobby CSV, Officevibe's users.csv and group names).
+ * non-empty value, trimmed. Of the values of a multi-valued attribute, `pick` says which
+ * (pick.ts); by default the one that sorts first (by code unit, after trimming), not the first
+ * the server sent: LDAP promises no order for an attribute's values, and both services compare
+ * each push with the last, so the same directory must give the same value on every run. One rule
+ * for every file roster writes (the iLobby CSV, Officevibe's users.csv and group names).
  */
-export function firstValue(record: DirectoryRecord, attributes: readonly string[]): string {
+export function firstValue(record: DirectoryRecord, attributes: readonly string[], pick?: ValuePick): string {
   for (const attribute of attributes) {
-    let least: string | undefined;
-    for (const value of valuesOf(record, attribute)) {
-      const trimmed = value.trim();
-      if (trimmed !== '' && (least === undefined || trimmed < least)) least = trimmed;
-    }
-    if (least !== undefined) return least;
+    const values = valuesOf(record, attribute);
+    // The default goes straight to lowestValue: this runs for every column of every entry.
+    const picked = pick === undefined ? lowestValue(values) : pickValue(values, pick, (other) => valuesOf(record, other));
+    if (picked !== undefined) return picked;
   }
   return '';
 }

@@ -13,6 +13,7 @@ import type { DirectoryConfig, NotifyChannel, SafetyConfig, SecretSource } from 
 import { isBinaryAttribute } from '../directory/binary.js';
 import { ConfigError } from '../platform/errors.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
+import { parsePick, type ValuePick } from '../mapping/pick.js';
 
 /** The key straight from config.json's text (the original tool's way), or roster's env/file sources. */
 export type ApiKeySource = { kind: 'config'; value: string; configKey: 'ApiKey' } | SecretSource;
@@ -28,6 +29,8 @@ export type GroupSelection =
 export interface OfficevibeExportConfig {
   /** For each users.csv column, the attributes tried in order (the first non-empty wins); [] leaves it empty. */
   users: Record<UserColumn, string[]>;
+  /** Which value of a multi-valued attribute a column takes, where export.users says (`pick`). */
+  picks: Partial<Record<UserColumn, ValuePick>>;
   groups: GroupSelection | undefined;
 }
 
@@ -249,6 +252,7 @@ function parseApiUrl(apiUrl: string | undefined, problems: Problems): string | u
 function parseExport(value: Json | undefined, problems: Problems): OfficevibeExportConfig {
   const r = ObjectReader.of('export', value ?? {}, problems);
   const users = { ...DEFAULT_USER_ATTRIBUTES };
+  const picks: Partial<Record<UserColumn, ValuePick>> = {};
   const usersReader = ObjectReader.of('export.users', r.raw('users') ?? {}, problems);
   for (const column of USER_COLUMNS) {
     const spec = usersReader.raw(column);
@@ -259,9 +263,18 @@ function parseExport(value: Json | undefined, problems: Problems): OfficevibeExp
       else users[column] = [];
       continue;
     }
-    const attributes = typeof spec === 'string' ? [spec] : Array.isArray(spec) ? spec : undefined;
+    // { "attributes": [...], "pick": ... }: the same choice of value as in fields.config.json.
+    const rule = isObject(spec) ? ObjectReader.of(where, spec, problems) : undefined;
+    const listed = rule === undefined ? spec : (rule.raw('attributes') ?? rule.raw('attribute'));
+    const pick = rule?.raw('pick');
+    rule?.rejectUnknown();
+    if (pick !== undefined && pick !== null) {
+      const parsed = parsePick(pick, `${where}.pick`, problems);
+      if (parsed !== undefined) picks[column] = parsed;
+    }
+    const attributes = typeof listed === 'string' ? [listed] : Array.isArray(listed) ? listed : undefined;
     if (attributes === undefined || attributes.length === 0 || !attributes.every((a) => typeof a === 'string' && a.trim() !== '')) {
-      problems.add(where, `must be an attribute name, a list of attribute names or null, found ${describe(spec)}`);
+      problems.add(where, `must be an attribute name, a list of attribute names, { "attributes": [...], "pick": … } or null, found ${describe(spec)}`);
       continue;
     }
     const names = (attributes as string[]).map((a) => a.trim());
@@ -274,7 +287,7 @@ function parseExport(value: Json | undefined, problems: Problems): OfficevibeExp
   usersReader.rejectUnknown();
   const groups = r.has('groups') ? parseGroupSelection(ObjectReader.of('export.groups', r.raw('groups'), problems)) : undefined;
   r.rejectUnknown();
-  return { users, groups };
+  return { users, picks, groups };
 }
 
 function parseGroupSelection(r: ObjectReader): GroupSelection | undefined {

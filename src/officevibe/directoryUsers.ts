@@ -4,7 +4,8 @@
 import { inline, quoted } from '../platform/log/printable.js';
 import { firstValue, type DirectoryRecord } from '../mapping/record.js';
 import { isValidEmail, normalizeEmail } from '../mapping/email.js';
-import { USER_COLUMNS, type UserColumn } from './config.js';
+import { pickAttribute, type ValuePick } from '../mapping/pick.js';
+import { USER_COLUMNS, type OfficevibeExportConfig, type UserColumn } from './config.js';
 
 export interface DirectoryUser {
   dn: string;
@@ -22,12 +23,11 @@ export interface UserSummary {
 
 const EXAMPLES_PER_REASON = 5;
 
-/** The attributes the people search must return (lower-cased, without duplicates). */
-export function userAttributesNeeded(attributes: Readonly<Record<UserColumn, readonly string[]>>): string[] {
-  const names = new Set<string>();
-  for (const column of USER_COLUMNS) for (const attribute of attributes[column]) names.add(attribute.toLowerCase());
-  names.delete('dn');
-  return [...names];
+/** The attributes the people search reads, each with the export.users key that names it. */
+export function userAttributeUses(settings: Pick<OfficevibeExportConfig, 'users' | 'picks'>): Array<{ where: string; attribute: string }> {
+  return USER_COLUMNS.flatMap((column) =>
+    [...settings.users[column], ...(pickAttribute(settings.picks[column]) ?? [])].map((attribute) => ({ where: `export.users.${column}`, attribute })),
+  );
 }
 
 export class OfficevibeUserCollector {
@@ -36,11 +36,17 @@ export class OfficevibeUserCollector {
   private readonly skipped: Record<UserSkipReason, number> = { noId: 0, noEmail: 0, invalidEmail: 0, duplicateId: 0, duplicateEmail: 0 };
   private readonly examples: Record<UserSkipReason, string[]> = { noId: [], noEmail: [], invalidEmail: [], duplicateId: [], duplicateEmail: [] };
 
-  constructor(private readonly attributes: Readonly<Record<UserColumn, readonly string[]>>) {}
+  constructor(
+    private readonly attributes: Readonly<Record<UserColumn, readonly string[]>>,
+    private readonly picks: Partial<Record<UserColumn, ValuePick>> = {},
+  ) {}
 
   add(record: DirectoryRecord): void {
     this.entriesFound += 1;
-    const values = Object.fromEntries(USER_COLUMNS.map((column) => [column, firstValue(record, this.attributes[column])])) as Record<UserColumn, string>;
+    const values = Object.fromEntries(USER_COLUMNS.map((column) => [column, firstValue(record, this.attributes[column], this.picks[column])])) as Record<
+      UserColumn,
+      string
+    >;
     values.email = normalizeEmail(values.email);
     if (values.id === '') return this.skip('noId', record.dn);
     if (values.email === '') return this.skip('noEmail', record.dn);

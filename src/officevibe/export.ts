@@ -4,9 +4,11 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { connectDirectory } from '../directory/connect.js';
-import { buildFilter, buildGroupFilter } from '../directory/filter.js';
+import { buildGroupFilter } from '../directory/filter.js';
 import { findGroups, readGroup, type DirectoryGroup } from '../directory/groups.js';
-import { searchDirectory, type SearchBaseResult } from '../directory/search.js';
+import { describeLeftOut, type LeftOut } from '../directory/leftOut.js';
+import { peopleQuery, preparePeopleSearch, searchPeople } from '../directory/people.js';
+import { describeBases, type SearchBaseResult } from '../directory/search.js';
 import { errnoText, InvalidInputError } from '../platform/errors.js';
 import { writeFileAtomic } from '../platform/atomicWrite.js';
 import type { Logger } from '../platform/log/logger.js';
@@ -14,7 +16,7 @@ import { pushedState } from './changes.js';
 import { officevibeChangeLines, officevibeChanges } from './guards.js';
 import { requireExportSettings, USER_COLUMNS, type OfficevibeConfig } from './config.js';
 import { buildGroupExport, type GroupExport } from './directoryGroups.js';
-import { OfficevibeUserCollector, userAttributesNeeded, type DirectoryUser, type UserSummary } from './directoryUsers.js';
+import { OfficevibeUserCollector, userAttributeUses, type DirectoryUser, type UserSummary } from './directoryUsers.js';
 import { formatTable, GROUPS_SPEC, MAPPINGS_SPEC } from './files.js';
 import { readLastOfficevibePush } from './state.js';
 
@@ -22,6 +24,7 @@ export interface OfficevibeExportResult {
   files: { users: string; groups: string; mappings: string };
   directory: string;
   bases: SearchBaseResult[];
+  leftOut: LeftOut[];
   summary: UserSummary;
   groups: GroupExport['reports'];
   mappings: number;
@@ -33,35 +36,20 @@ export interface OfficevibeExportResult {
 
 export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: string | undefined, log: Logger): Promise<OfficevibeExportResult> {
   const { directory, groups: selection } = requireExportSettings(config);
-  // The same people as roster's own export (ilobby/extract.ts): filter, memberOf, excludeExpired.
-  const filter = buildFilter(directory.filter, {
-    configFile: config.file,
-    memberOf: directory.memberOf,
-    notExpiredAt: directory.excludeExpired ? new Date() : undefined,
-  });
+  // The same people as roster's own export (ilobby/extract.ts): filter, account state, memberOf.
   // Both filters are checked before connecting: a malformed one is a config fault (exit 2).
+  const query = peopleQuery(directory, config.file, userAttributeUses(config.export));
   const groups: { dns: string[] } | { filter: string; searchBases: string[] | undefined } =
     selection.kind === 'dns' ? { dns: selection.dns } : { filter: buildGroupFilter(selection.filter, config.file), searchBases: selection.searchBases };
-  const attributes = userAttributesNeeded(config.export.users);
-  log.debug(`people: filter ${filter}; attributes ${attributes.join(', ')}`);
 
   const connection = await connectDirectory(directory, log);
-  const collector = new OfficevibeUserCollector(config.export.users);
+  const collector = new OfficevibeUserCollector(config.export.users, config.export.picks);
   let bases: SearchBaseResult[];
+  let leftOut: LeftOut[];
   const read: DirectoryGroup[] = [];
   try {
-    bases = await searchDirectory(
-      connection,
-      {
-        searchBases: directory.searchBases,
-        filter,
-        attributes,
-        pageSize: directory.pageSize,
-        timeoutSeconds: directory.timeoutSeconds,
-      },
-      (record) => collector.add(record),
-      log,
-    );
+    const search = await preparePeopleSearch(connection, query, log);
+    ({ bases, leftOut } = await searchPeople(connection, search, (record) => collector.add(record), log));
     const dns =
       'dns' in groups
         ? groups.dns
@@ -132,11 +120,12 @@ export async function exportOfficevibeFiles(config: OfficevibeConfig, outDir: st
     files,
     directory: connection.url,
     bases,
+    leftOut,
     summary,
     groups: groupExport.reports,
     mappings: groupExport.mappings.length,
     changes,
-    lines: describeExport(bases, summary, groupExport, files, changes),
+    lines: describeExport(bases, leftOut, summary, groupExport, files, changes),
   };
 }
 
@@ -181,15 +170,13 @@ function changesAgainstLastPush(config: OfficevibeConfig, users: readonly Direct
 
 function describeExport(
   bases: SearchBaseResult[],
+  leftOut: readonly LeftOut[],
   summary: UserSummary,
   groups: GroupExport,
   files: OfficevibeExportResult['files'],
   changes: OfficevibeExportResult['changes'],
 ): string[] {
-  const lines = [
-    `entries found: ${summary.entriesFound} (${bases.map((b) => `${b.entries} in ${b.base}`).join('; ')})`,
-    `users written: ${summary.usersWritten}`,
-  ];
+  const lines = [`entries found: ${summary.entriesFound} (${describeBases(bases)})`, ...describeLeftOut(leftOut), `users written: ${summary.usersWritten}`];
   const reasons: [keyof UserSummary['skipped'], string][] = [
     ['noId', 'no id'],
     ['noEmail', 'no email'],

@@ -68,6 +68,11 @@ export class RowCollector {
     // Keep the account whose DN sorts first, so the result does not depend on the order the
     // server returned entries in and two runs over the same directory agree.
     const existingDn = this.store.dn(existing);
+    // The same entry read twice (two search bases that overlap in a way their DNs did not show) is one person.
+    if (existingDn.toLowerCase() === record.dn.toLowerCase()) {
+      this.entriesFound -= 1;
+      return;
+    }
     const keepNew = record.dn.toLowerCase() < existingDn.toLowerCase();
     this.skip('duplicateEmail', `${keepNew ? existingDn : record.dn} (same EMAIL as ${keepNew ? record.dn : existingDn})`);
     if (keepNew) {

@@ -1,10 +1,10 @@
-// The starter config.json and fields.config.json `roster init` writes, for Active Directory or
-// OpenLDAP. JSON has no comments, so the explanations are "$comment" keys (which the parsers
+// The starter config.json and fields.config.json `roster init` writes, for Active Directory,
+// OpenLDAP or 389 Directory Server (FreeIPA, Red Hat DS). JSON has no comments, so the explanations are "$comment" keys (which the parsers
 // allow in every object) and "$schema" points editors at the JSON Schemas shipped in schema/.
 // Pure: the command decides where the files go.
 import { DEFAULT_AD_FILTER } from '../config/types.js';
 
-export type DirectoryKind = 'ad' | 'openldap';
+export type DirectoryKind = 'ad' | 'openldap' | '389ds';
 
 export interface SchemaReferences {
   config: string;
@@ -37,6 +37,7 @@ const AD = {
     'bindDn: a read-only account (a normal domain user is enough), as user@domain, DOMAIN\\user or a full DN.',
     'searchBases: the OUs (full DNs) whose whole subtree is read.',
     'filter: enabled user accounts; contacts and computers are left out. Optional: "memberOf": ["CN=Some Group,…"] keeps only members (nested groups too), "excludeExpired": true leaves out expired accounts.',
+    'accountState "auto": disabled accounts (userAccountControl bit 2) are left out whatever the filter says.',
   ],
   fields: {
     FIRSTNAME: 'givenName',
@@ -62,9 +63,10 @@ const OPENLDAP = {
   directoryComment: [
     'url: your LDAP servers, tried in order (ldaps://, port 636; or ldap:// with "startTls": true).',
     "caFile: the PEM file of the CA that issued the servers' certificate, beside this file.",
-    'bindDn: a read-only account (full DN).',
+    'bindDn: a read-only account (full DN) with no size limit on paged searches: limits dn.exact="<its DN>" size.prtotal=unlimited.',
     'searchBases: the subtrees whose people are read.',
     'filter: every inetOrgPerson below the search bases; narrow it if some should be left out.',
+    'accountState "auto": people locked by an administrator (ppolicy pwdAccountLockedTime 000001010000Z) and posix accounts past their shadowExpire are left out; a lockout after failed logins is not.',
   ],
   fields: {
     FIRSTNAME: 'givenName',
@@ -78,6 +80,28 @@ const OPENLDAP = {
   },
 };
 
+const DS389 = {
+  description: '389 Directory Server',
+  directory: {
+    url: ['ldaps://ldap.example.org'],
+    caFile: 'ds-ca.pem',
+    bindDn: 'cn=roster,ou=Services,dc=example,dc=org',
+    searchBases: ['ou=People,dc=example,dc=org'],
+    filter: '(objectClass=inetOrgPerson)',
+  },
+  directoryComment: [
+    'url: your 389 Directory Server, FreeIPA or Red Hat Directory Server replicas, tried in order (ldaps://, port 636).',
+    "caFile: the PEM file of the CA that issued the servers' certificate (a self-signed instance: ca.crt in its /etc/dirsrv/slapd-<instance> folder; FreeIPA: /etc/ipa/ca.crt).",
+    'bindDn: a read-only account (full DN; FreeIPA: uid=roster,cn=sysaccounts,cn=etc,dc=example,dc=org) that an ACI lets read people and nsAccountLock, with nsPagedSizeLimit: -1.',
+    'searchBases: the subtrees whose people are read (FreeIPA: cn=users,cn=accounts,dc=example,dc=org).',
+    'filter: every inetOrgPerson below the search bases; narrow it if some should be left out.',
+    'accountState "auto": locked accounts (nsAccountLock TRUE, also when a role gives it) and posix accounts past their shadowExpire are left out.',
+  ],
+  fields: OPENLDAP.fields,
+};
+
+const TEMPLATES = { ad: AD, openldap: OPENLDAP, '389ds': DS389 } as const;
+
 /** How the starter config binds without a bind DN or password: directory.auth kerberos. */
 const KERBEROS = {
   comment: [
@@ -88,7 +112,7 @@ const KERBEROS = {
 };
 
 export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences, options: { kerberos?: boolean } = {}): StarterFiles {
-  const template = kind === 'ad' ? AD : OPENLDAP;
+  const template = TEMPLATES[kind];
   const bind = options.kerberos
     ? { auth: 'kerberos', kerberos: KERBEROS.kerberos }
     : { bindDn: template.directory.bindDn, bindPasswordFile: SECRET_FILES.bindPassword };
@@ -109,6 +133,7 @@ export function starterFiles(kind: DirectoryKind, schemas: SchemaReferences, opt
       ...bind,
       searchBases: template.directory.searchBases,
       filter: template.directory.filter,
+      accountState: 'auto',
       pageSize: 1000,
       timeoutSeconds: 120,
     },

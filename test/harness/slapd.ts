@@ -68,6 +68,11 @@ export interface SlapdOptions {
   timeLimit?: number | 'unlimited';
   /** slapd's -d level. Default 'stats'. */
   logLevel?: string;
+  /**
+   * Load the ppolicy overlay (password policy: pwdAccountLockedTime; default policy
+   * cn=default,ou=Policies) and the memberof overlay, as a site locking accounts would run slapd.
+   */
+  overlays?: boolean;
 }
 
 /**
@@ -107,7 +112,7 @@ include ${SCHEMA_DIR}/nis.schema
 
 modulepath ${MODULE_DIR}
 moduleload back_mdb
-
+${options.overlays ? 'moduleload ppolicy\nmoduleload memberof\n' : ''}
 pidfile "${join(dir, 'slapd.pid')}"
 argsfile "${join(dir, 'slapd.args')}"
 
@@ -141,7 +146,19 @@ access to *
 
 # Global default is 500; the service account's own limits:
 ${limitsLine(options)}
-`;
+${
+  options.overlays
+    ? `
+overlay memberof
+memberof-group-oc groupOfNames
+memberof-member-ad member
+memberof-memberof-ad memberOf
+
+overlay ppolicy
+ppolicy_default "cn=default,ou=Policies,${BASE_DN}"
+`
+    : ''
+}`;
 }
 
 async function start(dir: string, options: SlapdOptions, removeDir: () => void): Promise<SlapdDirectory> {

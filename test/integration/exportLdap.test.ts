@@ -4,7 +4,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoster, workspace } from '../harness/cli.js';
 import { requireBinary } from '../harness/daemon.js';
-import { EXPECTED_ROWS, FIELD_MAPPING, FILTER, PEOPLE_IN_BASE, SEARCH_BASE, SERVICE_BIND_DN, SERVICE_BIND_PASSWORD } from '../harness/ldap-fixture.js';
+import {
+  DUPLICATE_EMAILS,
+  EXPECTED_ROWS,
+  FIELD_MAPPING,
+  FILTER,
+  PEOPLE_IN_BASE,
+  SEARCH_BASE,
+  SERVICE_BIND_DN,
+  SERVICE_BIND_PASSWORD,
+} from '../harness/ldap-fixture.js';
 import { startSlapd, type SlapdDirectory } from '../harness/slapd.js';
 import { parseCsv } from '../sandbox/csv.js';
 
@@ -74,7 +83,24 @@ describe('roster export from OpenLDAP', function () {
     const run = await exportFrom(ldap, { pageSize: 5 });
     expect(run.code).to.equal(3);
     expect(run.stderr).to.match(/size limit; the extract would be partial, so nothing is written/);
+    // The fix is on the server, for the bind account; a smaller page would not help.
+    expect(run.stderr).to.include('limits dn.exact="<bind DN>" size.prtotal=unlimited');
+    expect(run.stderr).not.to.include('pageSize');
     expect(run.csv).to.equal(undefined);
+  });
+
+  it('reads each entry once when one search base lies inside another, and says so', async () => {
+    const ldap = await startSlapd();
+    servers.push(ldap);
+    const run = await exportFrom(ldap, { searchBases: [SEARCH_BASE, `ou=Contractors,${SEARCH_BASE}`, SEARCH_BASE.toUpperCase()] });
+    expect(run.code, run.all).to.equal(0);
+    expect(run.csv).to.equal(expectedCsv);
+    expect(run.stdout).to.include(
+      `entries found: ${PEOPLE_IN_BASE} (${PEOPLE_IN_BASE} in ${SEARCH_BASE}; ou=Contractors,${SEARCH_BASE}: inside ${SEARCH_BASE}, read with it;`,
+    );
+    // Only the fixture's real duplicates: no one is a duplicate of their own entry.
+    expect(run.stdout).to.include(`skipped (duplicate email): ${DUPLICATE_EMAILS}, e.g.`);
+    expect(run.stderr).to.include(`warn: directory.searchBases overlap: "ou=Contractors,${SEARCH_BASE}" is inside "${SEARCH_BASE}"`);
   });
 });
 

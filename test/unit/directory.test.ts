@@ -1,32 +1,52 @@
 import { expect } from 'chai';
-import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError } from 'ldapts';
+import { InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError, TimeLimitExceededError } from 'ldapts';
 import { DEFAULT_AD_FILTER } from '../../src/config/types.js';
 import { binaryAsText, guidText, isBinaryAttribute, isUndecodable, sidText } from '../../src/directory/binary.js';
 import { connectFailure, describeAdBindFailure, searchFailure } from '../../src/directory/failures.js';
-import { buildFilter, escapeFilterValue, fileTime } from '../../src/directory/filter.js';
+import { adExpiredCheck } from '../../src/directory/accountState.js';
+import { checkedFilter, combineFilters, escapeFilterValue, fileTime, filterAttributes, inChainClause, withoutClauses } from '../../src/directory/filter.js';
 import { ConfigError } from '../../src/platform/errors.js';
 
 describe('filter building', () => {
-  it('uses the filter as it is without memberOf', () => {
-    expect(buildFilter(DEFAULT_AD_FILTER, { configFile: 'config.json', memberOf: [] })).to.equal(DEFAULT_AD_FILTER);
-    expect(buildFilter('objectClass=inetOrgPerson', { configFile: 'config.json', memberOf: [] })).to.equal('(objectClass=inetOrgPerson)');
+  it('checks the filter and gives it its parentheses', () => {
+    expect(checkedFilter(DEFAULT_AD_FILTER, 'directory.filter', 'config.json')).to.equal(DEFAULT_AD_FILTER);
+    expect(checkedFilter('objectClass=inetOrgPerson', 'directory.filter', 'config.json')).to.equal('(objectClass=inetOrgPerson)');
   });
 
   it('restricts to nested members of one or several groups, escaping the DNs', () => {
-    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: ['CN=Visitor Hosts,OU=Groups,DC=corp'] })).to.equal(
+    expect(combineFilters('(objectClass=user)', [inChainClause(['CN=Visitor Hosts,OU=Groups,DC=corp'])], 'directory.memberOf', 'config.json')).to.equal(
       '(&(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=Visitor Hosts,OU=Groups,DC=corp))',
     );
-    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: ['CN=A (old),DC=x', 'CN=B*,DC=x'] })).to.equal(
+    expect(combineFilters('(objectClass=user)', [inChainClause(['CN=A (old),DC=x', 'CN=B*,DC=x'])], 'directory.memberOf', 'config.json')).to.equal(
       '(&(objectClass=user)(|(memberOf:1.2.840.113556.1.4.1941:=CN=A \\28old\\29,DC=x)(memberOf:1.2.840.113556.1.4.1941:=CN=B\\2a,DC=x)))',
     );
+  });
+
+  it('adds a clause once: the default AD filter already leaves out disabled accounts', () => {
+    const disabled = '(!(userAccountControl:1.2.840.113556.1.4.803:=2))';
+    expect(combineFilters(DEFAULT_AD_FILTER, [disabled], 'directory.filter', 'config.json')).to.equal(DEFAULT_AD_FILTER);
+    expect(combineFilters('(objectClass=user)', [disabled], 'directory.filter', 'config.json')).to.equal(`(&(objectClass=user)${disabled})`);
+    expect(withoutClauses(DEFAULT_AD_FILTER, [disabled])).to.equal('(&(objectCategory=person)(objectClass=user))');
+    expect(withoutClauses('(objectClass=user)', [disabled])).to.equal('(objectClass=user)');
   });
 
   it('leaves out expired accounts by accountExpires (a FILETIME), keeping "never" (0 and 2^63-1)', () => {
     expect(fileTime(new Date('1601-01-01T00:00:00Z'))).to.equal('0');
     expect(fileTime(new Date('2026-01-01T00:00:00Z'))).to.equal('134116992000000000');
-    expect(buildFilter('(objectClass=user)', { configFile: 'config.json', memberOf: [], notExpiredAt: new Date('2026-01-01T00:00:00Z') })).to.equal(
+    const expired = adExpiredCheck(new Date('2026-01-01T00:00:00Z'));
+    expect(combineFilters('(objectClass=user)', [expired.keep!], 'directory.filter', 'config.json')).to.equal(
       '(&(objectClass=user)(|(!(accountExpires=*))(accountExpires=0)(accountExpires=9223372036854775807)(accountExpires>=134116992000000000)))',
     );
+  });
+
+  it('lists the attributes a filter names, extensible matches included', () => {
+    expect(filterAttributes(DEFAULT_AD_FILTER)).to.deep.equal(['objectCategory', 'objectClass', 'userAccountControl']);
+    expect(filterAttributes('(|(mail=*)(sn=a*b)(cn:dn:2.4.8.10:=x)(:dn:2.4.8.10:=y)(!(nsAccountLocked=true)))')).to.deep.equal([
+      'mail',
+      'sn',
+      'cn',
+      'nsAccountLocked',
+    ]);
   });
 
   it('escapes the RFC 4515 specials', () => {
@@ -34,13 +54,11 @@ describe('filter building', () => {
   });
 
   it('refuses a malformed filter as a config fault (exit 2), naming the config key', () => {
-    expect(() => buildFilter('(&(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(
-      ConfigError,
-      /directory\.filter is malformed: 1 "\(" without a matching "\)"/,
-    );
-    expect(() => buildFilter('(objectClass=user))', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /closing "\)" at position 19/);
-    expect(() => buildFilter('(objectClass=user)(sn=x)', { configFile: 'config.json', memberOf: [] })).to.throw(ConfigError, /text after the filter/);
-    expect(() => buildFilter('(&(objectClass=user)(sn=x))', { configFile: 'config.json', memberOf: [] })).not.to.throw();
+    const check = (filter: string) => () => checkedFilter(filter, 'directory.filter', 'config.json');
+    expect(check('(&(objectClass=user)(sn=x)')).to.throw(ConfigError, /directory\.filter is malformed: 1 "\(" without a matching "\)"/);
+    expect(check('(objectClass=user))')).to.throw(ConfigError, /closing "\)" at position 19/);
+    expect(check('(objectClass=user)(sn=x)')).to.throw(ConfigError, /text after the filter/);
+    expect(check('(&(objectClass=user)(sn=x))')).not.to.throw();
   });
 });
 
@@ -71,6 +89,14 @@ describe('directory failures', () => {
       'search base "OU=Gone" does not exist on ldaps://dc1',
     );
     expect(searchFailure('ldaps://dc1', 'OU=S', new SizeLimitExceededError('size'), 120).message).to.match(/size limit; the extract would be partial/);
+    // The hint names the fix on the server found: a smaller page lifts none of these limits.
+    const sizeHint = (server: 'openldap' | '389ds' | 'ad' | 'other') =>
+      searchFailure('ldaps://dc1', 'OU=S', new SizeLimitExceededError('size'), 120, server).hint;
+    expect(sizeHint('openldap')).to.include('limits dn.exact="<bind DN>" size.prtotal=unlimited');
+    expect(sizeHint('389ds')).to.include('nsPagedSizeLimit: -1');
+    expect(sizeHint('ad')).to.include('MaxPageSize');
+    expect(sizeHint('other')).not.to.include('pageSize');
+    expect(searchFailure('ldaps://dc1', 'OU=S', new TimeLimitExceededError('time'), 120, 'openldap').hint).to.include('time=unlimited');
     expect(searchFailure('ldaps://dc1', 'OU=S', new Error('SearchRequest: Operation timed out'), 120).message).to.match(/did not finish within 120 s/);
   });
 });

@@ -1,54 +1,14 @@
 // The search-entry decoder against messages built byte by byte, and against ldapts's own parser
 // (the path every entry took before): both must give the same record.
 import { expect } from 'chai';
-import { BerWriter, MessageParser, type SearchEntry } from 'ldapts';
+import { MessageParser, type SearchEntry } from 'ldapts';
+import { doneMessage, entryMessage } from '../harness/berMessages.js';
 import { BerError, MessageFramer, decodeSearchEntry, searchEntryId } from '../../src/directory/ldapts/entryDecoder.js';
 import { ArrivedEntries, divertEntries } from '../../src/directory/ldapts/entryStream.js';
 import { ldaptsInternals } from '../../src/directory/ldapts/internals.js';
 import { toRecord } from '../../src/directory/toRecord.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
 import type { Client } from 'ldapts';
-
-type Value = string | Buffer;
-
-/** An LDAPMessage holding a SearchResultEntry (RFC 4511 4.5.2). */
-function entryMessage(messageId: number, dn: string, attributes: Array<[string, Value[]]>): Buffer {
-  const writer = new BerWriter();
-  writer.startSequence();
-  writer.writeInt(messageId);
-  writer.startSequence(0x64);
-  writer.writeString(dn);
-  writer.startSequence();
-  for (const [type, values] of attributes) {
-    writer.startSequence();
-    writer.writeString(type);
-    writer.startSequence(0x31);
-    for (const value of values) {
-      if (typeof value === 'string') writer.writeString(value);
-      else writer.writeBuffer(value, 0x04);
-    }
-    writer.endSequence();
-    writer.endSequence();
-  }
-  writer.endSequence();
-  writer.endSequence();
-  writer.endSequence();
-  return Buffer.from(writer.buffer);
-}
-
-/** A SearchResultDone (success) for `messageId`. */
-function doneMessage(messageId: number): Buffer {
-  const writer = new BerWriter();
-  writer.startSequence();
-  writer.writeInt(messageId);
-  writer.startSequence(0x65);
-  writer.writeEnumeration(0);
-  writer.writeString('');
-  writer.writeString('');
-  writer.endSequence();
-  writer.endSequence();
-  return Buffer.from(writer.buffer);
-}
 
 /** What ldapts's parser and toRecord.ts make of the same bytes. */
 function viaLdapts(message: Buffer): DirectoryRecord {

@@ -12,7 +12,7 @@ import { validate } from '../harness/jsonSchema.js';
 const schema = (name: string) => JSON.parse(readFileSync(join(packageRoot, 'schema', name), 'utf8')) as Record<string, unknown>;
 
 describe('roster init templates', () => {
-  for (const kind of ['ad', 'openldap'] as const) {
+  for (const kind of ['ad', 'openldap', '389ds'] as const) {
     it(`${kind}: parse without problems and validate against the schemas`, () => {
       const files = starterFiles(kind, { config: 'file:///x/config.schema.json', fields: 'file:///x/fields.schema.json' });
       const config = parseConfig(files.config as Json, '/etc/roster/config.json', '/etc/roster');
@@ -22,6 +22,8 @@ describe('roster init templates', () => {
       expect(validate(schema('config.schema.json'), files.config)).to.deep.equal([]);
       expect(validate(schema('fields.schema.json'), files.fields)).to.deep.equal([]);
       expect([files.config.$schema, files.fields.$schema]).to.deep.equal(['file:///x/config.schema.json', 'file:///x/fields.schema.json']);
+      // Enabled people only, by the rules of the server found: nothing to write by hand.
+      expect(config.directory?.accountState).to.equal('auto');
     });
   }
 
@@ -40,6 +42,14 @@ describe('roster init templates', () => {
     expect((ad.config.directory as { filter: string }).filter).to.match(/objectCategory=person/);
     expect((ldap.config.directory as { filter: string }).filter).to.equal('(objectClass=inetOrgPerson)');
     expect([ad.fields.DIVISION, ad.fields.SITE, ldap.fields.DIVISION, ldap.fields.SITE]).to.deep.equal(['department', 'physicalDeliveryOfficeName', 'ou', 'l']);
+  });
+
+  it('389ds: inetOrgPerson people, and comments on the ACI, the limits and the CA that 389-ds needs', () => {
+    const ds = starterFiles('389ds', { config: '', fields: '' });
+    const directory = ds.config.directory as { filter: string; $comment: string[] };
+    expect(directory.filter).to.equal('(objectClass=inetOrgPerson)');
+    const comment = directory.$comment.join('\n');
+    for (const word of ['nsAccountLock', 'nsPagedSizeLimit', 'ca.crt', 'cn=sysaccounts']) expect(comment).to.include(word);
   });
 
   it('writes a sites placeholder, saying where the portal lists its sites', () => {

@@ -126,6 +126,16 @@ describe('email rules and rows', () => {
     expect(summary.skipped).to.deep.equal({ noEmail: 1, invalidEmail: 1, duplicateEmail: 1, notAllowed: 0 });
     expect(summary.examples.invalidEmail[0]).to.equal('CN=Bad,OU=S ("not-an-email")');
   });
+
+  it('takes the same entry read twice (overlapping search bases) as one person, not a duplicate', () => {
+    const collector = new RowCollector(adMapping);
+    collector.add(record('CN=Amy,OU=S,DC=corp', { mail: 'amy@corp.example.com' }));
+    collector.add(record('cn=amy,ou=s,dc=corp', { mail: 'amy@corp.example.com' }));
+    const { rows, summary } = collector.finish();
+    expect(rows.length).to.equal(1);
+    expect(summary.entriesFound).to.equal(1);
+    expect(summary.skipped.duplicateEmail).to.equal(0);
+  });
 });
 
 describe('value shaping', () => {

@@ -1,6 +1,6 @@
 // The attribute names of a mapping checked against a schema's names, and the fill table.
 import { expect } from 'chai';
-import { closestNames, describeUnknown, editDistance, namesInAttributeType, unknownAttributes } from '../../src/mapping/attributeNames.js';
+import { AttributeTypes, closestNames, describeUnknown, editDistance, namesInAttributeType, unknownAttributes } from '../../src/mapping/attributeNames.js';
 import { parseFieldMapping } from '../../src/mapping/fields.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
 import { RowCollector } from '../../src/rowstore/collector.js';
@@ -39,7 +39,7 @@ describe('attribute names against the schema', () => {
       },
       'fields.config.json',
     );
-    const unknown = unknownAttributes(mapping, SCHEMA);
+    const unknown = unknownAttributes(mapping, AttributeTypes.ofNames(SCHEMA));
     expect(unknown.map(describeUnknown)).to.deep.equal([
       'FIRSTNAME: "givnName" is not an attribute of the directory\'s schema; did you mean givenName?',
       'SITE: "officeLocation" is not an attribute of the directory\'s schema; no attribute of the schema has a similar name',

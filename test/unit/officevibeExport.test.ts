@@ -6,7 +6,7 @@ import { guidText } from '../../src/directory/binary.js';
 import { parseRangedAttribute, rangeRequest } from '../../src/directory/valueRange.js';
 import { DEFAULT_USER_ATTRIBUTES } from '../../src/officevibe/config.js';
 import { buildGroupExport } from '../../src/officevibe/directoryGroups.js';
-import { OfficevibeUserCollector, userAttributesNeeded } from '../../src/officevibe/directoryUsers.js';
+import { OfficevibeUserCollector, userAttributeUses } from '../../src/officevibe/directoryUsers.js';
 import type { DirectoryRecord } from '../../src/mapping/record.js';
 
 describe('AD ranged values and objectGUID', () => {
@@ -31,7 +31,14 @@ const record = (dn: string, attributes: Record<string, string | string[]>): Dire
 
 describe('users.csv from directory records', () => {
   it('asks for the attributes of every column', () => {
-    expect(userAttributesNeeded(DEFAULT_USER_ATTRIBUTES)).to.deep.equal(['samaccountname', 'mail', 'userprincipalname', 'givenname', 'sn', 'title']);
+    expect(userAttributeUses({ users: DEFAULT_USER_ATTRIBUTES, picks: {} })).to.deep.equal([
+      { where: 'export.users.id', attribute: 'sAMAccountName' },
+      { where: 'export.users.email', attribute: 'mail' },
+      { where: 'export.users.email', attribute: 'userPrincipalName' },
+      { where: 'export.users.firstName', attribute: 'givenName' },
+      { where: 'export.users.lastName', attribute: 'sn' },
+      { where: 'export.users.jobTitle', attribute: 'title' },
+    ]);
   });
 
   it('applies the email rules, keeps the account whose DN sorts first for a shared id or email, sorts by email', () => {

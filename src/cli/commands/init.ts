@@ -1,5 +1,5 @@
-// roster init: writes a commented starter config.json and fields.config.json for Active Directory
-// or OpenLDAP. It never overwrites an existing file without --force.
+// roster init: writes a commented starter config.json and fields.config.json for Active Directory,
+// OpenLDAP or 389 Directory Server. It never overwrites an existing file without --force.
 import { existsSync, mkdirSync } from 'node:fs';
 import { platform } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,14 +13,18 @@ import { SECRET_FILES, starterFiles } from '../../setup/templates.js';
 import { packageRoot, shippedText, singleExecutable } from '../../platform/paths.js';
 import { defineCommand, runCommand, type GlobalOptions } from '../run.js';
 
+const KIND_NAMES = { ad: 'Active Directory', openldap: 'OpenLDAP', '389ds': '389 Directory Server' } as const;
+
 export const initCommand = defineCommand({
   command: 'init',
   describe: 'Write a commented starter config.json and fields.config.json',
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .option('ad', { type: 'boolean', describe: 'For Active Directory (the default)' })
-      .option('openldap', { type: 'boolean', describe: 'For OpenLDAP (inetOrgPerson)' })
-      .conflicts('ad', 'openldap')
+      .option('openldap', { type: 'boolean', describe: 'For OpenLDAP (inetOrgPerson; ppolicy and shadowExpire locks)' })
+      .option('389ds', { type: 'boolean', describe: 'For 389 Directory Server, FreeIPA or Red Hat DS (inetOrgPerson; nsAccountLock)' })
+      .conflicts('ad', ['openldap', '389ds'])
+      .conflicts('openldap', '389ds')
       .option('kerberos', { type: 'boolean', default: false, describe: 'Bind with Kerberos as the account roster runs as: no bind DN, no password' })
       .option('dir', { type: 'string', default: '.', describe: 'The folder to write the two files to (created if missing)' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite existing files' })
@@ -29,12 +33,13 @@ export const initCommand = defineCommand({
       .hide('config')
       .example('$0 init', 'write ./config.json and ./fields.config.json for Active Directory')
       .example('$0 init --openldap --dir /etc/roster', 'for OpenLDAP, in /etc/roster')
+      .example('$0 init --389ds --dir /etc/roster', 'for 389 Directory Server or FreeIPA')
       .example('$0 init --dir C:\\roster --force', 'start over, replacing both files')
       .example('$0 init --kerberos', 'bind as the gMSA or keytab the job runs with, not with a password')
       .example('$0 init --dir /etc/roster --user roster', 'owned by the account the job runs as'),
   handler: (argv) =>
     runCommand('init', argv, ({ log }) => {
-      const kind = argv.openldap ? 'openldap' : 'ad';
+      const kind = argv.openldap ? 'openldap' : argv['389ds'] ? '389ds' : 'ad';
       const dir = resolve(argv.dir);
       const files = { config: join(dir, 'config.json'), fields: join(dir, 'fields.config.json') };
       const existing = Object.values(files).filter((file) => existsSync(file));
@@ -75,7 +80,7 @@ export const initCommand = defineCommand({
           : `chmod 600 ${shellWord(secrets)}/*${argv.user === undefined ? '' : ` && ${shellCommand(['chown', argv.user])} ${shellWord(secrets)}/*`}`;
       log.result(
         [
-          `wrote ${files.config} and ${files.fields} (${kind === 'ad' ? 'Active Directory' : 'OpenLDAP'})${existing.length > 0 ? ', replacing the old files' : ''}`,
+          `wrote ${files.config} and ${files.fields} (${KIND_NAMES[kind]})${existing.length > 0 ? ', replacing the old files' : ''}`,
           ...(owned === undefined
             ? []
             : [

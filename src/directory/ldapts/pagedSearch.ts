@@ -4,7 +4,9 @@
 // pages. A result is complete only when the server's last page carries an empty cookie.
 import { FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, StatusCodeParser, type Client } from 'ldapts';
 import type { DirectoryRecord } from '../../mapping/record.js';
+import { OWN_NAMES, type AttributeKeys } from '../attributeKeys.js';
 import { toRecord } from '../toRecord.js';
+import { DescriptionTable } from './descriptionTable.js';
 import { decodeSearchEntry } from './entryDecoder.js';
 import { ArrivedEntries, divertEntries } from './entryStream.js';
 import { ldaptsInternals } from './internals.js';
@@ -16,6 +18,8 @@ export interface PagedSearch {
   attributes: readonly string[];
   pageSize: number;
   timeLimitSeconds: number;
+  /** Under which keys values are kept (the names asked for, whatever the server answers under); default: their own names. */
+  names?: AttributeKeys;
 }
 
 export interface Page {
@@ -52,7 +56,10 @@ export async function* pagedSearch(client: Client, search: PagedSearch, lost: Ab
   // Two pages at most are held: the one being worked through and the one arriving. Each one's
   // storage is used again for the page after next.
   // One function for every page: V8 optimises forEach for the function it is given.
-  const decodeEach = (bytes: Buffer, start: number, end: number) => onRecord(decodeSearchEntry(bytes, start, end));
+  // One table for the whole search: each attribute description is named once, not per entry.
+  const names = search.names ?? OWN_NAMES;
+  const table = new DescriptionTable(names);
+  const decodeEach = (bytes: Buffer, start: number, end: number) => onRecord(decodeSearchEntry(bytes, start, end, table));
   let arrived = new ArrivedEntries();
   let spare = new ArrivedEntries();
   const stopDiverting = divertEntries(
@@ -87,7 +94,7 @@ export async function* pagedSearch(client: Client, search: PagedSearch, lost: Ab
       entries.clear();
       spare = entries;
       // Entries ldapts parsed itself: any a malformed stream made the decoder hand over.
-      for (const entry of response.searchEntries) onRecord(toRecord(entry));
+      for (const entry of response.searchEntries) onRecord(toRecord(entry, names));
       yield {
         entries: count + response.searchEntries.length,
         referrals: response.searchReferences.flatMap((reference) => reference.uris),
