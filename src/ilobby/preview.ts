@@ -65,7 +65,7 @@ export function planPush(config: RosterConfig, targets: readonly PlannedTarget[]
     const read = lastPushes[index]!;
     if ('error' in read) return { target, error: read.error };
     const own = sites.targets[index]!;
-    const targetRows = own.counts.size === counts.size ? rows : rows.filter((row) => own.receives(row.SITE));
+    const targetRows = own.counts.size === counts.size ? rows : rows.withSites(own.receives);
     const previous = read.last;
     const preview: TargetChanges = {
       target: target.name,

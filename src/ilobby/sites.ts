@@ -10,7 +10,7 @@
 // no `sites`) would go nowhere: a non-empty SITE there is just as unknown; an empty one is said.
 import { closestNames } from '../mapping/attributeNames.js';
 import { quoted } from '../platform/log/printable.js';
-import type { Row } from '../mapping/mapRecord.js';
+import type { RowList } from '../rowstore/rowStore.js';
 
 /** Where an admin finds the portal's site names. */
 const PORTAL_SITES = 'the iLobby portal lists its sites under Settings, Sites';
@@ -52,10 +52,8 @@ export interface SiteCheck {
 }
 
 /** How many rows carry each SITE value ('' for an empty one), most rows first. */
-export function siteCounts(rows: Iterable<Pick<Row, 'SITE'>>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const row of rows) counts.set(row.SITE, (counts.get(row.SITE) ?? 0) + 1);
-  return new Map([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+export function siteCounts(rows: RowList): Map<string, number> {
+  return new Map([...rows.siteCounts()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
 /** The known names: `sites` and the last push's values. */

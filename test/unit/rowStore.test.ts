@@ -190,12 +190,16 @@ describe('the email index', () => {
 });
 
 describe('a row list', () => {
-  it('iterates, samples, picks and filters without copying the rows', () => {
+  it('iterates, samples, picks, counts and routes by SITE without copying the rows', () => {
     const list = RowList.of(['a', 'b', 'c', 'd'].map((n) => row(`${n}@x.org`, { SITE: n === 'b' ? 'Paris' : 'Oslo' })));
     expect(list.length).to.equal(4);
     expect([...list].map((r) => r.EMAIL)).to.deep.equal(['a@x.org', 'b@x.org', 'c@x.org', 'd@x.org']);
     expect(list.first(2).map((r) => r.EMAIL)).to.deep.equal(['a@x.org', 'b@x.org']);
     expect([...list.at([1, 3])].map((r) => r.EMAIL)).to.deep.equal(['b@x.org', 'd@x.org']);
-    expect([...list.filter((r) => r.SITE === 'Oslo')].map((r) => r.EMAIL)).to.deep.equal(['a@x.org', 'c@x.org', 'd@x.org']);
+    expect([...list.withSites((site) => site === 'Oslo')].map((r) => r.EMAIL)).to.deep.equal(['a@x.org', 'c@x.org', 'd@x.org']);
+    expect([...list.at([0, 1, 3]).siteCounts()].sort()).to.deep.equal([
+      ['Oslo', 2],
+      ['Paris', 1],
+    ]);
   });
 });

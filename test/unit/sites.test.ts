@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { checkSites, describeUnknownSite, mapExample, nearestSite, siteCounts, siteRefusal, type SiteTarget } from '../../src/ilobby/sites.js';
 import { row } from '../harness/rows.js';
+import { RowList } from '../../src/rowstore/rowStore.js';
 
 const counts = (sites: Record<string, number>) => new Map(Object.entries(sites));
 const target = (name: string, sites?: string[], accepted?: string[]): SiteTarget => ({ name, sites, accepted: accepted && new Set(accepted) });
@@ -10,7 +11,7 @@ const target = (name: string, sites?: string[], accepted?: string[]): SiteTarget
 describe('SITE values', () => {
   it('counts each value, most rows first', () => {
     const rows = [row('a@x.org', { SITE: 'Toronto' }), row('b@x.org', { SITE: 'Montreal' }), row('c@x.org', { SITE: 'Toronto' }), row('d@x.org')];
-    expect([...siteCounts(rows)]).to.deep.equal([
+    expect([...siteCounts(RowList.of(rows))]).to.deep.equal([
       ['Toronto', 2],
       ['', 1],
       ['Montreal', 1],
